@@ -1,0 +1,51 @@
+# The README's two commands: `make run` and `make test`. Everything else is bootstrap.
+#
+# Both virtualenvs are built from pinned lock files and cached outside the clone, keyed by the
+# lock file's hash, so a fresh clone (and CI) reuses them; `.venv` and `.venv-rasa` are symlinks.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+CACHE_DIR ?= $(HOME)/.cache/traffic-assistant
+APP_LOCK := requirements.lock
+RASA_LOCK := nlu/requirements-rasa.lock
+APP_HASH := $(shell sha256sum $(APP_LOCK) | cut -c1-12)
+RASA_HASH := $(shell sha256sum $(RASA_LOCK) | cut -c1-12)
+APP_VENV := $(CACHE_DIR)/venv-app-$(APP_HASH)
+RASA_VENV := $(CACHE_DIR)/venv-rasa-$(RASA_HASH)
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test venv venv-rasa nlu-model lint clean
+
+run: venv venv-rasa
+	.venv/bin/python bot.py run
+
+test: venv venv-rasa
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+venv: .venv/.ready
+venv-rasa: .venv-rasa/.ready
+
+.venv/.ready: $(APP_LOCK)
+	@if [ ! -f $(APP_VENV)/.ready ]; then \
+	  echo "creating the app virtualenv in $(APP_VENV)"; \
+	  rm -rf $(APP_VENV) && mkdir -p $(CACHE_DIR) && \
+	  $(PYTHON) -m venv $(APP_VENV) && \
+	  $(APP_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(APP_LOCK) && \
+	  touch $(APP_VENV)/.ready; \
+	fi
+	@ln -sfn $(APP_VENV) .venv
+
+.venv-rasa/.ready: $(RASA_LOCK)
+	@if [ ! -f $(RASA_VENV)/.ready ]; then \
+	  echo "creating the Rasa virtualenv in $(RASA_VENV) (first time only, a few minutes)"; \
+	  rm -rf $(RASA_VENV) && mkdir -p $(CACHE_DIR) && \
+	  $(PYTHON) -m venv $(RASA_VENV) && \
+	  $(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check \
+	    --no-deps --ignore-requires-python -r $(RASA_LOCK) && \
+	  touch $(RASA_VENV)/.ready; \
+	fi
+	@ln -sfn $(RASA_VENV) .venv-rasa
+
+clean:
+	rm -f .venv .venv-rasa
+	rm -rf data/ models/ .pytest_cache

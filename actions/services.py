@@ -1,0 +1,30 @@
+"""The handles every action needs, gathered once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import redis.asyncio as aioredis
+
+from core.config import Settings
+from core.i18n import Catalog
+from nlu.client import NluClient
+from storage.redis import Keys
+from storage.repositories import Repositories
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    repos: Repositories
+    redis: aioredis.Redis
+    keys: Keys
+    catalog: Catalog
+    nlu: NluClient | None
+    clock: Callable[[], datetime] = field(default=utcnow)

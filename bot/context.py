@@ -1,0 +1,77 @@
+"""`Ctx`: one citizen request, whether it came as a command, a button or free text.
+
+Features are written once against `Ctx` and reached from the menu's buttons, from commands
+and from NLU intents alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, User
+
+from actions.services import Services
+from core.i18n import Lang, Translator
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass
+class Ctx:
+    bot: Bot
+    services: Services
+    chat_id: int
+    user: User
+    lang: Lang
+    t: Translator
+    state: FSMContext
+    event: Message | CallbackQuery
+    arg: str = ""
+    entities: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str | None:
+        return self.event.text if isinstance(self.event, Message) else None
+
+    async def send(self, text: str, markup: Markup | None = None) -> Message:
+        return await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    async def say(self, msg_id: str, markup: Markup | None = None, /, **args: object) -> Message:
+        return await self.send(self.t(msg_id, **args), markup)
+
+
+FeatureFn = Callable[[Ctx], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    title_id: str  # catalog id of the button text
+    fn: FeatureFn
+    section: str | None
+    intents: tuple[str, ...]
+    order: int
+
+
+FEATURES: dict[str, Feature] = {}
+INTENTS: dict[str, Feature] = {}
+
+
+def feature(
+    name: str, *, title: str, section: str | None = None, intents: tuple[str, ...] = (), order: int = 100
+) -> Callable[[FeatureFn], FeatureFn]:
+    """Register a feature: a menu entry (if `section`), a `GoCb(feature=name)` target and NLU intents."""
+
+    def register(fn: FeatureFn) -> FeatureFn:
+        item = Feature(name=name, title_id=title, fn=fn, section=section, intents=intents, order=order)
+        if name in FEATURES and FEATURES[name].fn is not fn:
+            raise ValueError(f"feature {name!r} registered twice")
+        FEATURES[name] = item
+        for intent in intents:
+            INTENTS[intent] = item
+        return fn
+
+    return register

@@ -1,0 +1,53 @@
+"""`build_dispatcher()`: routers per feature, Redis FSM storage with per-chat event isolation."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault
+
+from actions.services import Services
+from bot.middlewares.context import ContextMiddleware
+from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.throttle import ThrottleMiddleware
+from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
+from bot.routers import common, errors, fallback
+from core.i18n import LANGS
+
+FORM_TTL = 30 * 60  # a form abandoned for 30 minutes expires
+COMMANDS = ("start", "menu", "help", "cancel", "language")
+
+
+def feature_routers() -> list:  # type: ignore[type-arg]
+    """Routers of the citizen services, between the common commands and the free-text fallback."""
+    return []
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    storage = RedisStorage(
+        services.redis,
+        key_builder=DefaultKeyBuilder(prefix=services.keys("fsm"), with_destiny=True),
+        state_ttl=FORM_TTL,
+        data_ttl=FORM_TTL,
+    )
+    dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation(), services=services)
+    dp.update.outer_middleware(ContextMiddleware())
+    dp.update.outer_middleware(DedupeMiddleware())
+    dp.update.outer_middleware(IncomingTranscriptMiddleware(services.repos))
+    dp.update.outer_middleware(ThrottleMiddleware(services.settings.throttle_messages,
+                                                  services.settings.throttle_window))
+    dp.include_routers(errors.router, common.router, *feature_routers(), fallback.router)
+    return dp
+
+
+def attach_bot_middlewares(bot: Bot, services: Services) -> None:
+    bot.session.middleware(OutgoingTranscriptMiddleware(services.repos))
+
+
+async def set_commands(bot: Bot, services: Services) -> None:
+    for lang in LANGS:
+        t = services.catalog.translator(lang)
+        commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                  language_code=None if lang == "en" else lang)

@@ -1,0 +1,81 @@
+"""Outermost middleware: log context, metrics, and the citizen's language for this update.
+
+Language (issue 3): the reply follows the message's script (Chinese characters -> Chinese,
+otherwise English) unless the citizen chose one with /language; commands, buttons and
+non-text messages use the last language seen, else Telegram's `language_code`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update, User
+from redis.exceptions import RedisError
+
+from actions.services import Services
+from core.i18n import Lang, lang_from_code, parse_lang
+from nlu.client import detect_language
+from web.metrics import ERRORS, HANDLER_LATENCY, UPDATES
+
+log = structlog.get_logger(__name__)
+LAST_LANG_TTL = 90 * 24 * 3600
+
+
+def update_type(update: Update) -> str:
+    return update.event_type if update.event_type else "unknown"
+
+
+async def remember_language(services: Services, user_id: int, lang: Lang) -> None:
+    await services.redis.set(services.keys("lang", user_id), lang)
+
+
+async def resolve_language(services: Services, user: User, text: str | None) -> Lang:
+    keys = services.keys
+    try:
+        chosen, last = await services.redis.mget(keys("lang", user.id), keys("lastlang", user.id))
+    except RedisError:
+        ERRORS.labels("redis-language").inc()
+        chosen = last = None
+    if (lang := parse_lang(chosen.decode() if chosen else None)) is not None:
+        return lang
+    if text and not text.startswith("/") and any(ch.isalpha() for ch in text):
+        lang = detect_language(text)
+        if lang != (last.decode() if last else None):
+            try:
+                await services.redis.set(keys("lastlang", user.id), lang, ex=LAST_LANG_TTL)
+            except RedisError:
+                ERRORS.labels("redis-language").inc()
+        return lang
+    return parse_lang(last.decode() if last else None) or lang_from_code(user.language_code)
+
+
+class ContextMiddleware(BaseMiddleware):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        kind = update_type(event)
+        user: User | None = data.get("event_from_user")
+        chat = data.get("event_chat")
+        services: Services = data["services"]
+        structlog.contextvars.bind_contextvars(
+            update_id=event.update_id, chat_id=chat.id if chat else None, user_id=user.id if user else None
+        )
+        text = event.message.text if event.message else None
+        lang = await resolve_language(services, user, text) if user else "en"
+        data["lang"] = lang
+        data["t"] = services.catalog.translator(lang)
+        UPDATES.labels(kind).inc()
+        started = time.perf_counter()
+        try:
+            return await handler(event, data)
+        finally:
+            HANDLER_LATENCY.labels(kind).observe(time.perf_counter() - started)
+            structlog.contextvars.unbind_contextvars("update_id", "chat_id", "user_id")

@@ -1,0 +1,65 @@
+"""Slow down one citizen who floods the bot, without affecting anyone else.
+
+A fixed window per user in Redis (INCR + EXPIRE): past `limit` updates in `window` seconds
+the rest of the window is dropped, and the citizen gets one polite notice (only for the first
+dropped update, so the notice itself cannot flood).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiogram import BaseMiddleware, Bot
+from aiogram.types import TelegramObject, Update, User
+from redis.exceptions import RedisError
+
+from actions.services import Services
+from core.i18n import Translator
+from web.metrics import ERRORS, UPDATES_THROTTLED
+
+log = structlog.get_logger(__name__)
+
+
+class ThrottleMiddleware(BaseMiddleware):
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        user: User | None = data.get("event_from_user")
+        if user is None or (event.message is None and event.callback_query is None):
+            return await handler(event, data)
+        services: Services = data["services"]
+        slot = math.floor(time.time() / self.window)
+        key = services.keys("thr", user.id, slot)
+        try:
+            async with services.redis.pipeline(transaction=False) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, math.ceil(self.window) + 1)
+                count, _ = await pipe.execute()
+        except RedisError:
+            ERRORS.labels("redis-throttle").inc()
+            return await handler(event, data)
+        if count <= self.limit:
+            return await handler(event, data)
+        UPDATES_THROTTLED.inc()
+        if count == self.limit + 1:
+            t: Translator = data["t"]
+            bot: Bot = data["bot"]
+            chat = data.get("event_chat")
+            log.info("citizen throttled", count=count)
+            if chat is not None:
+                await bot.send_message(chat.id, t("throttled", seconds=math.ceil(self.window)))
+        if event.callback_query is not None:
+            await event.callback_query.answer()
+        return None

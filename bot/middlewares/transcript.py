@@ -1,0 +1,124 @@
+"""Every citizen message and every bot reply becomes one turn in the conversation transcript.
+
+Incoming turns are recorded by an update middleware (after de-duplication, so a redelivered
+update is not recorded twice); outgoing ones by a Bot-session middleware, so replies, edits and
+push notifications are all captured wherever they are sent from. One document per turn: the
+transcript never grows a single document. A failed write is logged and counted, never allowed
+to break the conversation itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import (
+    EditMessageText,
+    Response,
+    SendDocument,
+    SendLocation,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+from pymongo.errors import PyMongoError
+
+from storage.repositories import Repositories
+from web.metrics import ERRORS
+
+log = structlog.get_logger(__name__)
+
+
+def describe_message(message: Message) -> tuple[str, str | None]:
+    """(kind, text) of a citizen message, for the transcript."""
+    if message.text is not None:
+        return "text", message.text
+    if message.photo:
+        return "photo", message.caption
+    if message.location:
+        return "location", f"{message.location.latitude:.6f},{message.location.longitude:.6f}"
+    if message.document:
+        return "document", message.caption or message.document.file_name
+    if message.sticker:
+        return "sticker", message.sticker.emoji
+    if message.voice:
+        return "voice", None
+    return str(message.content_type), None
+
+
+def button_text(query: CallbackQuery) -> str | None:
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return query.data
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return query.data
+
+
+class IncomingTranscriptMiddleware(BaseMiddleware):
+    def __init__(self, repos: Repositories) -> None:
+        self.repos = repos
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        if event.message is not None and event.message.from_user is not None:
+            kind, text = describe_message(event.message)
+            await self._record(event.message.chat.id, event.message.from_user.id, kind, text,
+                               {"message_id": event.message.message_id})
+        elif event.callback_query is not None and event.callback_query.message is not None:
+            query = event.callback_query
+            await self._record(query.message.chat.id, query.from_user.id, "button", button_text(query),
+                               {"data": query.data})
+        return await handler(event, data)
+
+    async def _record(self, chat_id: int, user_id: int, kind: str, text: str | None, meta: dict[str, Any]) -> None:
+        try:
+            await self.repos.conversations.append_turn(
+                chat_id=chat_id, user_id=user_id, role="citizen", kind=kind, text=text, meta=meta
+            )
+        except PyMongoError:
+            ERRORS.labels("mongo-transcript").inc()
+            log.exception("could not record citizen turn")
+
+
+_RECORDED: dict[type, str] = {
+    SendMessage: "text", SendPhoto: "photo", SendDocument: "document", SendLocation: "location",
+    EditMessageText: "edit",
+}
+
+
+class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
+    def __init__(self, repos: Repositories) -> None:
+        self.repos = repos
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
+        response = await make_request(bot, method)
+        kind = _RECORDED.get(type(method))
+        chat_id = getattr(method, "chat_id", None)
+        if kind is not None and isinstance(chat_id, int):
+            text = getattr(method, "text", None) or getattr(method, "caption", None)
+            result = response.result
+            meta = {"message_id": result.message_id} if isinstance(result, Message) else {}
+            try:
+                await self.repos.conversations.append_turn(
+                    chat_id=chat_id, user_id=None, role="bot", kind=kind, text=text, meta=meta
+                )
+            except PyMongoError:
+                ERRORS.labels("mongo-transcript").inc()
+                log.exception("could not record bot turn")
+        return response

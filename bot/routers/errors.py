@@ -1,0 +1,42 @@
+"""The last line of defence: an exception in a handler is logged and counted, and the citizen
+is told in their language whether it is our fault or a service that is down right now."""
+
+from __future__ import annotations
+
+import structlog
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ErrorEvent
+from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
+
+from actions.services import Services
+from bot.middlewares.context import resolve_language
+from nlu.client import NluUnavailable
+from web.metrics import ERRORS
+
+log = structlog.get_logger(__name__)
+router = Router(name="errors")
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, services: Services, bot: Bot) -> bool:
+    exc = event.exception
+    update = event.update
+    where = ("mongo" if isinstance(exc, PyMongoError) else "redis" if isinstance(exc, RedisError)
+             else "nlu" if isinstance(exc, NluUnavailable) else "telegram" if isinstance(exc, TelegramAPIError)
+             else "handler")
+    ERRORS.labels(where).inc()
+    log.error("update failed", where=where, update_id=update.update_id, exc_info=exc)
+    message = update.message or (update.callback_query.message if update.callback_query else None)
+    user = update.message.from_user if update.message else update.callback_query.from_user if update.callback_query else None
+    if message is None or where == "telegram":
+        return True
+    lang = await resolve_language(services, user, None) if user else "en"
+    t = services.catalog.translator(lang)
+    text = t("error-service-down") if where in ("mongo", "redis", "nlu") else t("error-internal")
+    try:
+        await bot.send_message(message.chat.id, text)
+    except TelegramAPIError:
+        log.warning("could not tell the citizen about the error")
+    return True

@@ -1,0 +1,121 @@
+"""What no feature handled: unknown commands, stickers and voice notes, and free text (NLU).
+
+Free text goes to Rasa. Confidence policy (issue 3): above the threshold, act; when the top two
+intents are too close, ask which was meant with buttons; below, say what the bot can do; after
+two misunderstandings in a row, offer a person. With Rasa down, free text gets a plain "use the
+menu" answer and everything else keeps working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from redis.exceptions import RedisError
+
+from actions.services import Services
+from bot.callbacks import GoCb, MenuCb
+from bot.context import INTENTS, Ctx
+from bot.keyboards import buttons, main_menu
+from bot.routers.common import make_ctx
+from core.i18n import Translator
+from nlu.client import NluUnavailable, decide, normalize_entities
+from web.metrics import ERRORS, NLU_CALLS
+
+log = structlog.get_logger(__name__)
+router = Router(name="fallback")
+
+SMALL_TALK = ("greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope")
+MISUNDERSTANDING_TTL = 15 * 60
+MAX_TEXT = 4096
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, t: Translator) -> None:
+    command = (message.text or "/").split()[0][:64]
+    await message.answer(t("unknown-command", command=command))
+
+
+@router.message(~F.text)
+async def unsupported_content(message: Message, state: FSMContext, t: Translator) -> None:
+    if await state.get_state() is not None:
+        await message.answer(t("unsupported-content-in-form"))
+        return
+    await message.answer(t("unsupported-content", kind=str(message.content_type)), reply_markup=main_menu(t))
+
+
+@router.callback_query(F.data)
+async def stale_button(query: CallbackQuery, t: Translator) -> None:
+    """A button from an old message whose payload no handler understands any more."""
+    await query.answer(t("button-expired"), show_alert=True)
+
+
+@router.message(F.text)
+async def free_text(message: Message, services: Services, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    text = (message.text or "")[:MAX_TEXT]
+    if services.nlu is None:
+        await ctx.say("nlu-down", main_menu(ctx.t))
+        return
+    try:
+        result = await services.nlu.parse(text)
+    except NluUnavailable as exc:
+        NLU_CALLS.labels("unavailable").inc()
+        log.warning("nlu unavailable", reason=str(exc))
+        await ctx.say("nlu-down", main_menu(ctx.t))
+        return
+    NLU_CALLS.labels("ok").inc()
+    check = normalize_entities(result.entities)
+    decision = decide(result, threshold=services.settings.nlu_threshold,
+                      ambiguity_band=services.settings.nlu_ambiguity)
+    log.info("nlu", intent=decision.intent, kind=decision.kind, confidence=round(decision.confidence, 3),
+             entities=sorted(check.valid))
+    if check.invalid and not check.valid:
+        _, raw, hint = check.invalid[0]
+        await ctx.say(hint, None, value=raw)
+        return
+    if decision.kind == "act" and decision.intent is not None:
+        if decision.intent in SMALL_TALK:
+            await _reset_misunderstandings(ctx)
+            await ctx.say(f"smalltalk-{decision.intent.replace('_', '-')}", main_menu(ctx.t))
+            return
+        target = INTENTS.get(decision.intent)
+        if target is not None:
+            await _reset_misunderstandings(ctx)
+            ctx.entities = check.valid
+            await target.fn(ctx)
+            return
+    if decision.kind == "clarify":
+        options = [INTENTS[i] for i in decision.options if i in INTENTS]
+        if len(options) == 2:
+            await ctx.say("nlu-clarify", buttons([(ctx.t(f.title_id), GoCb(feature=f.name)) for f in options]))
+            return
+    await _not_understood(ctx)
+
+
+async def _not_understood(ctx: Ctx) -> None:
+    try:
+        key = ctx.services.keys("misunderstood", ctx.user.id)
+        async with ctx.services.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, MISUNDERSTANDING_TTL)
+            count, _ = await pipe.execute()
+    except RedisError:
+        ERRORS.labels("redis-misunderstood").inc()
+        count = 1
+    human = INTENTS.get("human_handoff")
+    if count >= 2 and human is not None:
+        await ctx.say("nlu-offer-human", buttons([(ctx.t(human.title_id), GoCb(feature=human.name))],
+                                                 [(ctx.t("menu-title-short"), MenuCb(section="main"))]))
+        return
+    await ctx.say("nlu-not-understood", main_menu(ctx.t))
+
+
+async def _reset_misunderstandings(ctx: Ctx) -> None:
+    try:
+        await ctx.services.redis.delete(ctx.services.keys("misunderstood", ctx.user.id))
+    except RedisError:
+        ERRORS.labels("redis-misunderstood").inc()

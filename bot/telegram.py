@@ -1,0 +1,94 @@
+"""The Bot object and what wraps every outgoing Bot API call: bounded retries and metrics.
+
+Retries (Telegram's documented behaviour, aiogram does none by itself):
+- 429 Too Many Requests: the call was refused, so it is always safe to repeat after
+  `retry_after` seconds; we wait and retry up to `MAX_ATTEMPTS` times if the wait is short.
+- 5xx: Telegram answered that it failed, so nothing was done; repeat with backoff.
+- Network errors (no answer): the outcome is unknown, so only methods that cannot create a
+  second message are repeated (reads, edits, answers, chat actions, webhook calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import structlog
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from core.config import Settings
+from web.metrics import TELEGRAM_CALLS
+
+log = structlog.get_logger(__name__)
+
+MAX_ATTEMPTS = 4
+MAX_RETRY_AFTER = 30  # seconds; a longer wait is the caller's business (the push worker reschedules)
+SAFE_ON_NETWORK_ERROR = frozenset({
+    "getMe", "getUpdates", "getFile", "getWebhookInfo", "setWebhook", "deleteWebhook", "getMyCommands",
+    "setMyCommands", "deleteMyCommands", "editMessageText", "editMessageReplyMarkup", "deleteMessage",
+    "answerCallbackQuery", "sendChatAction", "getChat",
+})
+
+
+def method_name(method: TelegramMethod[object]) -> str:
+    return getattr(method, "__api_method__", type(method).__name__)
+
+
+class RetryMiddleware(BaseRequestMiddleware):
+    def __init__(self, *, max_attempts: int = MAX_ATTEMPTS, base_delay: float = 0.3) -> None:
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
+        name = method_name(method)
+        attempt = 1
+        while True:
+            try:
+                response = await make_request(bot, method)
+                TELEGRAM_CALLS.labels(name, "ok").inc()
+                return response
+            except TelegramRetryAfter as exc:
+                TELEGRAM_CALLS.labels(name, "429").inc()
+                if attempt >= self.max_attempts or exc.retry_after > MAX_RETRY_AFTER:
+                    raise
+                log.warning("telegram flood limit, waiting", method=name, retry_after=exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+            except TelegramServerError:
+                TELEGRAM_CALLS.labels(name, "5xx").inc()
+                if attempt >= self.max_attempts:
+                    raise
+                await asyncio.sleep(self._backoff(attempt))
+            except TelegramNetworkError:
+                TELEGRAM_CALLS.labels(name, "network").inc()
+                if name not in SAFE_ON_NETWORK_ERROR or attempt >= self.max_attempts:
+                    raise
+                await asyncio.sleep(self._backoff(attempt))
+            except Exception:
+                TELEGRAM_CALLS.labels(name, "error").inc()
+                raise
+            attempt += 1
+            log.info("retrying telegram call", method=name, attempt=attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        return self.base_delay * 2 ** (attempt - 1) * (0.5 + random.random())
+
+
+def build_bot(settings: Settings) -> Bot:
+    api_url = settings.telegram_api_url or (f"{settings.base_url}/sandbox" if settings.sandbox_mode else None)
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    session.middleware(RetryMiddleware())
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )

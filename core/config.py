@@ -1,0 +1,196 @@
+"""Configuration: environment variables (and an optional `.env`), validated once at start.
+
+A wrong value stops the program with one line naming the variable and what it expects
+(`ConfigError`), never a traceback. Secrets are `SecretStr`: they print as `**********`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_DEFAULT_API = "https://api.telegram.org"
+SANDBOX_TOKEN = "1000000001:sandbox-token-not-secret"
+
+
+class LogFormat(StrEnum):
+    AUTO = "auto"  # console on a terminal, JSON otherwise
+    CONSOLE = "console"
+    JSON = "json"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message is one line meant for the operator."""
+
+
+def _check_url(value: str | None, schemes: tuple[str, ...], example: str) -> str | None:
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ValueError(f"expected a URL starting with {' or '.join(s + '://' for s in schemes)}, e.g. {example}")
+    return value.rstrip("/")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+
+    # Storage and services; None means "start an embedded one"
+    mongo_url: SecretStr | None = None
+    mongo_db: str = "traffic"
+    redis_url: SecretStr | None = None
+    redis_prefix: str = "ta"
+    nlu_url: str | None = None
+    nlu_port: int = Field(default=5005, ge=0, le=65535)
+    nlu_timeout: float = Field(default=0.8, gt=0, le=30)
+    nlu_threshold: float = Field(default=0.7, ge=0, le=1)
+    nlu_ambiguity: float = Field(default=0.1, ge=0, le=1)
+
+    # Web
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    public_url: str | None = None
+
+    # Files and logs
+    data_dir: Path = Path("data")
+    log_level: LogLevel = LogLevel.INFO
+    log_format: LogFormat = LogFormat.AUTO
+
+    # Citizen services
+    sms_gateway_url: str | None = None
+    sms_gateway_token: SecretStr | None = None
+    # Load the synthetic demo data set on first start; unset means: only into an embedded database.
+    demo_data: bool | None = None
+
+    # Sandbox flood limits (Telegram's by default)
+    sandbox_chat_rate: float = Field(default=1.0, gt=0)
+    sandbox_global_rate: float = Field(default=30.0, gt=0)
+    sandbox_group_per_minute: int = Field(default=20, gt=0)
+
+    # Abuse protection
+    throttle_messages: int = Field(default=20, gt=0)
+    throttle_window: float = Field(default=10.0, gt=0)
+
+    # Back-office, push and staff (later issues read these)
+    events_api_keys: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+    push_rate: float = Field(default=30.0, gt=0, le=1000)
+    staff_session_secret: SecretStr | None = None
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or not v.get_secret_value():
+            return None
+        raw = v.get_secret_value()
+        bot_id, _, rest = raw.partition(":")
+        if not bot_id.isdigit() or not rest:
+            raise ValueError("expected a bot token like 123456789:AAE... from @BotFather")
+        return v
+
+    @field_validator("telegram_api_url", "nlu_url", "public_url", "sms_gateway_url")
+    @classmethod
+    def _http_urls(cls, v: str | None) -> str | None:
+        return _check_url(v, ("http", "https"), "http://127.0.0.1:8081")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: str | None) -> str | None:
+        return _check_url(v, ("https", "http"), "https://bot.example.gov.cn/telegram/webhook")
+
+    @field_validator("mongo_url")
+    @classmethod
+    def _mongo_url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or not v.get_secret_value():
+            return None
+        _check_url(v.get_secret_value(), ("mongodb", "mongodb+srv"), "mongodb://mongo:27017")
+        return v
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or not v.get_secret_value():
+            return None
+        _check_url(v.get_secret_value(), ("redis", "rediss", "unix"), "redis://redis:6379/0")
+        return v
+
+    @field_validator("events_api_keys", mode="before")
+    @classmethod
+    def _api_keys(cls, v: object) -> object:
+        """`EVENTS_API_KEYS=system1:secret1,system2:secret2`."""
+        if isinstance(v, str):
+            pairs: dict[str, str] = {}
+            for item in filter(None, (p.strip() for p in v.split(","))):
+                key_id, sep, secret = item.partition(":")
+                if not sep or not key_id or not secret:
+                    raise ValueError("expected comma-separated key_id:secret pairs, e.g. dmv:3f9a...,ems:77c1...")
+                pairs[key_id] = secret
+            return pairs
+        return v
+
+    @property
+    def sandbox_mode(self) -> bool:
+        """No Telegram token: the bot talks to the project's own local sandbox."""
+        return self.telegram_token is None
+
+    @property
+    def bot_token(self) -> SecretStr:
+        return self.telegram_token or SecretStr(SANDBOX_TOKEN)
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.webhook_url is not None
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "::", "") else self.http_host
+        return f"http://{host}:{self.http_port}"
+
+
+_SENSITIVE = frozenset({"TELEGRAM_TOKEN", "WEBHOOK_SECRET", "MONGO_URL", "REDIS_URL", "SMS_GATEWAY_TOKEN",
+                        "EVENTS_API_KEYS", "STAFF_SESSION_SECRET"})
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings or raise `ConfigError` with one line naming the variable."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "?"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            shown = "" if name in _SENSITIVE else f" (got {err.get('input')!r})"
+            problems.append(f"{name}: {msg}{shown}")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+    if settings.webhook_url and not settings.webhook_secret:
+        raise ConfigError("invalid configuration: WEBHOOK_SECRET: required when WEBHOOK_URL is set "
+                          "(1-256 characters A-Z a-z 0-9 _ -)")
+    if settings.webhook_url and settings.sandbox_mode is False and not settings.webhook_url.startswith("https://"):
+        raise ConfigError("invalid configuration: WEBHOOK_URL: Telegram delivers webhooks only to https:// URLs")
+    if settings.webhook_secret is not None:
+        secret = settings.webhook_secret.get_secret_value()
+        if not secret or len(secret) > 256 or not all(c.isalnum() or c in "_-" for c in secret):
+            raise ConfigError("invalid configuration: WEBHOOK_SECRET: expected 1-256 characters A-Z a-z 0-9 _ -")
+    return settings

@@ -1,0 +1,134 @@
+"""Shared test infrastructure: real servers over real connections.
+
+- MongoDB: one SecantusDB server per test session (a child process on a free port, temp dir).
+- Redis: the machine's Redis (CI starts one if none answers) on a database of the tests' own
+  (TEST_REDIS_URL, default db 13), flushed before and after the session, keys under a prefix.
+- Rasa: the project's real model, trained when nlu/ changed (cached by hash in models/), served
+  by a child process on a free port, once per session, for the tests that need it.
+- The app: `create_app(settings)` served on a free port with the Telegram sandbox mounted;
+  tests act as citizens through the sandbox's HTTP API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+from aiohttp import web
+from pydantic import SecretStr
+
+from core.config import Settings
+from sandbox.client import SandboxClient
+from core.processes import Supervisor, free_port
+from storage.embedded import start_mongo
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+async def supervisor() -> AsyncIterator[Supervisor]:
+    sup = Supervisor()
+    yield sup
+    await sup.stop_all()
+
+
+@pytest.fixture(scope="session")
+async def mongo_url(supervisor: Supervisor, tmp_path_factory: pytest.TempPathFactory) -> str:
+    child = await start_mongo(supervisor, tmp_path_factory.mktemp("mongo"))
+    return child.url
+
+
+@pytest.fixture(scope="session")
+async def redis_url() -> AsyncIterator[str]:
+    client = aioredis.Redis.from_url(TEST_REDIS_URL)
+    await client.flushdb()
+    yield TEST_REDIS_URL
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture(scope="session")
+async def nlu_url(supervisor: Supervisor, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The project's trained model served by a real Rasa server."""
+    from nlu import manage
+
+    rasa_bin = REPO / ".venv-rasa" / "bin" / "rasa"
+    result = await asyncio.to_thread(manage.train_if_needed, models_dir=REPO / "models", rasa_bin=rasa_bin)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    async def ready() -> bool:
+        await manage.wait_until_ready(url, timeout=1.0)
+        return True
+
+    await supervisor.start("nlu (Rasa)", manage.serve_argv(rasa_bin=rasa_bin, model=result.path, host="127.0.0.1",
+                                                          port=port),
+                           url=url, env=manage.rasa_env(), ready=ready, timeout=240,
+                           log_path=tmp_path_factory.mktemp("rasa") / "rasa.log")
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_settings(mongo_url: str, redis_url: str) -> Callable[..., Settings]:
+    """Settings for an app under test: sandbox mode, real servers, nothing read from .env."""
+
+    def make(**overrides: object) -> Settings:
+        port = free_port()
+        values: dict[str, object] = {
+            "telegram_token": None, "telegram_api_url": None, "webhook_url": None, "webhook_secret": None,
+            "mongo_url": SecretStr(mongo_url), "mongo_db": f"test_{uuid.uuid4().hex[:8]}",
+            "redis_url": SecretStr(redis_url), "redis_prefix": f"t{uuid.uuid4().hex[:6]}",
+            "nlu_url": None, "http_host": "127.0.0.1", "http_port": port, "public_url": None,
+            "demo_data": True, "log_format": "console",
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return make
+
+
+@dataclass
+class RunningApp:
+    settings: Settings
+    app: web.Application
+    runner: web.AppRunner
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url
+
+
+@pytest.fixture(scope="session")
+def start_app() -> Callable[[Settings], "asyncio.Future[RunningApp]"]:
+    from web.app import create_app, start_server
+
+    async def start(settings: Settings) -> RunningApp:
+        app = create_app(settings)
+        runner = await start_server(app, settings.http_host, settings.http_port)
+        return RunningApp(settings=settings, app=app, runner=runner)
+
+    return start  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+async def running_app(make_settings: Callable[..., Settings], start_app, nlu_url: str) -> AsyncIterator[RunningApp]:
+    """One app for the session's end-to-end tests, with the real Rasa model behind it."""
+    running = await start_app(make_settings(mongo_db="test_e2e", nlu_url=nlu_url))
+    yield running
+    await running.runner.cleanup()
+
+
+@pytest.fixture
+async def sandbox(running_app: RunningApp) -> AsyncIterator[SandboxClient]:
+    client = SandboxClient(running_app.base_url + "/sandbox")
+    yield client
+    await client.close()
+

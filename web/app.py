@@ -1,0 +1,204 @@
+"""The one aiohttp application: webhook, sandbox, health, metrics (and, later, back-office API
+and staff console). Built by `create_app(settings)` for production and tests alike.
+
+Every resource lives in `app.cleanup_ctx`, in dependency order; cleanup runs in reverse and
+only for what started. Shutdown drains webhook updates in flight before closing clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from urllib.parse import urlsplit
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from actions.services import Services
+from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
+from bot.telegram import build_bot
+from core.config import Settings
+from core.i18n import default_catalog
+from nlu.client import NluClient
+from storage.mongo import Document, connect_mongo
+from storage.redis import Keys, connect_redis
+from storage.repositories import Repositories
+from web import health
+
+log = structlog.get_logger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+MONGO = web.AppKey("mongo", AsyncMongoClient)
+REDIS = web.AppKey("redis", Redis)
+NLU = web.AppKey("nlu", NluClient)
+SERVICES = web.AppKey("services", Services)
+BOT = web.AppKey("bot", Bot)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+SERVER_STARTED = web.AppKey("server_started", asyncio.Event)
+WEBHOOK_TASKS = web.AppKey("webhook_tasks", set)
+
+DRAIN_TIMEOUT = 15.0
+
+
+class StartupError(RuntimeError):
+    """A dependency is unreachable at start; the message is one line for the operator."""
+
+
+def _host_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.hostname + (f":{parts.port}" if parts.port else "") if parts.hostname else "?"
+
+
+async def mongo_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    assert settings.mongo_url is not None, "bot.py resolves MONGO_URL (or starts SecantusDB) first"
+    url = settings.mongo_url.get_secret_value()
+    client: AsyncMongoClient[Document] = connect_mongo(url)
+    try:
+        await client.admin.command("ping")
+    except PyMongoError as exc:
+        await client.close()
+        reason = str(exc).split(",")[0].split(" (configured timeouts")[0]
+        raise StartupError(f"cannot reach MongoDB at {_host_of(url)} (MONGO_URL): {reason}") from None
+    app[MONGO] = client
+    yield
+    await client.close()
+
+
+async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    assert settings.redis_url is not None, "bot.py resolves REDIS_URL (or starts redis-server) first"
+    url = settings.redis_url.get_secret_value()
+    client = connect_redis(url)
+    try:
+        await client.ping()
+    except RedisError as exc:
+        await client.aclose()
+        raise StartupError(f"cannot reach Redis at {_host_of(url)} (REDIS_URL): {exc}") from None
+    app[REDIS] = client
+    yield
+    await client.aclose()
+
+
+async def services_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    repos = Repositories.from_db(app[MONGO][settings.mongo_db])
+    await repos.ensure_indexes()
+    nlu = NluClient(settings.nlu_url, timeout=settings.nlu_timeout) if settings.nlu_url else None
+    if nlu is not None:
+        app[NLU] = nlu
+    app[SERVICES] = Services(settings=settings, repos=repos, redis=app[REDIS], keys=Keys(settings.redis_prefix),
+                             catalog=default_catalog(), nlu=nlu)
+    yield
+    if nlu is not None:
+        await nlu.close()
+
+
+async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings, services = app[SETTINGS], app[SERVICES]
+    bot = build_bot(settings)
+    attach_bot_middlewares(bot, services)
+    dp = build_dispatcher(services)
+    app[BOT], app[DISPATCHER] = bot, dp
+    runner = asyncio.create_task(_run_bot(app, bot, dp), name="telegram")
+    yield
+    if settings.webhook_mode:
+        await _drain_webhook_tasks(app)
+    else:
+        with suppress(RuntimeError):  # polling had not started yet
+            await dp.stop_polling()
+    runner.cancel()
+    with suppress(asyncio.CancelledError):
+        await runner
+    await bot.session.close()
+
+
+async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher) -> None:
+    """Runs once the HTTP server listens (in sandbox mode the Bot API is this very server)."""
+    settings, services = app[SETTINGS], app[SERVICES]
+    await app[SERVER_STARTED].wait()
+    await set_commands(bot, services)
+    allowed = dp.resolve_used_update_types()
+    if settings.webhook_mode:
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        await _set_webhook_once(services, bot, settings.webhook_url, settings.webhook_secret.get_secret_value(),
+                                allowed)
+        return
+    await bot.delete_webhook(drop_pending_updates=False)
+    log.info("polling for updates", api=bot.session.api.base)
+    await dp.start_polling(bot, handle_signals=False, close_bot_session=False, allowed_updates=allowed)
+
+
+async def _set_webhook_once(services: Services, bot: Bot, url: str, secret: str, allowed: list[str]) -> None:
+    """setWebhook only when its arguments changed: replicas and restarts do not re-set it each time."""
+    fingerprint = hmac.new(secret.encode(), json.dumps([url, sorted(allowed)]).encode(), "sha256").hexdigest()
+    key = services.keys("webhook", bot.id)
+    if (await services.redis.get(key) or b"").decode() == fingerprint:
+        return
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=allowed)
+    await services.redis.set(key, fingerprint)
+    log.info("webhook set", url=url)
+
+
+async def webhook_handler(request: web.Request) -> web.Response:
+    app = request.app
+    settings = app[SETTINGS]
+    assert settings.webhook_secret is not None
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(given.encode(), settings.webhook_secret.get_secret_value().encode()):
+        return web.json_response({"ok": False, "description": "bad secret token"}, status=401)
+    try:
+        update = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return web.json_response({"ok": False, "description": "body is not JSON"}, status=400)
+    if not isinstance(update, dict) or "update_id" not in update:
+        return web.json_response({"ok": False, "description": "not a Telegram update"}, status=400)
+    # Answer at once (Telegram waits for nothing), handle in the background, drain on shutdown.
+    task = asyncio.create_task(app[DISPATCHER].feed_raw_update(app[BOT], update))
+    tasks: set[asyncio.Task[object]] = app[WEBHOOK_TASKS]
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    return web.json_response({"ok": True})
+
+
+async def _drain_webhook_tasks(app: web.Application) -> None:
+    tasks = set(app[WEBHOOK_TASKS])
+    if tasks:
+        log.info("draining webhook updates in flight", count=len(tasks))
+        await asyncio.wait(tasks, timeout=DRAIN_TIMEOUT)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app[SETTINGS] = settings
+    app[SERVER_STARTED] = asyncio.Event()
+    app[WEBHOOK_TASKS] = set()
+    app.cleanup_ctx.extend([mongo_ctx, redis_ctx, services_ctx, bot_ctx])
+    health.setup(app)
+    if settings.webhook_url:
+        app.router.add_post(urlsplit(settings.webhook_url).path or "/", webhook_handler)
+    if settings.sandbox_mode:
+        from sandbox.app import SandboxLimits, create_sandbox_app
+
+        limits = SandboxLimits(per_chat_rate=settings.sandbox_chat_rate, global_rate=settings.sandbox_global_rate,
+                               group_per_minute=settings.sandbox_group_per_minute)
+        app.add_subapp("/sandbox", create_sandbox_app(limits))
+    return app
+
+
+async def start_server(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Start the app and tell the bot the HTTP server listens (for polling the in-process sandbox)."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=DRAIN_TIMEOUT)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    app[SERVER_STARTED].set()
+    return runner

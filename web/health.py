@@ -1,0 +1,64 @@
+"""/healthz (the process answers), /readyz (each dependency up, degraded or down), /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+Status = Literal["up", "degraded", "down"]
+CHECK_TIMEOUT = 2.0
+SLOW = 0.5  # seconds: answering, but slowly -> degraded
+
+
+async def _timed(check: Callable[[], Awaitable[object]]) -> tuple[Status, float, str | None]:
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"; the reason is reported
+        return "down", time.perf_counter() - started, type(exc).__name__
+    elapsed = time.perf_counter() - started
+    return ("degraded" if elapsed > SLOW else "up"), elapsed, None
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    from web.app import MONGO, NLU, REDIS  # the keys live with the factory
+
+    app = request.app
+    checks: dict[str, Callable[[], Awaitable[object]]] = {}
+    if MONGO in app:
+        checks["mongodb"] = lambda: app[MONGO].admin.command("ping")
+    if REDIS in app:
+        checks["redis"] = lambda: app[REDIS].ping()
+    results = dict(zip(checks, await asyncio.gather(*(_timed(c) for c in checks.values())), strict=True))
+    body: dict[str, dict[str, object]] = {
+        name: {"status": status, "ms": round(elapsed * 1000, 1), **({"error": err} if err else {})}
+        for name, (status, elapsed, err) in results.items()
+    }
+    if NLU in app:
+        body["nlu"] = {"status": await app[NLU].health()}
+    else:
+        body["nlu"] = {"status": "down", "error": "NLU_URL not configured"}
+    statuses = [v["status"] for v in body.values()]
+    core_down = any(body.get(name, {}).get("status") == "down" for name in ("mongodb", "redis"))
+    overall: Status = "down" if core_down else "degraded" if any(s != "up" for s in statuses) else "up"
+    # NLU down is degraded, not down: buttons and commands still do everything.
+    return web.json_response({"status": overall, "checks": body}, status=503 if overall == "down" else 200)
+
+
+async def metrics(_: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)

@@ -27,7 +27,6 @@ log = structlog.get_logger("bot")
 REPO = Path(__file__).resolve().parent
 RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
 MODELS_DIR = REPO / "models"
-NLU_START_TIMEOUT = 180.0
 
 EXIT_CONFIG = 2
 EXIT_CHILD_DIED = 3
@@ -57,21 +56,10 @@ async def start_embedded(settings: Settings, supervisor: Supervisor) -> Settings
 
 
 async def start_nlu(settings: Settings, supervisor: Supervisor) -> Child:
-    """Train the NLU model if its inputs changed, then serve it with Rasa as a child process."""
-    from core.processes import free_port
-    from nlu import manage
+    from nlu.server import start_nlu_server
 
-    result = await asyncio.to_thread(manage.train_if_needed, models_dir=MODELS_DIR, rasa_bin=RASA_BIN)
-    port = settings.nlu_port or free_port()
-    url = f"http://127.0.0.1:{port}"
-    argv = manage.serve_argv(rasa_bin=RASA_BIN, model=result.path, host="127.0.0.1", port=port)
-
-    async def ready() -> bool:
-        await manage.wait_until_ready(url, timeout=1.0)
-        return True
-
-    return await supervisor.start("nlu (Rasa)", argv, url=url, env=manage.rasa_env(), ready=ready,
-                                  timeout=NLU_START_TIMEOUT, log_path=settings.data_dir.resolve() / "logs" / "rasa.log")
+    return await start_nlu_server(supervisor, models_dir=MODELS_DIR, rasa_bin=RASA_BIN, port=settings.nlu_port,
+                                  log_path=settings.data_dir.resolve() / "logs" / "rasa.log")
 
 
 async def run(settings: Settings) -> int:

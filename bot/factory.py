@@ -32,11 +32,15 @@ def build_dispatcher(services: Services) -> Dispatcher:
         data_ttl=FORM_TTL,
     )
     dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation(), services=services)
+    # Ours run before aiogram's FSM middleware, which holds the per-chat lock while the update is
+    # handled: a duplicate or a flood must be dropped before it queues on that lock.
+    dp.update.outer_middleware.unregister(dp.fsm)
     dp.update.outer_middleware(ContextMiddleware())
     dp.update.outer_middleware(DedupeMiddleware())
     dp.update.outer_middleware(IncomingTranscriptMiddleware(services.repos))
     dp.update.outer_middleware(ThrottleMiddleware(services.settings.throttle_messages,
                                                   services.settings.throttle_window))
+    dp.update.outer_middleware(dp.fsm)
     dp.include_routers(errors.router, common.router, *feature_routers(), fallback.router)
     return dp
 

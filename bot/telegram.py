@@ -21,7 +21,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from core.config import Settings
@@ -49,7 +49,7 @@ class RetryMiddleware(BaseRequestMiddleware):
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
-    ) -> Response[TelegramType]:
+    ) -> TelegramType:
         name = method_name(method)
         attempt = 1
         while True:

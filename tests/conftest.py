@@ -58,22 +58,11 @@ async def redis_url() -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 async def nlu_url(supervisor: Supervisor, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The project's trained model served by a real Rasa server."""
-    from nlu import manage
+    from nlu.server import start_nlu_server
 
-    rasa_bin = REPO / ".venv-rasa" / "bin" / "rasa"
-    result = await asyncio.to_thread(manage.train_if_needed, models_dir=REPO / "models", rasa_bin=rasa_bin)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-
-    async def ready() -> bool:
-        await manage.wait_until_ready(url, timeout=1.0)
-        return True
-
-    await supervisor.start("nlu (Rasa)", manage.serve_argv(rasa_bin=rasa_bin, model=result.path, host="127.0.0.1",
-                                                          port=port),
-                           url=url, env=manage.rasa_env(), ready=ready, timeout=240,
-                           log_path=tmp_path_factory.mktemp("rasa") / "rasa.log")
-    return url
+    child = await start_nlu_server(supervisor, models_dir=REPO / "models", rasa_bin=REPO / ".venv-rasa" / "bin" / "rasa",
+                                   log_path=tmp_path_factory.mktemp("rasa") / "rasa.log")
+    return child.url
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import suppress
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import structlog
@@ -28,6 +29,7 @@ from bot.telegram import build_bot
 from core.config import Settings
 from core.i18n import default_catalog
 from nlu.client import NluClient
+from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
@@ -92,6 +94,11 @@ async def services_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     repos = Repositories.from_db(app[MONGO][settings.mongo_db])
     await repos.ensure_indexes()
+    if settings.demo_data:
+        from storage.seed import load_demo_data
+
+        report = await load_demo_data(repos, today=datetime.now(LOCAL_TZ).date())
+        log.info("demo data", report=str(report))
     nlu = NluClient(settings.nlu_url, timeout=settings.nlu_timeout) if settings.nlu_url else None
     if nlu is not None:
         app[NLU] = nlu

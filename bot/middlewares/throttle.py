@@ -1,6 +1,7 @@
 """Slow down one citizen who floods the bot, without affecting anyone else.
 
-A fixed window per user in Redis (INCR + EXPIRE): past `limit` updates in `window` seconds
+A window per user in Redis that opens with the citizen's first message (SET NX EX, then
+INCR): past `limit` updates in `window` seconds
 the rest of the window is dropped, and the citizen gets one polite notice (only for the first
 dropped update, so the notice itself cannot flood).
 """
@@ -8,7 +9,6 @@ dropped update, so the notice itself cannot flood).
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,13 +40,12 @@ class ThrottleMiddleware(BaseMiddleware):
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
         services: Services = data["services"]
-        slot = math.floor(time.time() / self.window)
-        key = services.keys("thr", user.id, slot)
+        key = services.keys("thr", user.id)
         try:
-            async with services.redis.pipeline(transaction=False) as pipe:
+            async with services.redis.pipeline(transaction=True) as pipe:
+                pipe.set(key, 0, px=int(self.window * 1000), nx=True)
                 pipe.incr(key)
-                pipe.expire(key, math.ceil(self.window) + 1)
-                count, _ = await pipe.execute()
+                _, count = await pipe.execute()
         except RedisError:
             ERRORS.labels("redis-throttle").inc()
             return await handler(event, data)

@@ -10,6 +10,7 @@ to break the conversation itself.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -17,7 +18,6 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.methods import (
     EditMessageText,
-    Response,
     SendDocument,
     SendLocation,
     SendMessage,
@@ -28,27 +28,28 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from pymongo.errors import PyMongoError
 
+from storage.models import TurnKind, TurnRole
 from storage.repositories import Repositories
 from web.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 
 
-def describe_message(message: Message) -> tuple[str, str | None]:
+def describe_message(message: Message) -> tuple[TurnKind, str | None]:
     """(kind, text) of a citizen message, for the transcript."""
     if message.text is not None:
-        return "text", message.text
+        return TurnKind.TEXT, message.text
     if message.photo:
-        return "photo", message.caption
+        return TurnKind.PHOTO, message.caption
     if message.location:
-        return "location", f"{message.location.latitude:.6f},{message.location.longitude:.6f}"
+        return TurnKind.LOCATION, f"{message.location.latitude:.6f},{message.location.longitude:.6f}"
     if message.document:
-        return "document", message.caption or message.document.file_name
+        return TurnKind.DOCUMENT, message.caption or message.document.file_name
     if message.sticker:
-        return "sticker", message.sticker.emoji
+        return TurnKind.STICKER, message.sticker.emoji
     if message.voice:
-        return "voice", None
-    return str(message.content_type), None
+        return TurnKind.VOICE, None
+    return TurnKind.TEXT, f"[{getattr(message.content_type, 'value', message.content_type)}]"
 
 
 def button_text(query: CallbackQuery) -> str | None:
@@ -80,23 +81,25 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
                                {"message_id": event.message.message_id})
         elif event.callback_query is not None and event.callback_query.message is not None:
             query = event.callback_query
-            await self._record(query.message.chat.id, query.from_user.id, "button", button_text(query),
+            await self._record(query.message.chat.id, query.from_user.id, TurnKind.CALLBACK, button_text(query),
                                {"data": query.data})
         return await handler(event, data)
 
-    async def _record(self, chat_id: int, user_id: int, kind: str, text: str | None, meta: dict[str, Any]) -> None:
+    async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None,
+                      meta: dict[str, Any]) -> None:
         try:
             await self.repos.conversations.append_turn(
-                chat_id=chat_id, user_id=user_id, role="citizen", kind=kind, text=text, meta=meta
+                chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind, text=text, meta=meta,
+                at=datetime.now(UTC),
             )
         except PyMongoError:
             ERRORS.labels("mongo-transcript").inc()
             log.exception("could not record citizen turn")
 
 
-_RECORDED: dict[type, str] = {
-    SendMessage: "text", SendPhoto: "photo", SendDocument: "document", SendLocation: "location",
-    EditMessageText: "edit",
+_RECORDED: dict[type, TurnKind] = {
+    SendMessage: TurnKind.TEXT, SendPhoto: TurnKind.PHOTO, SendDocument: TurnKind.DOCUMENT,
+    SendLocation: TurnKind.LOCATION, EditMessageText: TurnKind.TEXT,
 }
 
 
@@ -106,19 +109,21 @@ class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
-    ) -> Response[TelegramType]:
-        response = await make_request(bot, method)
+    ) -> TelegramType:
+        result = await make_request(bot, method)
         kind = _RECORDED.get(type(method))
         chat_id = getattr(method, "chat_id", None)
         if kind is not None and isinstance(chat_id, int):
             text = getattr(method, "text", None) or getattr(method, "caption", None)
-            result = response.result
-            meta = {"message_id": result.message_id} if isinstance(result, Message) else {}
+            meta: dict[str, Any] = {"message_id": result.message_id} if isinstance(result, Message) else {}
+            if isinstance(method, EditMessageText):
+                meta["edited"] = True
             try:
                 await self.repos.conversations.append_turn(
-                    chat_id=chat_id, user_id=None, role="bot", kind=kind, text=text, meta=meta
+                    chat_id=chat_id, user_id=None, role=TurnRole.BOT, kind=kind, text=text, meta=meta,
+                    at=datetime.now(UTC),
                 )
             except PyMongoError:
                 ERRORS.labels("mongo-transcript").inc()
                 log.exception("could not record bot turn")
-        return response
+        return result

@@ -15,6 +15,7 @@ from bot.context import FEATURES, Ctx, feature
 from bot.keyboards import SECTIONS, language_menu, main_menu, section_menu
 from bot.middlewares.context import remember_language
 from core.i18n import Lang, Translator
+from storage.models import Language
 
 router = Router(name="common")
 
@@ -76,7 +77,7 @@ async def cmd_language(message: Message, **data: Any) -> None:
 async def on_language(query: CallbackQuery, callback_data: LangCb, services: Services, bot: Bot) -> None:
     lang: Lang = "zh" if callback_data.code == "zh" else "en"
     await remember_language(services, query.from_user.id, lang)
-    await services.repos.citizens.set_language(query.from_user.id, lang)
+    await services.repos.citizens.set_language(query.from_user.id, Language(lang))
     t = services.catalog.translator(lang)
     await query.answer()
     if query.message is not None:

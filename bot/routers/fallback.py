@@ -16,7 +16,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from redis.exceptions import RedisError
 
-from actions.services import Services
 from bot.callbacks import GoCb, MenuCb
 from bot.context import INTENTS, Ctx
 from bot.keyboards import buttons, main_menu
@@ -44,7 +43,8 @@ async def unsupported_content(message: Message, state: FSMContext, t: Translator
     if await state.get_state() is not None:
         await message.answer(t("unsupported-content-in-form"))
         return
-    await message.answer(t("unsupported-content", kind=str(message.content_type)), reply_markup=main_menu(t))
+    kind = getattr(message.content_type, "value", message.content_type)
+    await message.answer(t("unsupported-content", kind=kind), reply_markup=main_menu(t))
 
 
 @router.callback_query(F.data)
@@ -54,8 +54,9 @@ async def stale_button(query: CallbackQuery, t: Translator) -> None:
 
 
 @router.message(F.text)
-async def free_text(message: Message, services: Services, **data: Any) -> None:
+async def free_text(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
+    services = ctx.services
     text = (message.text or "")[:MAX_TEXT]
     if services.nlu is None:
         await ctx.say("nlu-down", main_menu(ctx.t))

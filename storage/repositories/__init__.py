@@ -1,0 +1,92 @@
+"""One repository per aggregate, gathered in ``Repositories``.
+
+    repos = Repositories.from_db(db)
+    await repos.ensure_indexes()
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, fields
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .applications import ApplicationRepository
+from .base import MongoDoc, Repository
+from .citizens import BindingConflict, BindResult, CitizenRepository
+from .complaints import ClusterSummary, ComplaintRepository, distance_m, normalize_place
+from .conversations import ConversationRepository
+from .deliveries import DeliveryRepository
+from .elicense import ELicenseRepository
+from .handoffs import HandoffRepository
+from .licenses import LicenseRepository
+from .notifications import NotificationRepository
+from .staff import StaffExists, StaffRepository
+from .vehicles import VehicleRepository
+from .violations import ViolationPage, ViolationRepository
+
+__all__ = [
+    "ApplicationRepository",
+    "BindResult",
+    "BindingConflict",
+    "CitizenRepository",
+    "ClusterSummary",
+    "ComplaintRepository",
+    "ConversationRepository",
+    "DeliveryRepository",
+    "ELicenseRepository",
+    "HandoffRepository",
+    "LicenseRepository",
+    "NotificationRepository",
+    "Repositories",
+    "Repository",
+    "StaffExists",
+    "StaffRepository",
+    "VehicleRepository",
+    "ViolationPage",
+    "ViolationRepository",
+    "distance_m",
+    "normalize_place",
+]
+
+
+@dataclass(frozen=True)
+class Repositories:
+    db: AsyncDatabase[MongoDoc]
+    citizens: CitizenRepository
+    licenses: LicenseRepository
+    vehicles: VehicleRepository
+    violations: ViolationRepository
+    complaints: ComplaintRepository
+    deliveries: DeliveryRepository
+    notifications: NotificationRepository
+    conversations: ConversationRepository
+    handoffs: HandoffRepository
+    elicense: ELicenseRepository
+    staff: StaffRepository
+    applications: ApplicationRepository
+
+    @classmethod
+    def from_db(cls, db: AsyncDatabase[MongoDoc]) -> Repositories:
+        return cls(
+            db=db,
+            citizens=CitizenRepository(db),
+            licenses=LicenseRepository(db),
+            vehicles=VehicleRepository(db),
+            violations=ViolationRepository(db),
+            complaints=ComplaintRepository(db),
+            deliveries=DeliveryRepository(db),
+            notifications=NotificationRepository(db),
+            conversations=ConversationRepository(db),
+            handoffs=HandoffRepository(db),
+            elicense=ELicenseRepository(db),
+            staff=StaffRepository(db),
+            applications=ApplicationRepository(db),
+        )
+
+    def all(self) -> list[Repository]:
+        return [value for f in fields(self) if isinstance(value := getattr(self, f.name), Repository)]
+
+    async def ensure_indexes(self) -> None:
+        """Create every repository's indexes (idempotent; safe at every start)."""
+        await asyncio.gather(*(repo.ensure_indexes() for repo in self.all()))

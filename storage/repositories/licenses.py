@@ -1,0 +1,60 @@
+"""Driver licenses (``_id`` = ID number)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import ClassVar
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+
+from storage.models import DriverLicense, day_key
+
+from .base import Repository
+
+
+class LicenseRepository(Repository):
+    COLLECTION = "licenses"
+    INDEXES: ClassVar[list[IndexModel]] = [
+        IndexModel([("valid_to", ASCENDING)], name="valid_to"),  # expiring_between
+        IndexModel([("next_physical_exam_due", ASCENDING)], name="physical_exam_due"),  # exam_due_between
+    ]
+
+    async def insert_many(self, licenses: list[DriverLicense]) -> None:
+        if licenses:
+            await self.collection.insert_many([lic.to_doc() for lic in licenses], ordered=False)
+
+    async def by_id_number(self, id_number: str) -> DriverLicense | None:
+        doc = await self.collection.find_one({"_id": id_number})
+        return DriverLicense.from_doc(doc) if doc else None
+
+    async def expiring_between(self, first: date, last: date) -> AsyncIterator[DriverLicense]:
+        """Licenses whose ``valid_to`` is in [first, last] (daily expiry reminders)."""
+        cursor = self.collection.find(
+            {"valid_to": {"$gte": day_key(first), "$lte": day_key(last)}, "revoked_on": None}
+        ).sort("valid_to", ASCENDING)
+        async for doc in cursor:
+            yield DriverLicense.from_doc(doc)
+
+    async def exam_due_between(self, first: date, last: date) -> AsyncIterator[DriverLicense]:
+        """Licenses whose next physical exam falls in [first, last] (daily exam reminders)."""
+        cursor = self.collection.find(
+            {"next_physical_exam_due": {"$gte": day_key(first), "$lte": day_key(last)}, "revoked_on": None}
+        ).sort("next_physical_exam_due", ASCENDING)
+        async for doc in cursor:
+            yield DriverLicense.from_doc(doc)
+
+    async def set_elicense_issued(self, id_number: str, now: datetime) -> DriverLicense | None:
+        """Mark the electronic license issued (idempotent: keeps the first issue time)."""
+        await self.collection.update_one(
+            {"_id": id_number, "elicense_issued_at": None}, {"$set": {"elicense_issued_at": now}}
+        )
+        return await self.by_id_number(id_number)
+
+    async def record_exam_result(self, id_number: str, on: date) -> DriverLicense | None:
+        doc = await self.collection.find_one_and_update(
+            {"_id": id_number},
+            {"$set": {"exam_result_on_file": day_key(on)}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return DriverLicense.from_doc(doc) if doc else None

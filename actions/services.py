@@ -5,18 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 import redis.asyncio as aioredis
 
 from core.config import Settings
 from core.i18n import Catalog
 from nlu.client import NluClient
+from storage.models import Notification
 from storage.redis import Keys
 from storage.repositories import Repositories
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class PushQueue(Protocol):
+    """Hands a stored notification to the push pipeline (issue 5); None until that exists."""
+
+    async def enqueue(self, notification: Notification) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -27,4 +35,5 @@ class Services:
     keys: Keys
     catalog: Catalog
     nlu: NluClient | None
+    push: PushQueue | None = None
     clock: Callable[[], datetime] = field(default=utcnow)

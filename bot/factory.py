@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
@@ -12,16 +12,33 @@ from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
-from bot.routers import common, errors, fallback
+from bot.routers import (
+    business,
+    common,
+    complaints,
+    deliveries,
+    elicense,
+    errors,
+    faq,
+    fallback,
+    identity,
+    licenses,
+    profile,
+    vehicles,
+    violations,
+)
 from core.i18n import LANGS
 
 FORM_TTL = 30 * 60  # a form abandoned for 30 minutes expires
 COMMANDS = ("start", "menu", "help", "cancel", "language")
 
 
-def feature_routers() -> list:  # type: ignore[type-arg]
+def feature_routers() -> list[Router]:
     """Routers of the citizen services, between the common commands and the free-text fallback."""
-    return []
+    return [
+        identity.router, profile.router, licenses.router, elicense.router, vehicles.router, violations.router,
+        deliveries.router, business.router, complaints.router, faq.router,
+    ]
 
 
 def build_dispatcher(services: Services) -> Dispatcher:

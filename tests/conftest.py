@@ -16,6 +16,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from core.config import Settings
-from sandbox.client import SandboxClient
+from actions.services import Services
+from sandbox.client import SandboxClient, SandboxUser
+from storage.models import Citizen, Language
 from core.processes import Supervisor, free_port
 from storage.embedded import start_mongo
 
@@ -115,9 +118,44 @@ async def running_app(make_settings: Callable[..., Settings], start_app, nlu_url
     await running.runner.cleanup()
 
 
+@pytest.fixture(scope="session")
+async def bare_app(make_settings: Callable[..., Settings], start_app) -> AsyncIterator[RunningApp]:
+    """The app with demo data but no NLU server: what buttons and commands do on their own
+    (and what free text gets while Rasa is down)."""
+    running = await start_app(make_settings(mongo_db="test_bare"))
+    yield running
+    await running.runner.cleanup()
+
+
 @pytest.fixture
 async def sandbox(running_app: RunningApp) -> AsyncIterator[SandboxClient]:
+    """Act as citizens of the app with NLU."""
     client = SandboxClient(running_app.base_url + "/sandbox")
     yield client
+    await client.clear_faults()
     await client.close()
+
+
+@pytest.fixture
+async def bare_sandbox(bare_app: RunningApp) -> AsyncIterator[SandboxClient]:
+    """Act as citizens of the app without NLU."""
+    client = SandboxClient(bare_app.base_url + "/sandbox")
+    yield client
+    await client.clear_faults()
+    await client.close()
+
+
+def services_of(running: RunningApp) -> Services:
+    from web.app import SERVICES
+
+    return running.app[SERVICES]
+
+
+async def bind_directly(running: RunningApp, user: SandboxUser, id_number: str, language: str = "en") -> Citizen:
+    """Bind a sandbox citizen to an identity without the SMS flow (for tests about other features;
+    the binding flow itself is tested end to end through the sandbox)."""
+    services = services_of(running)
+    result = await services.repos.citizens.bind(id_number, user_id=user.id, chat_id=user.id,
+                                                language=Language(language), now=datetime.now(UTC))
+    return result.citizen
 

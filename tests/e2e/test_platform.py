@@ -16,16 +16,16 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-async def bare_app(make_settings: Callable[..., Settings], start_app) -> AsyncIterator[RunningApp]:
-    """The app without an NLU server: commands and buttons must work on their own."""
+async def platform_app(make_settings: Callable[..., Settings], start_app) -> AsyncIterator[RunningApp]:
+    """The app without an NLU server or demo data, with a low flood threshold for the throttle test."""
     running = await start_app(make_settings(demo_data=False, throttle_messages=8, throttle_window=5.0))
     yield running
     await running.runner.cleanup()
 
 
 @pytest.fixture
-async def sb(bare_app: RunningApp) -> AsyncIterator[SandboxClient]:
-    client = SandboxClient(bare_app.base_url + "/sandbox")
+async def sb(platform_app: RunningApp) -> AsyncIterator[SandboxClient]:
+    client = SandboxClient(platform_app.base_url + "/sandbox")
     yield client
     await client.clear_faults()
     await client.close()
@@ -149,13 +149,13 @@ async def test_a_flooding_citizen_is_slowed_with_one_notice_and_others_are_not(s
     assert len(messages) == 8 + 1
 
 
-async def test_transcript_records_citizen_and_bot_turns(sb: SandboxClient, bare_app: RunningApp) -> None:
+async def test_transcript_records_citizen_and_bot_turns(sb: SandboxClient, platform_app: RunningApp) -> None:
     from web.app import SERVICES
 
     user = await sb.create_user("Lin", language_code="en")
     await sb.send_text(user.id, "/help")
     await sb.wait_bot_message(user.id)
-    repos = bare_app.app[SERVICES].repos
+    repos = platform_app.app[SERVICES].repos
     for _ in range(50):  # the bot's turn is written just after Telegram accepted the message
         turns = await repos.conversations.recent_turns(user.id)
         if len(turns) >= 2:
@@ -166,18 +166,18 @@ async def test_transcript_records_citizen_and_bot_turns(sb: SandboxClient, bare_
     assert roles[1][0] == "bot" and roles[1][1].startswith("<b>How to use")
 
 
-async def test_health_ready_and_metrics(bare_app: RunningApp) -> None:
+async def test_health_ready_and_metrics(platform_app: RunningApp) -> None:
     async with aiohttp.ClientSession() as http:
-        async with http.get(bare_app.base_url + "/healthz") as resp:
+        async with http.get(platform_app.base_url + "/healthz") as resp:
             assert resp.status == 200 and (await resp.json())["status"] == "alive"
-        async with http.get(bare_app.base_url + "/readyz") as resp:
+        async with http.get(platform_app.base_url + "/readyz") as resp:
             body = await resp.json()
             assert resp.status == 200
             assert body["checks"]["mongodb"]["status"] == "up"
             assert body["checks"]["redis"]["status"] == "up"
             assert body["checks"]["nlu"]["status"] == "down"  # none configured in this app
             assert body["status"] == "degraded"
-        async with http.get(bare_app.base_url + "/metrics") as resp:
+        async with http.get(platform_app.base_url + "/metrics") as resp:
             text = await resp.text()
             assert "bot_updates_total" in text and "telegram_api_calls_total" in text
             assert "bot_handler_seconds_bucket" in text

@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,8 +14,7 @@ from nlu.client import BreakerState, CircuitBreaker, NluClient, NluUnavailable, 
 from nlu.evaluate import check_thresholds, evaluate
 from nlu.manage import default_rasa_bin, model_hash, train_if_needed, wait_until_ready
 
-if TYPE_CHECKING:
-    from conftest import RasaServer, TinyModel
+from tests.nlu.conftest import RasaServer, TinyModel
 
 
 async def test_parse_returns_intent_ranking_and_entities(rasa_server: RasaServer) -> None:

@@ -1,0 +1,19 @@
+"""Checks a feature makes before it shows anything personal."""
+
+from __future__ import annotations
+
+from bot.callbacks import GoCb
+from bot.context import Ctx
+from bot.keyboards import buttons
+from storage.models import Citizen
+
+
+async def require_citizen(ctx: Ctx) -> Citizen | None:
+    """The citizen bound to this Telegram account, or None after asking them to bind first.
+
+    Nothing personal is shown before binding, and only the bound identity's data ever is.
+    """
+    citizen = await ctx.services.repos.citizens.by_telegram_user(ctx.user.id)
+    if citizen is None:
+        await ctx.say("bind-required", buttons([(ctx.t("bind-start-button"), GoCb(feature="bind"))]))
+    return citizen

@@ -1,0 +1,7 @@
+"""Citizen services: elicense (being built; see issue 4)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+router = Router(name="elicense")

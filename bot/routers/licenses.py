@@ -1,0 +1,7 @@
+"""Citizen services: licenses (being built; see issue 4)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+router = Router(name="licenses")

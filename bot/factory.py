@@ -29,7 +29,6 @@ from bot.routers import (
 )
 from core.i18n import LANGS
 
-FORM_TTL = 30 * 60  # a form abandoned for 30 minutes expires
 COMMANDS = ("start", "menu", "help", "cancel", "language")
 
 
@@ -45,8 +44,8 @@ def build_dispatcher(services: Services) -> Dispatcher:
     storage = RedisStorage(
         services.redis,
         key_builder=DefaultKeyBuilder(prefix=services.keys("fsm"), with_destiny=True),
-        state_ttl=FORM_TTL,
-        data_ttl=FORM_TTL,
+        state_ttl=services.settings.form_ttl,  # a form abandoned for 30 minutes expires
+        data_ttl=services.settings.form_ttl,
     )
     dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation(), services=services)
     # Ours run before aiogram's FSM middleware, which holds the per-chat lock while the update is

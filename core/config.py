@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     sandbox_global_rate: float = Field(default=30.0, gt=0)
     sandbox_group_per_minute: int = Field(default=20, gt=0)
 
+    # Conversations: a form (binding, complaint...) abandoned this long expires
+    form_ttl: int = Field(default=30 * 60, ge=1)
+
     # Abuse protection
     throttle_messages: int = Field(default=20, gt=0)
     throttle_window: float = Field(default=10.0, gt=0)

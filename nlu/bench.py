@@ -64,7 +64,21 @@ class BenchReport:
                 f"{'met' if r.meets_targets() else 'MISSED'}"
             )
         rows.append(f"targets: p50 <= {P50_TARGET_MS:g} ms, p99 <= {P99_TARGET_MS:g} ms, no errors")
+        rows.append(self.queueing_note())
         return "\n".join(rows)
+
+    def queueing_note(self) -> str:
+        """Rasa's `rasa run` serves one request at a time (one Sanic worker unless a Redis lock
+        store is configured), so with C requests in flight each waits for the others: by Little's
+        law the concurrent latency is about C / throughput however fast a single parse is."""
+        c = self.concurrent
+        if c.throughput <= 0:
+            return "concurrent run: no successful requests"
+        expected = c.concurrency / c.throughput * 1000
+        return (
+            f"concurrent run: server throughput {c.throughput:.0f} req/s, so {c.concurrency} in flight "
+            f"queue for about {expected:.1f} ms each (Little's law); measured mean {c.mean_ms:.1f} ms"
+        )
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float:

@@ -36,8 +36,10 @@ from core import identifiers
 from nlu.client import (
     FALLBACK_INTENT,
     OUT_OF_SCOPE_INTENT,
+    Decision,
     Entity,
     NluClient,
+    decide,
     detect_language,
     normalize_entities,
 )
@@ -177,6 +179,7 @@ class Outcome:
     confidence: float
     true_entities: frozenset[tuple[str, str]]
     predicted_entities: frozenset[tuple[str, str]]
+    decision: Decision | None = None  # the bot's confidence policy, when evaluated with one
 
     @property
     def effective_intent(self) -> str | None:
@@ -211,6 +214,44 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class PolicyStats:
+    """What the bot does with the predictions under its confidence policy (`decide`).
+
+    correct: acts on the true intent, or (out-of-scope text) says what it can do;
+    wrong_action: acts on another intent; clarified / clarified_wrong: asks between two intents,
+    the true one among them or not; not_understood: says what it can do although the text was
+    in scope.
+    """
+
+    correct: int
+    wrong_action: int
+    clarified: int
+    clarified_wrong: int
+    not_understood: int
+
+
+def policy_stats(outcomes: Sequence[Outcome]) -> PolicyStats | None:
+    counts: Counter[str] = Counter()
+    for o in outcomes:
+        d = o.decision
+        if d is None:
+            return None
+        if d.kind == "act":
+            counts["correct" if d.intent == o.true_intent else "wrong_action"] += 1
+        elif d.kind == "clarify":
+            counts["clarified" if o.true_intent in d.options else "clarified_wrong"] += 1
+        else:
+            counts["correct" if o.true_intent == OUT_OF_SCOPE_INTENT else "not_understood"] += 1
+    return PolicyStats(
+        correct=counts["correct"],
+        wrong_action=counts["wrong_action"],
+        clarified=counts["clarified"],
+        clarified_wrong=counts["clarified_wrong"],
+        not_understood=counts["not_understood"],
+    )
+
+
+@dataclass(frozen=True)
 class SectionReport:
     name: str
     examples: int
@@ -221,6 +262,7 @@ class SectionReport:
     entities: dict[str, Scores]
     confusions: list[Confusion]
     mistakes: list[Mistake]
+    policy: PolicyStats | None = None
 
 
 def scores(tp: int, fp: int, fn: int) -> Scores:
@@ -279,6 +321,7 @@ def compute_section(name: str, outcomes: Sequence[Outcome]) -> SectionReport:
             for (t, p), c in sorted(confusions.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         mistakes=mistakes,
+        policy=policy_stats(outcomes) if outcomes else None,
     )
 
 
@@ -302,7 +345,16 @@ class EvalReport:
             lines.append(
                 f"{s.name:10} {s.examples:9d} {s.intent_accuracy:9.3f} {s.intent_macro_f1:9.3f} {s.fallbacks:10d}"
             )
-        header = f"{'':10} {'precision':>9} {'recall':>9} {'F1':>9} {'support':>8}"
+        if self.overall.policy is not None:
+            lines += ["", "Bot policy (decide): correct / wrong action / clarified / clarified wrong / not understood"]
+            for s in sections:
+                p = s.policy
+                assert p is not None
+                lines.append(
+                    f"{s.name:10} {p.correct:5d} {p.wrong_action:5d} {p.clarified:5d} "
+                    f"{p.clarified_wrong:5d} {p.not_understood:5d}"
+                )
+        header = f"{'':24} {'precision':>9} {'recall':>9} {'F1':>9} {'support':>8}"
         for s in sections:
             lines += ["", f"[{s.name}] intents", header]
             lines += [_score_row(k, v) for k, v in s.intents.items()]
@@ -384,7 +436,12 @@ def true_entity_set(example: TestExample) -> frozenset[tuple[str, str]]:
 
 
 async def run_examples(
-    client: NluClient, examples: Sequence[TestExample], *, concurrency: int = 4
+    client: NluClient,
+    examples: Sequence[TestExample],
+    *,
+    concurrency: int = 4,
+    threshold: float | None = None,
+    ambiguity_band: float | None = None,
 ) -> list[Outcome]:
     semaphore = asyncio.Semaphore(concurrency)
 
@@ -399,6 +456,11 @@ async def run_examples(
             confidence=result.confidence,
             true_entities=true_entity_set(example),
             predicted_entities=predicted_entity_set(result.entities),
+            decision=(
+                decide(result, threshold=threshold, ambiguity_band=ambiguity_band)
+                if threshold is not None and ambiguity_band is not None
+                else None
+            ),
         )
 
     return list(await asyncio.gather(*(one(e) for e in examples)))
@@ -415,8 +477,18 @@ def build_report(test_file: str, outcomes: Sequence[Outcome]) -> EvalReport:
     )
 
 
-async def evaluate(client: NluClient, test_file: Path, *, concurrency: int = 4) -> EvalReport:
+async def evaluate(
+    client: NluClient,
+    test_file: Path,
+    *,
+    concurrency: int = 4,
+    threshold: float | None = None,
+    ambiguity_band: float | None = None,
+) -> EvalReport:
     """Run every example of `test_file` through the server behind `client` and score it.
+
+    With `threshold` and `ambiguity_band` (the bot's settings `nlu_threshold`, `nlu_ambiguity`)
+    the report also counts what the bot's confidence policy does with each prediction.
 
     `NluUnavailable` propagates: an evaluation against a server that does not answer is an error,
     not a low score. Give the client a generous timeout (training-size models can be slow to warm).
@@ -424,5 +496,7 @@ async def evaluate(client: NluClient, test_file: Path, *, concurrency: int = 4) 
     examples = parse_test_file(test_file)
     if not examples:
         raise ValueError(f"{test_file}: no intent examples found")
-    outcomes = await run_examples(client, examples, concurrency=concurrency)
+    outcomes = await run_examples(
+        client, examples, concurrency=concurrency, threshold=threshold, ambiguity_band=ambiguity_band
+    )
     return build_report(str(test_file), outcomes)

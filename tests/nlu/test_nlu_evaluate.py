@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from nlu.client import Entity
+from nlu.client import Decision, Entity
 from nlu.evaluate import (
     AnnotatedEntity,
     EvalReport,
     Outcome,
+    PolicyStats,
     build_report,
     check_thresholds,
     comparable_value,
     compute_section,
     parse_annotated,
     parse_test_file,
+    policy_stats,
     predicted_entity_set,
     scores,
 )
@@ -208,3 +210,27 @@ def test_comparable_values_use_the_validators() -> None:
         Entity("id_number", "123", 10, 13, "DIETClassifier"),
     ])
     assert predicted == frozenset({("plate_number", "京A12345"), ("id_number", "123")})
+
+
+def test_policy_stats_count_what_the_bot_does() -> None:
+    def with_decision(true: str, decision: Decision) -> Outcome:
+        return Outcome(text="t", language="en", true_intent=true, predicted_intent=decision.intent,
+                       confidence=decision.confidence, true_entities=frozenset(), predicted_entities=frozenset(),
+                       decision=decision)
+
+    outcomes = [
+        with_decision("greet", Decision("act", "greet", 0.9)),
+        with_decision("greet", Decision("act", "thanks", 0.9)),
+        with_decision("help", Decision("clarify", None, 0.4, ("greet", "help"))),
+        with_decision("help", Decision("clarify", None, 0.4, ("greet", "thanks"))),
+        with_decision("help", Decision("not_understood", None, 0.3)),
+        with_decision("out_of_scope", Decision("not_understood", None, 0.3)),
+        with_decision("out_of_scope", Decision("act", "out_of_scope", 0.9)),
+    ]
+    assert policy_stats(outcomes) == PolicyStats(
+        correct=3, wrong_action=1, clarified=1, clarified_wrong=1, not_understood=1
+    )
+    report = build_report("t.yml", outcomes)
+    assert report.overall.policy == policy_stats(outcomes)
+    assert "Bot policy" in report.format_table()
+    assert policy_stats([o("greet", "greet")]) is None  # evaluated without a policy

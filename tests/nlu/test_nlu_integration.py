@@ -147,12 +147,15 @@ nlu:
         encoding="utf-8",
     )
     async with NluClient(rasa_server.url, timeout=5) as client:
-        report = await evaluate(client, test_file)
+        report = await evaluate(client, test_file, threshold=0.7, ambiguity_band=0.1)
     assert report.overall.examples == 5
     assert set(report.languages) == {"en", "zh"}
     assert report.languages["en"].examples == 3
     plate = report.overall.entities["plate_number"]
     assert plate.support == 2 and plate.recall == 1.0 and plate.precision == 1.0
+    policy = report.overall.policy
+    assert policy is not None
+    assert policy.correct + policy.wrong_action + policy.clarified + policy.clarified_wrong + policy.not_understood == 5
     failures = check_thresholds(report)
     # The tiny test file has no id_number, ticket_id or tracking_number examples.
     assert "no test examples for entity 'id_number'" in failures

@@ -21,8 +21,10 @@ from bot.routers import (
     errors,
     faq,
     fallback,
+    handoff,
     identity,
     licenses,
+    notifications,
     profile,
     vehicles,
     violations,
@@ -35,7 +37,7 @@ COMMANDS = ("start", "menu", "help", "cancel", "language")
 def feature_routers() -> list[Router]:
     """Routers of the citizen services, between the common commands and the free-text fallback."""
     return [
-        identity.router, profile.router, licenses.router, elicense.router, vehicles.router, violations.router,
+        handoff.router, notifications.router, identity.router, profile.router, licenses.router, elicense.router, vehicles.router, violations.router,
         deliveries.router, business.router, complaints.router, faq.router,
     ]
 

@@ -16,6 +16,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from nlu.client import CircuitBreaker, NluClient, NluUnavailable
 
@@ -155,3 +156,21 @@ async def bench_nlu(
     finally:
         await client.close()
     return BenchReport(url=client_url, texts=len(texts), sequential=sequential, concurrent=concurrent)
+
+
+async def run_bench(
+    nlu_url: str,
+    *,
+    texts: list[str],
+    n: int = 1000,
+    concurrency: int = 20,
+    json_out: Path | None = None,
+) -> BenchReport:
+    """`bot.py bench nlu`: run the benchmark, print the table, write the JSON report if asked.
+    `texts` would usually be the examples of `nlu/tests/test_nlu.yml` (`nlu.evaluate.parse_test_file`)."""
+    report = await bench_nlu(nlu_url, n=n, concurrency=concurrency, texts=texts)
+    print(report.format_table())
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(report.to_json(), encoding="utf-8")
+    return report

@@ -500,3 +500,33 @@ async def evaluate(
         client, examples, concurrency=concurrency, threshold=threshold, ambiguity_band=ambiguity_band
     )
     return build_report(str(test_file), outcomes)
+
+
+async def run_eval(
+    nlu_url: str,
+    test_file: Path,
+    *,
+    json_out: Path | None = None,
+    timeout: float = 10.0,
+    threshold: float | None = None,
+    ambiguity_band: float | None = None,
+) -> tuple[EvalReport, list[str]]:
+    """`bot.py nlu eval`: evaluate against the server at `nlu_url`, print the table and the
+    threshold failures, write the JSON report if asked; returns the report and the failures."""
+    client = NluClient(nlu_url, timeout=timeout, retries=1)
+    try:
+        report = await evaluate(client, test_file, threshold=threshold, ambiguity_band=ambiguity_band)
+    finally:
+        await client.close()
+    failures = check_thresholds(report)
+    print(report.format_table())
+    print()
+    print("Thresholds: " + ("all met" if not failures else "FAILED"))
+    for failure in failures:
+        print(f"  - {failure}")
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        data = report.to_dict()
+        data["threshold_failures"] = failures
+        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report, failures

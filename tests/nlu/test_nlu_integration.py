@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from nlu.bench import bench_nlu
+from nlu.bench import bench_nlu, run_bench
 from nlu.client import BreakerState, CircuitBreaker, NluClient, NluUnavailable, normalize_entities
-from nlu.evaluate import check_thresholds, evaluate
+from nlu.evaluate import check_thresholds, evaluate, run_eval
 from nlu.manage import default_rasa_bin, model_hash, train_if_needed, wait_until_ready
 
 from tests.nlu.conftest import RasaServer, TinyModel
@@ -161,6 +162,13 @@ nlu:
     assert "no test examples for entity 'id_number'" in failures
     assert '"test_file"' in report.to_json()
 
+    json_out = tmp_path / "out" / "eval.json"
+    again, again_failures = await run_eval(rasa_server.url, test_file, json_out=json_out)
+    assert again_failures == failures
+    data = json.loads(json_out.read_text(encoding="utf-8"))
+    assert data["threshold_failures"] == failures
+    assert data["overall"]["entities"]["plate_number"]["recall"] == 1.0
+
 
 async def test_bench_reports_both_runs(rasa_server: RasaServer) -> None:
     report = await bench_nlu(rasa_server.url, n=40, concurrency=5, texts=["hello", "查一下违章", "bye"], warmup=5)
@@ -170,3 +178,11 @@ async def test_bench_reports_both_runs(rasa_server: RasaServer) -> None:
         assert run.throughput > 0
     assert report.concurrent.concurrency == 5
     assert "sequential" in report.format_table() and "concurrent" in report.format_table()
+
+
+async def test_run_bench_writes_json(rasa_server: RasaServer, tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    report = await run_bench(rasa_server.url, texts=["hello"], n=20, concurrency=4, json_out=out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["sequential"]["requests"] == 20 == report.concurrent.requests
+    assert data["concurrent"]["concurrency"] == 4

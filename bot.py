@@ -152,6 +152,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p_eval.add_argument("--data", type=Path, default=REPO / "nlu" / "tests" / "test_nlu.yml")
     p_eval.add_argument("--out", type=Path, default=REPO / "nlu" / "results" / "eval.json")
     p_eval.add_argument("--url", help="a running Rasa server (default: start one on the current model)")
+    p_bench = sub.add_parser("bench", help="benchmarks (figures for the README)")
+    bench_sub = p_bench.add_subparsers(dest="bench_command", required=True)
+    p_bnlu = bench_sub.add_parser("nlu", help="NLU parse latency through the bot's client")
+    p_bnlu.add_argument("--n", type=int, default=1000, help="requests per run")
+    p_bnlu.add_argument("--concurrency", type=int, default=20)
+    p_bnlu.add_argument("--url", help="a running Rasa server (default: start one on the current model)")
+    p_bnlu.add_argument("--data", type=Path, default=REPO / "nlu" / "tests" / "test_nlu.yml")
+    p_bnlu.add_argument("--out", type=Path, default=REPO / "nlu" / "results" / "bench.json")
     return parser.parse_args(argv)
 
 
@@ -170,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nlu.cli import nlu_command
 
         return nlu_command(args, settings=settings, rasa_bin=RASA_BIN, models_dir=MODELS_DIR)
+    if args.command == "bench" and args.bench_command == "nlu":
+        from nlu.cli import bench_command
+
+        return asyncio.run(bench_command(args, settings=settings, rasa_bin=RASA_BIN, models_dir=MODELS_DIR))
     raise AssertionError(args.command)
 
 

@@ -180,6 +180,7 @@ class Outcome:
     true_entities: frozenset[tuple[str, str]]
     predicted_entities: frozenset[tuple[str, str]]
     decision: Decision | None = None  # the bot's confidence policy, when evaluated with one
+    best_guess: tuple[str, float] | None = None  # first intent of the ranking other than nlu_fallback
 
     @property
     def effective_intent(self) -> str | None:
@@ -211,6 +212,8 @@ class Mistake:
     true: str
     predicted: str
     confidence: float
+    best_guess: str | None  # the model's own first choice when `predicted` is nlu_fallback
+    best_guess_confidence: float
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,9 @@ def compute_section(name: str, outcomes: Sequence[Outcome]) -> SectionReport:
             intent_fp[predicted] += 1
         shown = o.predicted_intent or "<none>"
         confusions[(o.true_intent, shown)] += 1
-        mistakes.append(Mistake(text=o.text, true=o.true_intent, predicted=shown, confidence=o.confidence))
+        guess, guess_conf = o.best_guess if o.best_guess is not None else (None, 0.0)
+        mistakes.append(Mistake(text=o.text, true=o.true_intent, predicted=shown, confidence=o.confidence,
+                                best_guess=guess, best_guess_confidence=guess_conf))
     labels = sorted(set(intent_tp) | set(intent_fp) | set(intent_fn))
     intents = {label: scores(intent_tp[label], intent_fp[label], intent_fn[label]) for label in labels}
     macro_f1 = sum(s.f1 for s in intents.values()) / len(intents) if intents else 0.0
@@ -456,6 +461,7 @@ async def run_examples(
             confidence=result.confidence,
             true_entities=true_entity_set(example),
             predicted_entities=predicted_entity_set(result.entities),
+            best_guess=next(((n, c) for n, c in result.ranking if n != FALLBACK_INTENT), None),
             decision=(
                 decide(result, threshold=threshold, ambiguity_band=ambiguity_band)
                 if threshold is not None and ambiguity_band is not None

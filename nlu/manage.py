@@ -256,11 +256,13 @@ async def wait_until_ready(
     url = base_url.rstrip("/") + "/model/parse"
     deadline = time.monotonic() + timeout
     last_error = "no answer yet"
-    probe_timeout = aiohttp.ClientTimeout(total=5)
     async with aiohttp.ClientSession() as session:
         while True:
             if alive is not None and not alive():
                 raise RuntimeError("the Rasa server exited before it was ready")
+            # One probe never outlasts the deadline by much (a paused server accepts and stalls).
+            remaining = deadline - time.monotonic()
+            probe_timeout = aiohttp.ClientTimeout(total=max(0.2, min(5.0, remaining)))
             try:
                 async with session.post(url, json={"text": "hello"}, timeout=probe_timeout) as resp:
                     await resp.read()

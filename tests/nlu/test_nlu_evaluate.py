@@ -234,3 +234,11 @@ def test_policy_stats_count_what_the_bot_does() -> None:
     assert report.overall.policy == policy_stats(outcomes)
     assert "Bot policy" in report.format_table()
     assert policy_stats([o("greet", "greet")]) is None  # evaluated without a policy
+
+
+def test_mistakes_show_the_models_own_first_choice() -> None:
+    fallback = Outcome(text="howdy", language="en", true_intent="greet", predicted_intent="nlu_fallback",
+                       confidence=0.6, true_entities=frozenset(), predicted_entities=frozenset(),
+                       best_guess=("greet", 0.55))
+    (mistake,) = compute_section("x", [fallback]).mistakes
+    assert (mistake.predicted, mistake.best_guess, mistake.best_guess_confidence) == ("nlu_fallback", "greet", 0.55)

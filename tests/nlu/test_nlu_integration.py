@@ -186,3 +186,15 @@ async def test_run_bench_writes_json(rasa_server: RasaServer, tmp_path: Path) ->
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["sequential"]["requests"] == 20 == report.concurrent.requests
     assert data["concurrent"]["concurrency"] == 4
+
+
+async def test_wait_until_ready_respects_its_deadline_on_a_stalled_server(rasa_server: RasaServer) -> None:
+    rasa_server.pause()
+    try:
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            await wait_until_ready(rasa_server.url, 1.0)
+        assert time.monotonic() - started < 2.0
+    finally:
+        rasa_server.resume()
+    await wait_until_ready(rasa_server.url, 10)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from nlu.bench import percentile, summarize
 from nlu.manage import (
+    _exclusive_lock,
     default_rasa_bin,
     model_hash,
     model_path,
@@ -135,3 +138,23 @@ def test_percentiles_nearest_rank() -> None:
     assert stats.p50_ms == pytest.approx(2.0) and stats.max_ms == pytest.approx(10.0)
     assert stats.throughput == pytest.approx(8.0)
     assert not stats.meets_targets()  # an error fails the run
+
+
+def test_training_lock_is_exclusive(tmp_path: Path) -> None:
+    lock = tmp_path / "models" / ".nlu-train.lock"
+    held = threading.Event()
+    order: list[str] = []
+
+    def holder() -> None:
+        with _exclusive_lock(lock):
+            held.set()
+            time.sleep(0.3)
+            order.append("holder released")
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert held.wait(5)
+    with _exclusive_lock(lock):
+        order.append("second acquired")
+    thread.join()
+    assert order == ["holder released", "second acquired"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
@@ -41,6 +42,10 @@ async def supervisor() -> AsyncIterator[Supervisor]:
     sup = Supervisor()
     yield sup
     await sup.stop_all()
+    stray = [p for p in psutil.Process().children(recursive=True)
+             if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+             and any(name in " ".join(p.cmdline()) for name in ("secantusd", "redis-server", "rasa"))]
+    assert not stray, f"embedded servers left running after the tests: {[p.cmdline()[:3] for p in stray]}"
 
 
 @pytest.fixture(scope="session")

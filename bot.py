@@ -4,6 +4,11 @@
     python bot.py run                 # the web app + bot (+ embedded MongoDB/Redis/Rasa when unset)
     python bot.py seed [--force]      # load the deterministic demo data set
     python bot.py nlu train|serve|eval
+    python bot.py worker              # a push worker (any number; `run` has one in-process)
+    python bot.py outbox [--requeue]  # notifications by state, dead letters, re-queue
+    python bot.py bench push --users N --rate R --workers W [--kill-one]
+    python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--password-stdin]
+    python bot.py bench handoff [--conversations 200 --agents 20 --rounds 5]
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import argparse
 import asyncio
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -137,6 +142,45 @@ async def seed(settings: Settings, force: bool) -> int:
         await supervisor.stop_all()
 
 
+async def with_embedded(settings: Settings, body: Callable[[Settings], Awaitable[int]]) -> int:
+    """Run `body` with MongoDB and Redis (embedded ones for what is not configured)."""
+    supervisor = Supervisor()
+    try:
+        return await body(await start_embedded(settings, supervisor))
+    except ChildFailedToStart as exc:
+        return fail(str(exc))
+    finally:
+        await supervisor.stop_all()
+
+
+async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
+    from staff.cli import StaffExists, add_account, read_password
+
+    try:
+        password = read_password(args.password_stdin)
+    except ValueError as exc:
+        return fail(str(exc))
+
+    async def add(resolved: Settings) -> int:
+        assert resolved.mongo_url is not None
+        try:
+            print(await add_account(resolved.mongo_url.get_secret_value(), resolved.mongo_db, args, password))
+        except ValueError as exc:
+            return fail(str(exc))
+        except StaffExists:
+            return fail(f"a staff account {args.username!r} already exists")
+        return 0
+
+    return await with_embedded(settings.model_copy(update={"redis_url": settings.redis_url or SecretStr("redis://unused")}),
+                               add)
+
+
+async def bench_handoff(settings: Settings, args: argparse.Namespace) -> int:
+    from staff.bench import bench_handoff as run_handoff_bench
+
+    return await run_handoff_bench(settings, conversations=args.conversations, agents=args.agents, rounds=args.rounds)
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bot.py", description="Traffic management citizen-service assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,8 +196,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p_eval.add_argument("--data", type=Path, default=REPO / "nlu" / "tests" / "test_nlu.yml")
     p_eval.add_argument("--out", type=Path, default=REPO / "nlu" / "results" / "eval.json")
     p_eval.add_argument("--url", help="a running Rasa server (default: start one on the current model)")
+    from push.cli import add_bench_subcommand, add_subcommands as add_push_subcommands
+
+    add_push_subcommands(sub)  # worker, outbox
     p_bench = sub.add_parser("bench", help="benchmarks (figures for the README)")
     bench_sub = p_bench.add_subparsers(dest="bench_command", required=True)
+    add_bench_subcommand(bench_sub)  # bench push
+    p_bhandoff = bench_sub.add_parser("handoff", help="citizen <-> agent relay latency, many conversations at once")
+    p_bhandoff.add_argument("--conversations", type=int, default=200)
+    p_bhandoff.add_argument("--agents", type=int, default=20)
+    p_bhandoff.add_argument("--rounds", type=int, default=5, help="messages each way per conversation")
+    from staff.cli import add_arguments as add_staff_arguments
+
+    add_staff_arguments(sub.add_parser("staff", help="staff console accounts"))
     p_bnlu = bench_sub.add_parser("nlu", help="NLU parse latency through the bot's client")
     p_bnlu.add_argument("--n", type=int, default=1000, help="requests per run")
     p_bnlu.add_argument("--concurrency", type=int, default=20)
@@ -174,10 +229,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(settings))
     if args.command == "seed":
         return asyncio.run(seed(settings, args.force))
+    if args.command in ("worker", "outbox") or (args.command == "bench" and args.bench_command == "push"):
+        from push.cli import command as push_command
+
+        return push_command(args, settings)
     if args.command == "nlu":
         from nlu.cli import nlu_command
 
         return nlu_command(args, settings=settings, rasa_bin=RASA_BIN, models_dir=MODELS_DIR)
+    if args.command == "staff":
+        return asyncio.run(staff_command(settings, args))
+    if args.command == "bench" and args.bench_command == "handoff":
+        return asyncio.run(with_embedded(settings, lambda s: bench_handoff(s, args)))
     if args.command == "bench" and args.bench_command == "nlu":
         from nlu.cli import bench_command
 

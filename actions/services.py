@@ -9,6 +9,7 @@ from typing import Protocol
 
 import redis.asyncio as aioredis
 
+from actions.sms import SmsGateway
 from core.config import Settings
 from core.i18n import Catalog
 from nlu.client import NluClient
@@ -36,4 +37,6 @@ class Services:
     catalog: Catalog
     nlu: NluClient | None
     push: PushQueue | None = None
+    # One-time codes by SMS (actions/sms.py); None when no gateway is configured.
+    sms: SmsGateway | None = None
     clock: Callable[[], datetime] = field(default=utcnow)

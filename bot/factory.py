@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
@@ -10,6 +12,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault
 from actions.services import Services
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
+from bot.middlewares.handoff import HandoffMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
 from bot.routers import (
@@ -58,8 +61,13 @@ def build_dispatcher(services: Services) -> Dispatcher:
     dp.update.outer_middleware(IncomingTranscriptMiddleware(services.repos))
     dp.update.outer_middleware(ThrottleMiddleware(services.settings.throttle_messages,
                                                   services.settings.throttle_window))
+    # While a person has the conversation, everything goes to them and the bot stays silent.
+    dp.update.outer_middleware(HandoffMiddleware())
     dp.update.outer_middleware(dp.fsm)
-    dp.include_routers(errors.router, common.router, *feature_routers(), fallback.router)
+    # Routers are module-level (handlers registered by decorators) and a router can belong to one
+    # dispatcher only: each dispatcher gets its own copy, so several apps can share a process.
+    routers = [errors.router, common.router, *feature_routers(), fallback.router]
+    dp.include_routers(*(copy.deepcopy(router) for router in routers))
     return dp
 
 

@@ -44,6 +44,22 @@ def _check_url(value: str | None, schemes: tuple[str, ...], example: str) -> str
     return value.rstrip("/")
 
 
+def parse_staff_hours(value: str) -> tuple[int, int]:
+    """"08:00-20:00" -> (480, 1200): minutes after local midnight, start < end <= 24:00."""
+    try:
+        start_text, end_text = value.strip().split("-")
+        bounds = []
+        for part in (start_text, end_text):
+            hours, minutes = part.strip().split(":")
+            bounds.append(int(hours) * 60 + int(minutes))
+    except ValueError:
+        raise ValueError("expected opening hours like 08:00-20:00 (00:00-24:00 = always)") from None
+    start, end = bounds
+    if not 0 <= start < end <= 24 * 60:
+        raise ValueError("expected opening hours like 08:00-20:00 (00:00-24:00 = always)")
+    return start, end
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
@@ -63,8 +79,10 @@ class Settings(BaseSettings):
     nlu_url: str | None = None
     nlu_port: int = Field(default=5005, ge=0, le=65535)
     nlu_timeout: float = Field(default=0.8, gt=0, le=30)
-    nlu_threshold: float = Field(default=0.7, ge=0, le=1)
-    nlu_ambiguity: float = Field(default=0.1, ge=0, le=1)
+    # Calibrated to the chosen model (logistic regression spreads probability over 21 intents):
+    # see nlu/README.md for the cross-validation behind these numbers.
+    nlu_threshold: float = Field(default=0.3, ge=0, le=1)
+    nlu_ambiguity: float = Field(default=0.05, ge=0, le=1)
 
     # Web
     http_host: str = "127.0.0.1"
@@ -97,7 +115,31 @@ class Settings(BaseSettings):
     # Back-office, push and staff (later issues read these)
     events_api_keys: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
     push_rate: float = Field(default=30.0, gt=0, le=1000)
+    # Push pipeline (issue 5): PUSH_RATE is the global send rate of all workers together; above
+    # Telegram's 30/s it needs PUSH_PAID_BROADCAST (allow_paid_broadcast, up to 1,000/s, paid).
+    push_paid_broadcast: bool = False
+    push_inprocess_worker: bool = True  # `bot.py run` / create_app runs one worker itself
+    push_concurrency: int = Field(default=0, ge=0, le=1000)  # sends in flight per worker; 0 = from the rate
+    push_claim_timeout: float = Field(default=60.0, gt=0)  # a crashed worker's entries are claimed after this
+    push_sweep_interval: float = Field(default=5.0, gt=0)  # outbox -> stream relay and recovery sweep
+    push_max_attempts: int = Field(default=6, ge=1)  # 5xx / network errors, then dead letter
+    push_backoff_base: float = Field(default=2.0, gt=0)  # seconds, doubled per attempt, with jitter
+    push_backoff_cap: float = Field(default=600.0, gt=0)
+    push_chat_interval: float = Field(default=1.0, gt=0)  # at most one message per second per chat
+    push_group_per_minute: int = Field(default=20, gt=0)
+    push_reply_priority: bool = True  # the bot's own replies take from the global rate, ahead of pushes
+    push_reminders: bool = True  # the daily reminders run in the workers
     staff_session_secret: SecretStr | None = None
+
+    # Staff handoff (issue 6): when people answer (LOCAL_TZ, "HH:MM-HH:MM"; "00:00-24:00" = always),
+    # how long a citizen waits before being offered to leave a message, the first-response target
+    # the supervisor view warns about, and the console's sign-in lock-out and session lifetime.
+    staff_hours: str = "08:00-20:00"
+    handoff_max_wait: int = Field(default=10 * 60, ge=1)
+    handoff_first_response_target: int = Field(default=2 * 60, ge=1)
+    staff_max_failures: int = Field(default=5, ge=1)
+    staff_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    staff_session_ttl: int = Field(default=8 * 3600, ge=60)
 
     @field_validator("telegram_token")
     @classmethod
@@ -134,6 +176,12 @@ class Settings(BaseSettings):
         if v is None or not v.get_secret_value():
             return None
         _check_url(v.get_secret_value(), ("redis", "rediss", "unix"), "redis://redis:6379/0")
+        return v
+
+    @field_validator("staff_hours")
+    @classmethod
+    def _staff_hours(cls, v: str) -> str:
+        parse_staff_hours(v)
         return v
 
     @field_validator("events_api_keys", mode="before")
@@ -192,6 +240,9 @@ def load_settings(**overrides: object) -> Settings:
                           "(1-256 characters A-Z a-z 0-9 _ -)")
     if settings.webhook_url and settings.sandbox_mode is False and not settings.webhook_url.startswith("https://"):
         raise ConfigError("invalid configuration: WEBHOOK_URL: Telegram delivers webhooks only to https:// URLs")
+    if settings.push_rate > 30 and not settings.push_paid_broadcast:
+        raise ConfigError("invalid configuration: PUSH_RATE: Telegram allows at most 30 messages per second "
+                          "without paid broadcasts; set PUSH_PAID_BROADCAST=true for up to 1000")
     if settings.webhook_secret is not None:
         secret = settings.webhook_secret.get_secret_value()
         if not secret or len(secret) > 256 or not all(c.isalnum() or c in "_-" for c in secret):

@@ -9,9 +9,14 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 
+MAX_CONNECTIONS = 256  # per process; a burst beyond it waits for a free connection instead of failing
+
+
 def connect_redis(url: str) -> aioredis.Redis:
-    return aioredis.Redis.from_url(
+    pool = aioredis.BlockingConnectionPool.from_url(
         url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=5.0,  # seconds to wait for a free connection
         decode_responses=False,
         socket_connect_timeout=2.0,
         socket_timeout=5.0,
@@ -19,6 +24,7 @@ def connect_redis(url: str) -> aioredis.Redis:
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
+    return aioredis.Redis(connection_pool=pool)
 
 
 class Keys:

@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from actions.services import Services
+from actions.sms import build_sms_gateway
 from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
 from bot.telegram import build_bot
 from core.config import Settings
@@ -33,6 +34,10 @@ from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
+from push import events as push_events
+from push.priority import PriorityRateMiddleware
+from push.outbox import attach_push
+from push.worker import PushWorker, build_limiter, build_push_client
 from web import health
 
 log = structlog.get_logger(__name__)
@@ -102,17 +107,23 @@ async def services_ctx(app: web.Application) -> AsyncIterator[None]:
     nlu = NluClient(settings.nlu_url, timeout=settings.nlu_timeout) if settings.nlu_url else None
     if nlu is not None:
         app[NLU] = nlu
+    sms = build_sms_gateway(settings)
     app[SERVICES] = Services(settings=settings, repos=repos, redis=app[REDIS], keys=Keys(settings.redis_prefix),
-                             catalog=default_catalog(), nlu=nlu)
+                             catalog=default_catalog(), nlu=nlu, sms=sms)
+    app[SERVICES] = attach_push(app[SERVICES])  # notify() hands new notifications to the push stream
     yield
     if nlu is not None:
         await nlu.close()
+    if sms is not None:
+        await sms.close()
 
 
 async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     settings, services = app[SETTINGS], app[SERVICES]
     bot = build_bot(settings)
     attach_bot_middlewares(bot, services)
+    if settings.push_reply_priority:  # replies take global send slots ahead of push broadcasts
+        bot.session.middleware(PriorityRateMiddleware(build_limiter(services)))
     dp = build_dispatcher(services)
     app[BOT], app[DISPATCHER] = bot, dp
     runner = asyncio.create_task(_run_bot(app, bot, dp), name="telegram")
@@ -126,6 +137,31 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     with suppress(asyncio.CancelledError):
         await runner
     await bot.session.close()
+
+
+async def push_worker_ctx(app: web.Application) -> AsyncIterator[None]:
+    """One push worker in this process (PUSH_INPROCESS_WORKER); more run as `bot.py worker`."""
+    settings, services = app[SETTINGS], app[SERVICES]
+    if not settings.push_inprocess_worker:
+        yield
+        return
+    client = build_push_client(settings)
+    worker = PushWorker(services, client)
+
+    async def run() -> None:
+        await app[SERVER_STARTED].wait()  # in sandbox mode the Bot API is this very server
+        await worker.run()
+
+    task = asyncio.create_task(run(), name="push-worker")
+    yield
+    worker.stop()
+    try:
+        await asyncio.wait_for(task, timeout=DRAIN_TIMEOUT)
+    except (TimeoutError, asyncio.CancelledError):
+        task.cancel()
+    except Exception:
+        log.exception("push worker failed")
+    await client.close()
 
 
 async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher) -> None:
@@ -188,8 +224,9 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[SERVER_STARTED] = asyncio.Event()
     app[WEBHOOK_TASKS] = set()
-    app.cleanup_ctx.extend([mongo_ctx, redis_ctx, services_ctx, bot_ctx])
+    app.cleanup_ctx.extend([mongo_ctx, redis_ctx, services_ctx, bot_ctx, push_worker_ctx])
     health.setup(app)
+    push_events.setup(app, SERVICES)
     if settings.webhook_url:
         app.router.add_post(urlsplit(settings.webhook_url).path or "/", webhook_handler)
     if settings.sandbox_mode:
@@ -198,6 +235,13 @@ def create_app(settings: Settings) -> web.Application:
         limits = SandboxLimits(per_chat_rate=settings.sandbox_chat_rate, global_rate=settings.sandbox_global_rate,
                                group_per_minute=settings.sandbox_group_per_minute)
         app.add_subapp("/sandbox", create_sandbox_app(limits))
+    # The staff console (issue 6); its relay listener (Redis pub/sub) and long-wait sweeper start
+    # after the bot and stop before it.
+    from staff.app import create_staff_app, relay_ctx
+
+    staff_app = create_staff_app(settings, services=lambda: app[SERVICES], bot=lambda: app[BOT])
+    app.cleanup_ctx.append(relay_ctx(staff_app))
+    app.add_subapp("/staff", staff_app)
     return app
 
 

@@ -7,6 +7,7 @@ non-text messages use the last language seen, else Telegram's `language_code`.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,11 +19,14 @@ from redis.exceptions import RedisError
 
 from actions.services import Services
 from core.i18n import Lang, lang_from_code, parse_lang
+from core.identifiers import PROVINCES
 from nlu.client import detect_language
 from web.metrics import ERRORS, HANDLER_LATENCY, UPDATES
 
 log = structlog.get_logger(__name__)
 LAST_LANG_TTL = 90 * 24 * 3600
+# A message that is only a plate (京A12345) says nothing about the citizen's language.
+_PLATE_LIKE = re.compile(rf"[{PROVINCES}][A-Za-z][·.\s-]?[A-Za-z0-9]{{5,6}}")
 
 
 def update_type(update: Update) -> str:
@@ -42,8 +46,9 @@ async def resolve_language(services: Services, user: User, text: str | None) -> 
         chosen = last = None
     if (lang := parse_lang(chosen.decode() if chosen else None)) is not None:
         return lang
-    if text and not text.startswith("/") and any(ch.isalpha() for ch in text):
-        lang = detect_language(text)
+    words = _PLATE_LIKE.sub("", text) if text else ""
+    if words and not words.startswith("/") and any(ch.isalpha() for ch in words):
+        lang = detect_language(words)
         if lang != (last.decode() if last else None):
             try:
                 await services.redis.set(keys("lastlang", user.id), lang, ex=LAST_LANG_TTL)

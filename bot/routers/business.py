@@ -1,7 +1,270 @@
-"""Citizen services: business (being built; see issue 4)."""
+"""Business handling: renew a driver's license by mail, door-to-door replacement plates.
+
+One small form for both: (plate delivery only: vehicle, reason) -> confirm the mailing address or
+change it (address, postal code) -> submit. Form data: ``flow`` ("renewal" | "plate"), ``plate``,
+``reason``, ``address``, ``postal``.
+"""
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.utils.text_decorations import html_decoration
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from actions.applications import (
+    PlateBlock,
+    RenewalBlock,
+    RenewalCheck,
+    check_plate_request,
+    normalize_address,
+    normalize_postal_code,
+    start_renewal,
+    submit_plate_request,
+    submit_renewal,
+)
+from bot.callbacks import GoCb
+from bot.context import Ctx, feature
+from bot.guards import require_citizen
+from bot.keyboards import buttons, main_menu
+from bot.routers.common import make_ctx
+from bot.routers.vehicles import fmt_day, fmt_local
+from core.identifiers import mask_phone, normalize_plate
+from storage.models import Citizen, PlateRequestReason, RegistrationStatus
 
 router = Router(name="business")
+quote = html_decoration.quote  # escape every stored or typed value put into HTML
+
+
+class BusinessForm(StatesGroup):
+    reason = State()
+    confirm = State()
+    address = State()
+    postal = State()
+
+
+class BizCb(CallbackData, prefix="biz"):
+    action: str  # "plate", "reason", "confirm", "change", "cancel"
+    value: str = ""
+
+
+# --- renewal ---------------------------------------------------------------------------------------
+
+
+def render_renewal_blocks(ctx: Ctx, check: RenewalCheck) -> str:
+    lines = [ctx.t("business-renewal-refused")]
+    for block in check.blocks:
+        if block == RenewalBlock.OPEN_APPLICATION:
+            continue
+        lines.append(ctx.t(f"business-renewal-block-{block.value.replace('_', '-')}",
+                           valid_to=fmt_day(check.valid_to) if check.valid_to else "",
+                           opens=fmt_day(check.window_opens) if check.window_opens else "",
+                           days=abs(check.days_left)))
+    return "\n".join(lines)
+
+
+def confirm_markup(ctx: Ctx) -> InlineKeyboardMarkup:
+    return buttons(
+        [(ctx.t("business-button-confirm"), BizCb(action="confirm").pack())],
+        [(ctx.t("business-button-change-address"), BizCb(action="change").pack()),
+         (ctx.t("business-button-cancel"), BizCb(action="cancel").pack())],
+    )
+
+
+async def send_summary(ctx: Ctx, citizen: Citizen) -> None:
+    form = await ctx.state.get_data()
+    common = {"address": quote(str(form["address"])), "postal": str(form["postal"]),
+              "phone": mask_phone(citizen.phone)}
+    if form.get("flow") == "renewal":
+        text = ctx.t("business-renewal-summary", license_class=str(form["license_class"]),
+                     valid_to=str(form["valid_to"]), expired="yes" if form.get("expired") else "no", **common)
+    else:
+        reason = str(form["reason"])
+        text = ctx.t("business-plate-summary", plate=str(form["plate"]),
+                     reason=ctx.t(f"business-plate-reason-{reason}"),
+                     materials=ctx.t(f"business-plate-materials-{reason}"), **common)
+    await ctx.state.set_state(BusinessForm.confirm)
+    await ctx.send(text, confirm_markup(ctx))
+
+
+@feature("renewal", title="business-renewal-menu", section="business", order=10)
+async def renewal(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    start = await start_renewal(ctx.services, citizen)
+    if start.open_application is not None:
+        app = start.open_application
+        markup = None
+        if app.delivery_id:
+            markup = buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=app.delivery_id))])
+        await ctx.say("business-renewal-open", markup, at=fmt_local(app.created_at),
+                      status=ctx.t(f"business-status-{app.status.value}"))
+        return
+    if start.license is None:
+        await ctx.say("business-renewal-no-license")
+        return
+    if not start.check.ok:
+        await ctx.send(render_renewal_blocks(ctx, start.check),
+                       buttons([(ctx.t("business-button-exam-faq"), GoCb(feature="faq_exam"))]))
+        return
+    await ctx.state.set_state(BusinessForm.confirm)
+    await ctx.state.set_data({
+        "flow": "renewal", "address": citizen.mailing_address, "postal": citizen.postal_code,
+        "license_class": start.license.license_class.value, "valid_to": fmt_day(start.license.valid_to),
+        "expired": start.check.days_left < 0,
+    })
+    await send_summary(ctx, citizen)
+
+
+async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) -> None:
+    result = await submit_renewal(ctx.services, citizen, mailing_address=str(form["address"]),
+                                  postal_code=str(form["postal"]))
+    if result.application is None or result.delivery is None:
+        if result.start.open_application is not None:
+            await ctx.say("business-renewal-open", None, at=fmt_local(result.start.open_application.created_at),
+                          status=ctx.t(f"business-status-{result.start.open_application.status.value}"))
+        else:
+            await ctx.send(render_renewal_blocks(ctx, result.start.check))
+        return
+    await ctx.say("business-renewal-submitted",
+                  buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))]),
+                  number=result.application.id[-8:].upper(), address=quote(str(form["address"])))
+
+
+# --- replacement plates ----------------------------------------------------------------------------
+
+
+@feature("plate_delivery", title="business-plate-menu", section="business", order=20)
+async def plate_delivery(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    owned = await ctx.services.repos.vehicles.by_owner(citizen.id_number)
+    chosen = normalize_plate(ctx.arg) if ctx.arg else None
+    if chosen is None and len(owned) == 1:
+        chosen = owned[0].plate
+    if chosen is not None:
+        await choose_plate(ctx, citizen, chosen)
+        return
+    if not owned:
+        await ctx.say("business-plate-no-vehicles")
+        return
+    await ctx.say("business-plate-pick", buttons(*[[(v.plate, BizCb(action="plate", value=v.plate).pack())]
+                                                   for v in owned]))
+
+
+async def choose_plate(ctx: Ctx, citizen: Citizen, plate: str) -> None:
+    check = await check_plate_request(ctx.services, citizen, plate)
+    if check.block is not None:
+        args: dict[str, object] = {"plate": plate}
+        markup = None
+        if check.block == PlateBlock.NOT_NORMAL:
+            status = check.registration_status or RegistrationStatus.NORMAL
+            args["status"] = ctx.t(f"business-registration-{status.value}")
+        if check.block == PlateBlock.OPEN_REQUEST and check.open_request is not None:
+            args["at"] = fmt_local(check.open_request.created_at)
+        if check.block == PlateBlock.DELIVERY_UNDER_WAY and check.delivery is not None:
+            markup = buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=check.delivery.id))])
+        await ctx.say(f"business-plate-block-{check.block.value.replace('_', '-')}", markup, **args)
+        return
+    await ctx.state.set_state(BusinessForm.reason)
+    await ctx.state.set_data({"flow": "plate", "plate": plate, "address": citizen.mailing_address,
+                              "postal": citizen.postal_code})
+    await ctx.say("business-plate-ask-reason",
+                  buttons(*[[(ctx.t(f"business-plate-reason-{r.value}"), BizCb(action="reason", value=r.value).pack())]
+                            for r in PlateRequestReason]),
+                  plate=plate)
+
+
+async def submit_plate_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) -> None:
+    result = await submit_plate_request(
+        ctx.services, citizen, plate=str(form["plate"]), reason=PlateRequestReason(str(form["reason"])),
+        address=str(form["address"]), postal_code=str(form["postal"]),
+    )
+    if result.request is None:
+        await choose_plate(ctx, citizen, str(form["plate"]))
+        return
+    await ctx.say("business-plate-submitted",
+                  buttons([(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))]),
+                  number=result.request.id[-8:].upper(), plate=result.request.plate, phone=mask_phone(citizen.phone))
+
+
+# --- the shared form -------------------------------------------------------------------------------
+
+
+@router.callback_query(BizCb.filter())
+async def on_business_button(query: CallbackQuery, callback_data: BizCb, **data: Any) -> None:
+    ctx = make_ctx(query, data)
+    await query.answer()
+    current = await ctx.state.get_state()
+    ours = current is not None and current in BusinessForm.__state_names__
+    if callback_data.action == "cancel" and ours:
+        await ctx.state.clear()
+        await ctx.send(ctx.t("cancel-done"), main_menu(ctx.t))
+        return
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        if ours:
+            await ctx.state.clear()
+        return
+    if callback_data.action == "plate":
+        plate = normalize_plate(callback_data.value)
+        if plate is not None:
+            await choose_plate(ctx, citizen, plate)
+            return
+    form = await ctx.state.get_data()
+    if callback_data.action == "reason" and current == BusinessForm.reason.state:
+        if callback_data.value in {r.value for r in PlateRequestReason}:
+            await ctx.state.update_data(reason=callback_data.value)
+            await send_summary(ctx, citizen)
+            return
+    if callback_data.action == "change" and current == BusinessForm.confirm.state:
+        await ctx.state.set_state(BusinessForm.address)
+        await ctx.say("business-ask-address")
+        return
+    if callback_data.action == "confirm" and current == BusinessForm.confirm.state:
+        await ctx.state.clear()
+        if form.get("flow") == "renewal":
+            await submit_renewal_form(ctx, citizen, form)
+        else:
+            await submit_plate_form(ctx, citizen, form)
+        return
+    await ctx.say("business-form-expired", main_menu(ctx.t))
+
+
+@router.message(BusinessForm.address, F.text)
+async def on_address(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    address = normalize_address((message.text or "")[:500])
+    if address is None:
+        await ctx.say("business-address-format")
+        return
+    await ctx.state.update_data(address=address)
+    await ctx.state.set_state(BusinessForm.postal)
+    await ctx.say("business-ask-postal")
+
+
+@router.message(BusinessForm.postal, F.text)
+async def on_postal(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    postal = normalize_postal_code((message.text or "")[:64])
+    if postal is None:
+        await ctx.say("business-postal-format")
+        return
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await ctx.state.clear()
+        return
+    await ctx.state.update_data(postal=postal)
+    await send_summary(ctx, citizen)
+
+
+@router.message(BusinessForm.reason, F.text)
+@router.message(BusinessForm.confirm, F.text)
+async def on_button_expected(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    await ctx.say("business-press-button")

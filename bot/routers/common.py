@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from actions.services import Services
+from bot import forms
 from bot.callbacks import GoCb, LangCb, MenuCb
 from bot.context import FEATURES, Ctx, feature
 from bot.keyboards import SECTIONS, language_menu, main_menu, section_menu
@@ -35,6 +36,8 @@ async def show_main_menu(ctx: Ctx, msg_id: str = "menu-title") -> None:
 @router.message(CommandStart())
 async def cmd_start(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
     await state.clear()
+    if message.from_user is not None:
+        await forms.forget(data["services"], message.from_user.id)
     name = message.from_user.first_name if message.from_user else ""
     await message.answer(t("start-greeting", name=name), reply_markup=main_menu(t))
 
@@ -57,9 +60,13 @@ async def cmd_menu(message: Message, **data: Any) -> None:
 @router.message(Command("cancel"))
 async def cmd_cancel(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
     if await state.get_state() is None:
+        if await forms.announce_expired(make_ctx(message, {**data, "state": state, "t": t})):
+            return
         await message.answer(t("cancel-nothing"), reply_markup=main_menu(t))
         return
     await state.clear()
+    if message.from_user is not None:
+        await forms.forget(data["services"], message.from_user.id)
     await message.answer(t("cancel-done"), reply_markup=main_menu(t))
 
 
@@ -105,4 +112,6 @@ async def on_go(query: CallbackQuery, callback_data: GoCb, t: Translator, **data
         await query.answer(t("button-expired"), show_alert=True)
         return
     await query.answer()
-    await item.fn(make_ctx(query, data, arg=callback_data.arg))
+    ctx = make_ctx(query, {**data, "t": t}, arg=callback_data.arg)
+    await forms.announce_expired(ctx)  # a form left open expired: say so, then do what was asked
+    await item.fn(ctx)

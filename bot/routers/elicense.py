@@ -1,7 +1,177 @@
-"""Citizen services: elicense (being built; see issue 4)."""
+"""Electronic driver's license: eligibility, apply, special-case review, show with a live code.
+Rules: actions/elicense.py."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from contextlib import suppress
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.utils.text_decorations import html_decoration
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from actions import elicense
+from actions.elicense import ELicenseCard, Eligibility, ReviewOutcome, Verdict
+from bot import forms
+from bot.callbacks import GoCb
+from bot.context import Ctx, feature
+from bot.guards import require_citizen
+from bot.keyboards import buttons
+from bot.routers.common import make_ctx
+from bot.routers.licenses import feature_buttons, status_label, step_text
+from core.i18n import Translator
+from core.identifiers import mask_id_number
 
 router = Router(name="elicense")
+
+FORM_TEXT = F.text & ~F.text.startswith("/")
+
+
+async def end_form(ctx: Ctx) -> None:
+    """The form is over (done, refused or locked): no "your form expired" notice later."""
+    await ctx.state.clear()
+    await forms.finished(ctx)
+
+
+class ReviewForm(StatesGroup):
+    reason = State()
+
+
+def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The answer to "can I get an e-license?": the verdict, every reason with its remedy, buttons."""
+    lines: list[str] = []
+    rows: list[list[tuple[str, GoCb]]] = []
+    match found.verdict:
+        case Verdict.NO_LICENSE:
+            return t("elicense-no-license"), None
+        case Verdict.ALREADY_ISSUED:
+            return t("elicense-already-issued"), buttons([(t("elicense-menu-show"), GoCb(feature="elicense_show"))])
+        case Verdict.ELIGIBLE:
+            return t("elicense-eligible"), buttons([(t("elicense-apply-button"), GoCb(feature="elicense_apply"))])
+        case Verdict.CITY_NOT_OPEN:
+            city = found.city
+            if city is not None and found.opens_on is not None:
+                lines.append(t("elicense-city-not-open", city=html_decoration.quote(city.name.get(t.lang)),
+                               date=found.opens_on.isoformat()))
+            else:
+                lines.append(t("elicense-city-unknown"))
+            if found.remedies:
+                lines.append("")
+                lines.append(t("elicense-also-blocked", count=len(found.remedies)))
+        case Verdict.BLOCKED:
+            lines.append(t("elicense-blocked", count=len(found.remedies)))
+    for remedy in found.remedies:
+        lines.append(f"• <b>{status_label(t, remedy.status)}</b>: {step_text(t, remedy)}")
+    rows.extend(feature_buttons(t, [r.feature for r in found.remedies]))
+    if found.can_request_review:
+        lines.append("")
+        lines.append(t("elicense-review-offer"))
+        rows.append([(t("elicense-review-button"), GoCb(feature="elicense_review"))])
+    return "\n".join(lines), buttons(*rows) if rows else None
+
+
+@feature("elicense_check", title="elicense-menu-check", section="inquiry", intents=("elicense_eligibility",),
+         order=30)
+async def check(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    found = await elicense.check_eligibility(ctx.services, citizen.id_number, ctx.lang)
+    text, markup = render_eligibility(ctx.t, found)
+    await ctx.send(text, markup)
+
+
+@feature("elicense_apply", title="elicense-menu-apply", section="business", intents=("elicense_apply",), order=20)
+async def apply(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    result = await elicense.apply(ctx.services, citizen.id_number, ctx.lang)
+    if result.issued:
+        await ctx.say("elicense-issued", buttons([(ctx.t("elicense-menu-show"), GoCb(feature="elicense_show"))]))
+        return
+    text, markup = render_eligibility(ctx.t, result.eligibility)
+    await ctx.send(text, markup)
+
+
+@feature("elicense_review", title="elicense-review-button")
+async def review(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    found = await elicense.check_eligibility(ctx.services, citizen.id_number, ctx.lang)
+    if not found.can_request_review:
+        text, markup = render_eligibility(ctx.t, found)
+        await ctx.send(text, markup)
+        return
+    pending = await ctx.services.repos.elicense.pending_for(citizen.id_number)
+    if pending is not None:
+        await ctx.say("elicense-review-pending", None, date=pending.requested_at.date().isoformat())
+        return
+    await ctx.state.set_state(ReviewForm.reason)
+    await forms.started(ctx, "elicense_review")
+    await ctx.say("elicense-review-ask", None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
+
+
+@router.message(ReviewForm.reason, FORM_TEXT)
+async def on_review_reason(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    text = message.text or ""
+    if (hint := elicense.explain_review_reason(text)) is not None:
+        await ctx.say(hint, None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
+        return
+    citizen = await require_citizen(ctx)
+    await end_form(ctx)
+    if citizen is None:
+        return
+    result = await elicense.request_review(ctx.services, citizen.id_number, text, ctx.lang)
+    match result.outcome:
+        case ReviewOutcome.CREATED:
+            await ctx.say("elicense-review-sent", None, office=html_decoration.quote(result.office_name))
+        case ReviewOutcome.ALREADY_PENDING:
+            assert result.review is not None
+            await ctx.say("elicense-review-pending", None, date=result.review.requested_at.date().isoformat())
+        case _:
+            found = await elicense.check_eligibility(ctx.services, citizen.id_number, ctx.lang)
+            answer, markup = render_eligibility(ctx.t, found)
+            await ctx.send(answer, markup)
+
+
+def render_card(t: Translator, card: ELicenseCard) -> str:
+    lic = card.license
+    lines = [
+        t("elicense-card-title"),
+        t("elicense-card-line", license_class=lic.license_class.value, number=mask_id_number(lic.id_number),
+          valid_from=lic.valid_from.isoformat(), valid_to=lic.valid_to.isoformat()),
+        t("elicense-card-status", statuses=", ".join(status_label(t, s) for s in card.statuses)),
+        t("elicense-card-points", points=card.points, cycle_end=card.cycle_end.isoformat()),
+    ]
+    if card.blockers:
+        lines.append(t("elicense-card-blocked", statuses=", ".join(status_label(t, s) for s in card.blockers)))
+    else:
+        lines.append(t("elicense-card-usable"))
+    lines.append("")
+    lines.append(t("elicense-card-code", code=card.code, seconds=elicense.CODE_SECONDS))
+    return "\n".join(lines)
+
+
+@feature("elicense_show", title="elicense-menu-show", section="business", order=21)
+async def show(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    card = await elicense.show(ctx.services, citizen.id_number)
+    if card is None:
+        await ctx.say("elicense-not-issued", buttons([(ctx.t("elicense-menu-check"), GoCb(feature="elicense_check"))]))
+        return
+    text = render_card(ctx.t, card)
+    markup = buttons([(ctx.t("elicense-refresh-button"), GoCb(feature="elicense_show", arg="refresh"))])
+    event = ctx.event
+    if ctx.arg == "refresh" and isinstance(event, CallbackQuery) and isinstance(event.message, Message):
+        with suppress(TelegramBadRequest):  # too old to edit: the card is sent anew below
+            await ctx.bot.edit_message_text(text=text, chat_id=ctx.chat_id, message_id=event.message.message_id,
+                                            reply_markup=markup)
+            return
+    await ctx.send(text, markup)

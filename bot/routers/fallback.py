@@ -16,6 +16,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from redis.exceptions import RedisError
 
+from actions.handoff import remember_intent
+from bot import forms
 from bot.callbacks import GoCb, MenuCb
 from bot.context import INTENTS, Ctx
 from bot.keyboards import buttons, main_menu
@@ -39,23 +41,30 @@ async def unknown_command(message: Message, t: Translator) -> None:
 
 
 @router.message(~F.text)
-async def unsupported_content(message: Message, state: FSMContext, t: Translator) -> None:
+async def unsupported_content(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
     if await state.get_state() is not None:
         await message.answer(t("unsupported-content-in-form"))
+        return
+    if await forms.announce_expired(make_ctx(message, {**data, "state": state, "t": t})):
         return
     kind = getattr(message.content_type, "value", message.content_type)
     await message.answer(t("unsupported-content", kind=kind), reply_markup=main_menu(t))
 
 
 @router.callback_query(F.data)
-async def stale_button(query: CallbackQuery, t: Translator) -> None:
+async def stale_button(query: CallbackQuery, t: Translator, **data: Any) -> None:
     """A button from an old message whose payload no handler understands any more."""
+    if query.message is not None and await forms.announce_expired(make_ctx(query, {**data, "t": t})):
+        await query.answer()
+        return
     await query.answer(t("button-expired"), show_alert=True)
 
 
 @router.message(F.text)
 async def free_text(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
+    if await forms.announce_expired(ctx):  # the citizen's form expired: this text was probably an answer to it
+        return
     services = ctx.services
     text = (message.text or "")[:MAX_TEXT]
     if services.nlu is None:
@@ -87,6 +96,7 @@ async def free_text(message: Message, **data: Any) -> None:
         if target is not None:
             await _reset_misunderstandings(ctx)
             ctx.entities = check.valid
+            await remember_intent(services, ctx.user.id, decision.intent, check.valid)  # context for a person
             await target.fn(ctx)
             return
     if decision.kind == "clarify":

@@ -1,7 +1,195 @@
-"""Citizen services: identity (being built; see issue 4)."""
+"""Identity binding (name + ID number + SMS code) and /unbind. Rules: actions/identity.py."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import Any
 
+import structlog
+from aiogram import F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.utils.text_decorations import html_decoration
+from aiogram.types import Message
+
+from actions import identity
+from actions.identity import CheckOutcome, SendOutcome, SendResult
+from actions.licenses import today_of
+from bot import forms
+from bot.callbacks import GoCb, MenuCb
+from bot.context import Ctx, feature
+from bot.keyboards import buttons, main_menu
+from bot.routers.common import make_ctx
+from core.identifiers import explain_id_number, mask_id_number, mask_name, normalize_id_number
+from storage.models import Language, TelegramBinding
+
+log = structlog.get_logger(__name__)
 router = Router(name="identity")
+
+FORM_TEXT = F.text & ~F.text.startswith("/")
+
+
+async def end_form(ctx: Ctx) -> None:
+    """The form is over (done, refused or locked): no "your form expired" notice later."""
+    await ctx.state.clear()
+    await forms.finished(ctx)
+
+
+class BindForm(StatesGroup):
+    name = State()
+    id_number = State()
+    code = State()
+
+
+def _who(name: str, id_number: str) -> dict[str, str]:
+    return {"name": html_decoration.quote(mask_name(name)), "id": mask_id_number(id_number)}
+
+
+@feature("bind", title="identity-menu-bind", section="changes", intents=("bind_identity",), order=10)
+async def bind(ctx: Ctx) -> None:
+    current = await identity.current_identity(ctx.services, ctx.user.id)
+    if current is not None and ctx.arg != "new":
+        await ctx.say("identity-already-bound", buttons(
+            [(ctx.t("identity-bind-other-button"), GoCb(feature="bind", arg="new"))],
+            [(ctx.t("identity-unbind-button"), GoCb(feature="unbind"))],
+        ), **_who(current.name, current.id_number))
+        return
+    await ctx.state.clear()
+    given = ctx.entities.get("id_number", [])
+    await ctx.state.set_state(BindForm.name)
+    await forms.started(ctx, "bind")
+    await ctx.state.update_data(id_number=given[0] if given else None)
+    await ctx.say("identity-ask-name")
+
+
+@router.message(BindForm.name, FORM_TEXT)
+async def on_name(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    name = " ".join((message.text or "").split())
+    if (hint := identity.explain_name(name)) is not None:
+        await ctx.say(hint)
+        return
+    await ctx.state.update_data(name=name)
+    id_number = (await ctx.state.get_data()).get("id_number")
+    if id_number:
+        await _send_code(ctx, name, id_number, resend=False)
+        return
+    await ctx.state.set_state(BindForm.id_number)
+    await ctx.say("identity-ask-id")
+
+
+@router.message(BindForm.id_number, FORM_TEXT)
+async def on_id_number(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    raw = message.text or ""
+    today = today_of(ctx.services)
+    id_number = normalize_id_number(raw, today=today)
+    if id_number is None:
+        hint = explain_id_number(raw, today=today) or "id-error-length"
+        await ctx.send(ctx.t(hint) + "\n" + ctx.t("identity-id-retry"))
+        return
+    await ctx.state.update_data(id_number=id_number)
+    name = str((await ctx.state.get_data()).get("name", ""))
+    await _send_code(ctx, name, id_number, resend=False)
+
+
+async def _send_code(ctx: Ctx, name: str, id_number: str, *, resend: bool) -> None:
+    result = await identity.start_binding(ctx.services, user_id=ctx.user.id, name=name, id_number=id_number,
+                                          language=Language(ctx.lang))
+    if result.outcome == SendOutcome.SENT:
+        await ctx.state.set_state(BindForm.code)
+        await ctx.say("identity-code-sent", buttons([(ctx.t("identity-resend-button"), GoCb(feature="bind_resend"))]),
+                      minutes=identity.CODE_TTL // 60)
+        return
+    await _refused(ctx, result, keep_form=resend)
+
+
+async def _refused(ctx: Ctx, result: SendResult, *, keep_form: bool) -> None:
+    if result.outcome == SendOutcome.TOO_SOON and keep_form:
+        await ctx.say("identity-resend-too-soon", None, seconds=result.wait_seconds)
+        return
+    await end_form(ctx)
+    match result.outcome:
+        case SendOutcome.LOCKED:
+            await ctx.say("identity-locked", None, minutes=result.wait_minutes)
+        case SendOutcome.TOO_SOON:
+            await ctx.say("identity-too-soon", None, seconds=result.wait_seconds)
+        case SendOutcome.TOO_MANY:
+            await ctx.say("identity-too-many", None, minutes=result.wait_minutes)
+        case _:
+            await ctx.say("identity-sms-unavailable", main_menu(ctx.t))
+
+
+@feature("bind_resend", title="identity-resend-button")
+async def resend(ctx: Ctx) -> None:
+    data = await ctx.state.get_data()
+    if await ctx.state.get_state() != BindForm.code.state or not data.get("name") or not data.get("id_number"):
+        await ctx.say("identity-resend-nothing", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
+        return
+    await _send_code(ctx, str(data["name"]), str(data["id_number"]), resend=True)
+
+
+@router.message(BindForm.code, FORM_TEXT)
+async def on_code(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    code = identity.normalize_code(message.text or "")
+    if code is None:
+        await ctx.say("identity-error-code")
+        return
+    outcome = await identity.confirm_binding(ctx.services, user_id=ctx.user.id, chat_id=ctx.chat_id, code=code,
+                                             language=Language(ctx.lang))
+    check = outcome.check
+    match check.outcome:
+        case CheckOutcome.WRONG:
+            await ctx.say("identity-code-wrong", None, left=check.attempts_left)
+            return
+        case CheckOutcome.LOCKED:
+            await end_form(ctx)
+            await ctx.say("identity-locked", None, minutes=check.wait_minutes)
+            return
+        case CheckOutcome.EXPIRED:
+            await end_form(ctx)
+            await ctx.say("identity-code-expired", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
+            return
+    await end_form(ctx)
+    if outcome.bind is None:
+        await ctx.say("identity-bind-conflict", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
+        return
+    citizen = outcome.bind.citizen
+    text = ctx.t("identity-bound", **_who(citizen.name, citizen.id_number))
+    if outcome.bind.previous_id_number is not None:
+        text += "\n" + ctx.t("identity-bound-replaced")
+    await ctx.send(text, main_menu(ctx.t))
+    if outcome.bind.previous_binding is not None:
+        await _tell_previous_account(ctx, outcome.bind.previous_binding)
+
+
+async def _tell_previous_account(ctx: Ctx, previous: TelegramBinding) -> None:
+    """The identity was bound to another Telegram account: that account is told at once."""
+    t = ctx.services.catalog.translator(previous.language.value)
+    try:
+        await ctx.bot.send_message(previous.chat_id, t("identity-rebound-notice"),
+                                   reply_markup=buttons([(t("identity-menu-bind"), GoCb(feature="bind"))]))
+    except TelegramAPIError as exc:
+        log.warning("could not tell the previous account about a re-binding", error=type(exc).__name__)
+
+
+@feature("unbind", title="identity-menu-unbind", section="changes", order=90)
+async def unbind(ctx: Ctx) -> None:
+    current = await identity.current_identity(ctx.services, ctx.user.id)
+    if current is None:
+        await ctx.say("identity-not-bound", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
+        return
+    if ctx.arg != "yes":
+        await ctx.say("identity-unbind-confirm", buttons(
+            [(ctx.t("identity-unbind-yes"), GoCb(feature="unbind", arg="yes"))],
+            [(ctx.t("identity-unbind-no"), MenuCb(section="main"))],
+        ), **_who(current.name, current.id_number))
+        return
+    await identity.unbind(ctx.services, ctx.user.id)
+    await ctx.say("identity-unbound", main_menu(ctx.t))
+
+
+@router.message(Command("unbind"))
+async def cmd_unbind(message: Message, **data: Any) -> None:
+    await unbind(make_ctx(message, data))

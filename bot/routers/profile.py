@@ -1,7 +1,153 @@
-"""Citizen services: profile (being built; see issue 4)."""
+"""Information changes: mailing address (+ postal code) and phone number (re-verified by a
+code sent to the new number). Rules: actions/profile.py."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.utils.text_decorations import html_decoration
+from aiogram.types import Message
+
+from actions import profile
+from actions.identity import CODE_TTL, CheckOutcome, SendOutcome, normalize_code
+from bot import forms
+from bot.context import Ctx, feature
+from bot.guards import require_citizen
+from bot.keyboards import main_menu
+from bot.routers.common import make_ctx
+from core.identifiers import explain_phone, mask_phone, normalize_phone
+from storage.models import Language
 
 router = Router(name="profile")
+
+FORM_TEXT = F.text & ~F.text.startswith("/")
+
+
+async def end_form(ctx: Ctx) -> None:
+    """The form is over (done, refused or locked): no "your form expired" notice later."""
+    await ctx.state.clear()
+    await forms.finished(ctx)
+
+
+class AddressForm(StatesGroup):
+    address = State()
+    postal_code = State()
+
+
+class PhoneForm(StatesGroup):
+    phone = State()
+    code = State()
+
+
+@feature("address", title="profile-menu-address", section="changes", order=20)
+async def change_address(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    await ctx.state.clear()
+    await ctx.state.set_state(AddressForm.address)
+    await forms.started(ctx, "address")
+    await ctx.say("profile-address-ask", None, address=html_decoration.quote(citizen.mailing_address),
+                  postal_code=html_decoration.quote(citizen.postal_code))
+
+
+@router.message(AddressForm.address, FORM_TEXT)
+async def on_address(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    text = message.text or ""
+    if (hint := profile.explain_address(text)) is not None:
+        await ctx.say(hint, None, min=profile.ADDRESS_MIN, max=profile.ADDRESS_MAX)
+        return
+    await ctx.state.update_data(address=profile.clean_text(text))
+    await ctx.state.set_state(AddressForm.postal_code)
+    await ctx.say("profile-postal-ask")
+
+
+@router.message(AddressForm.postal_code, FORM_TEXT)
+async def on_postal_code(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    code = profile.normalize_postal_code(message.text or "")
+    if code is None:
+        await ctx.say("profile-error-postal")
+        return
+    address = str((await ctx.state.get_data()).get("address", ""))
+    citizen = await require_citizen(ctx)
+    await end_form(ctx)
+    if citizen is None:
+        return
+    await profile.change_address(ctx.services, citizen.id_number, address, code)
+    await ctx.say("profile-address-saved", main_menu(ctx.t), address=html_decoration.quote(address), postal_code=code)
+
+
+@feature("phone", title="profile-menu-phone", section="changes", order=30)
+async def change_phone(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    await ctx.state.clear()
+    await ctx.state.set_state(PhoneForm.phone)
+    await forms.started(ctx, "phone")
+    await ctx.say("profile-phone-ask", None, phone=mask_phone(citizen.phone))
+
+
+@router.message(PhoneForm.phone, FORM_TEXT)
+async def on_phone(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    raw = message.text or ""
+    phone = normalize_phone(raw)
+    if phone is None:
+        await ctx.say(explain_phone(raw) or "phone-error-format")
+        return
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await end_form(ctx)
+        return
+    if phone == citizen.phone:
+        await ctx.say("profile-phone-same")
+        return
+    result = await profile.start_phone_change(ctx.services, user_id=ctx.user.id, citizen=citizen, new_phone=phone,
+                                              language=Language(ctx.lang))
+    match result.outcome:
+        case SendOutcome.SENT:
+            await ctx.state.set_state(PhoneForm.code)
+            await ctx.say("profile-phone-code-sent", None, phone=mask_phone(phone), minutes=CODE_TTL // 60)
+        case SendOutcome.TOO_SOON:
+            await ctx.say("profile-phone-too-soon", None, seconds=result.wait_seconds)
+        case SendOutcome.LOCKED:
+            await end_form(ctx)
+            await ctx.say("identity-locked", None, minutes=result.wait_minutes)
+        case SendOutcome.TOO_MANY:
+            await end_form(ctx)
+            await ctx.say("identity-too-many", None, minutes=result.wait_minutes)
+        case _:
+            await end_form(ctx)
+            await ctx.say("identity-sms-unavailable", main_menu(ctx.t))
+
+
+@router.message(PhoneForm.code, FORM_TEXT)
+async def on_phone_code(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    code = normalize_code(message.text or "")
+    if code is None:
+        await ctx.say("identity-error-code")
+        return
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await end_form(ctx)
+        return
+    check = await profile.confirm_phone_change(ctx.services, user_id=ctx.user.id, id_number=citizen.id_number,
+                                               code=code)
+    match check.outcome:
+        case CheckOutcome.OK:
+            await end_form(ctx)
+            await ctx.say("profile-phone-saved", main_menu(ctx.t), phone=mask_phone(check.subject or ""))
+        case CheckOutcome.WRONG:
+            await ctx.say("identity-code-wrong", None, left=check.attempts_left)
+        case CheckOutcome.LOCKED:
+            await end_form(ctx)
+            await ctx.say("identity-locked", None, minutes=check.wait_minutes)
+        case CheckOutcome.EXPIRED:
+            await end_form(ctx)
+            await ctx.say("profile-phone-code-expired", main_menu(ctx.t))

@@ -1,7 +1,405 @@
-"""Citizen services: vehicles (being built; see issue 4)."""
+"""Vehicle status (own vehicles and vehicles added with the engine number) and vehicle e-license
+authorisations."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from datetime import date, datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.utils.text_decorations import html_decoration
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from actions.vehicles import (
+    AddOutcome,
+    GrantOutcome,
+    PeriodError,
+    VehicleStatus,
+    add_vehicle,
+    can_access,
+    current_authorisations,
+    grant_authorisation,
+    normalize_engine_last6,
+    normalize_person_name,
+    owned_vehicle,
+    parse_period,
+    preset_period,
+    remove_added_vehicle,
+    revoke_authorisation,
+    today_of,
+    vehicle_statuses,
+)
+from bot.callbacks import GoCb
+from bot.context import Ctx, feature
+from bot.guards import require_citizen
+from bot.keyboards import buttons
+from bot.routers.common import make_ctx
+from core.identifiers import explain_id_number, explain_plate, mask_id_number, normalize_id_number, normalize_plate
+from storage.models import LOCAL_TZ, Citizen, Vehicle
 
 router = Router(name="vehicles")
+quote = html_decoration.quote  # escape every stored or typed value put into HTML
+
+AUTH_PRESETS: tuple[int, ...] = (7, 30, 90, 365)
+
+
+def fmt_local(moment: datetime) -> str:
+    """A moment in the bureau's local time, e.g. 2026-11-21 14:05."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_day(day: date) -> str:
+    return day.isoformat()
+
+
+class AddVehicleForm(StatesGroup):
+    plate = State()
+    engine = State()
+
+
+class AuthForm(StatesGroup):
+    grantee_id = State()
+    grantee_name = State()
+    period = State()
+    confirm = State()
+
+
+class AuthCb(CallbackData, prefix="vauth"):
+    action: str  # "days" (value = number of days), "confirm", "cancel"
+    value: str = ""
+
+
+# --- vehicle status --------------------------------------------------------------------------------
+
+
+def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
+    t, v = ctx.t, status.vehicle
+    lines = [t("vehicles-card-head", plate=v.plate, brand=quote(v.brand.get(ctx.lang)), model=quote(v.model))]
+    if not status.owned:
+        lines.append(t("vehicles-card-added"))
+    lines.append(t(f"vehicles-reg-{v.registration_status.value}"))
+    lines.append(t(f"vehicles-insp-{status.inspection.value}", date=fmt_day(v.inspection_valid_until),
+                   days=status.inspection_days))
+    if v.mortgage is None:
+        lines.append(t("vehicles-mortgage-none"))
+    else:
+        lines.append(t("vehicles-mortgage", lender=quote(v.mortgage.lender.get(ctx.lang)),
+                       date=fmt_day(v.mortgage.registered_on)))
+    if status.open_violations:
+        lines.append(t("vehicles-violations-open", count=status.open_violations))
+    else:
+        lines.append(t("vehicles-violations-none"))
+    if not status.open_accidents:
+        lines.append(t("vehicles-accidents-none"))
+    for accident in status.open_accidents:
+        lines.append(t(f"vehicles-accident-{accident.status.value}", date=fmt_local(accident.occurred_at),
+                       place=quote(accident.place.get(ctx.lang))))
+    return "\n".join(lines)
+
+
+def vehicle_buttons(ctx: Ctx, statuses: list[VehicleStatus]) -> InlineKeyboardMarkup:
+    rows: list[list[tuple[str, GoCb]]] = []
+    for s in statuses:
+        plate = s.vehicle.plate
+        row = [(ctx.t("vehicles-button-violations", plate=plate), GoCb(feature="violations", arg=plate))]
+        if s.owned:
+            row.append((ctx.t("vehicles-button-auth", plate=plate), GoCb(feature="vehicle_auth", arg=plate)))
+        else:
+            row.append((ctx.t("vehicles-button-remove", plate=plate), GoCb(feature="vehicle_remove", arg=plate)))
+        rows.append(row)
+    rows.append([(ctx.t("vehicles-button-add"), GoCb(feature="vehicle_add"))])
+    return buttons(*rows)
+
+
+async def show_vehicles(ctx: Ctx, citizen: Citizen, plate: str | None = None) -> None:
+    statuses = await vehicle_statuses(ctx.services, citizen, plate=plate)
+    if not statuses:
+        await ctx.say("vehicles-none", buttons([(ctx.t("vehicles-button-add"), GoCb(feature="vehicle_add"))]))
+        return
+    header = ctx.t("vehicles-title", count=len(statuses))
+    body = "\n\n".join(render_vehicle(ctx, s) for s in statuses)
+    await ctx.send(f"{header}\n\n{body}", vehicle_buttons(ctx, statuses))
+
+
+def requested_plate(ctx: Ctx) -> str | None:
+    """A plate the citizen named (NLU entity) or a button carried."""
+    for raw in (*ctx.entities.get("plate_number", []), ctx.arg):
+        if raw and (plate := normalize_plate(raw)) is not None:
+            return plate
+    return None
+
+
+async def ask_engine_number(ctx: Ctx, plate: str, then: str) -> None:
+    """Another person's (or an unknown) plate: ask for the engine number's last 6 characters."""
+    await ctx.state.set_state(AddVehicleForm.engine)
+    await ctx.state.set_data({"plate": plate, "then": then})
+    await ctx.say("vehicles-ask-engine", None, plate=plate)
+
+
+@feature("vehicles", title="vehicles-menu", section="inquiry", intents=("vehicle_status",), order=20)
+async def vehicles(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    plate = requested_plate(ctx)
+    if plate is not None and not await can_access(ctx.services, citizen, plate):
+        await ask_engine_number(ctx, plate, then="vehicles")
+        return
+    await show_vehicles(ctx, citizen, plate)
+
+
+@feature("vehicle_add", title="vehicles-button-add")
+async def vehicle_add(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    await ctx.state.set_state(AddVehicleForm.plate)
+    await ctx.state.set_data({"then": "vehicles"})
+    await ctx.say("vehicles-ask-plate")
+
+
+@feature("vehicle_remove", title="vehicles-button-remove-title")
+async def vehicle_remove(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    plate = normalize_plate(ctx.arg) if ctx.arg else None
+    if plate is not None and await remove_added_vehicle(ctx.services, citizen, plate):
+        await ctx.say("vehicles-removed", None, plate=plate)
+    else:
+        await ctx.say("vehicles-remove-unknown")
+    await show_vehicles(ctx, citizen)
+
+
+@router.message(AddVehicleForm.plate, F.text)
+async def on_plate(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await ctx.state.clear()
+        return
+    raw = (message.text or "")[:64]
+    plate = normalize_plate(raw)
+    if plate is None:
+        await ctx.send(ctx.t(explain_plate(raw) or "plate-error-format") + "\n" + ctx.t("vehicles-form-hint"))
+        return
+    form = await ctx.state.get_data()
+    if await can_access(ctx.services, citizen, plate):
+        await ctx.state.clear()
+        await continue_with(ctx, citizen, plate, str(form.get("then", "vehicles")))
+        return
+    await ask_engine_number(ctx, plate, then=str(form.get("then", "vehicles")))
+
+
+async def continue_with(ctx: Ctx, citizen: Citizen, plate: str, then: str) -> None:
+    if then == "violations":
+        from bot.routers.violations import show_violations
+
+        await show_violations(ctx, citizen, plate)
+    else:
+        await show_vehicles(ctx, citizen, plate)
+
+
+@router.message(AddVehicleForm.engine, F.text)
+async def on_engine(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await ctx.state.clear()
+        return
+    form = await ctx.state.get_data()
+    plate = str(form.get("plate", ""))
+    then = str(form.get("then", "vehicles"))
+    last6 = normalize_engine_last6((message.text or "")[:64])
+    if last6 is None:
+        await ctx.say("vehicles-engine-format", None, plate=plate)
+        return
+    result = await add_vehicle(ctx.services, citizen, plate, last6)
+    if result.outcome == AddOutcome.MISMATCH:
+        await ctx.say("vehicles-engine-mismatch", None, plate=plate, left=result.attempts_left)
+        return
+    await ctx.state.clear()
+    if result.outcome == AddOutcome.LOCKED:
+        await ctx.say("vehicles-engine-locked", None, minutes=max(1, -(-result.retry_after_seconds // 60)))
+        return
+    if result.outcome == AddOutcome.LIMIT:
+        await ctx.say("vehicles-added-limit")
+        return
+    if result.outcome == AddOutcome.ADDED:
+        await ctx.say("vehicles-added", None, plate=plate)
+    await continue_with(ctx, citizen, plate, then)
+
+
+# --- e-license authorisations ----------------------------------------------------------------------
+
+
+def render_authorisations(ctx: Ctx, vehicle: Vehicle, today: date) -> str:
+    current = current_authorisations(vehicle, today)
+    lines = [ctx.t("vehicles-auth-vehicle", plate=vehicle.plate, brand=quote(vehicle.brand.get(ctx.lang)),
+                   count=len(current))]
+    for a in current:
+        key = "vehicles-auth-item-active" if a.active_on(today) else "vehicles-auth-item-later"
+        lines.append(ctx.t(key, name=quote(a.grantee_name), id=mask_id_number(a.grantee_id_number),
+                           start=fmt_day(a.valid_from), end=fmt_day(a.valid_to)))
+    return "\n".join(lines)
+
+
+async def show_authorisations(ctx: Ctx, citizen: Citizen, plate: str | None = None) -> None:
+    owned = [v for v in await ctx.services.repos.vehicles.by_owner(citizen.id_number)
+             if plate is None or v.plate == plate]
+    if not owned:
+        await ctx.say("vehicles-auth-no-vehicles")
+        return
+    today = today_of(ctx.services)
+    rows: list[list[tuple[str, GoCb]]] = []
+    for v in owned:
+        rows.append([(ctx.t("vehicles-auth-button-new", plate=v.plate), GoCb(feature="vauth_new", arg=v.plate))])
+        for a in current_authorisations(v, today):
+            rows.append([(ctx.t("vehicles-auth-button-revoke", name=a.grantee_name, plate=v.plate),
+                          GoCb(feature="vauth_revoke", arg=f"{v.plate}|{a.id}"))])
+    body = "\n\n".join(render_authorisations(ctx, v, today) for v in owned)
+    await ctx.send(f"{ctx.t('vehicles-auth-title')}\n\n{body}", buttons(*rows))
+
+
+@feature("vehicle_auth", title="vehicles-auth-menu", section="business", order=30)
+async def vehicle_auth(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    await show_authorisations(ctx, citizen, normalize_plate(ctx.arg) if ctx.arg else None)
+
+
+@feature("vauth_new", title="vehicles-auth-menu")
+async def vauth_new(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    plate = normalize_plate(ctx.arg) if ctx.arg else None
+    if plate is None or await owned_vehicle(ctx.services, citizen, plate) is None:
+        await ctx.say("vehicles-auth-not-owner")
+        return
+    await ctx.state.set_state(AuthForm.grantee_id)
+    await ctx.state.set_data({"plate": plate})
+    await ctx.say("vehicles-auth-ask-id", None, plate=plate)
+
+
+@feature("vauth_revoke", title="vehicles-auth-menu")
+async def vauth_revoke(ctx: Ctx) -> None:
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        return
+    raw_plate, _, auth_id = ctx.arg.partition("|")
+    plate = normalize_plate(raw_plate)
+    if plate is not None and auth_id and await revoke_authorisation(ctx.services, citizen, plate, auth_id):
+        await ctx.say("vehicles-auth-revoked", None, plate=plate)
+    else:
+        await ctx.say("vehicles-auth-revoke-unknown")
+    await show_authorisations(ctx, citizen, plate)
+
+
+@router.message(AuthForm.grantee_id, F.text)
+async def on_grantee_id(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await ctx.state.clear()
+        return
+    raw = (message.text or "")[:64]
+    today = today_of(ctx.services)
+    hint = explain_id_number(raw, today=today)
+    if hint is not None:
+        await ctx.send(ctx.t(hint) + "\n" + ctx.t("vehicles-form-hint"))
+        return
+    id_number = normalize_id_number(raw, today=today)
+    if id_number == citizen.id_number:
+        await ctx.say("vehicles-auth-self")
+        return
+    await ctx.state.update_data(grantee_id=id_number)
+    await ctx.state.set_state(AuthForm.grantee_name)
+    await ctx.say("vehicles-auth-ask-name")
+
+
+@router.message(AuthForm.grantee_name, F.text)
+async def on_grantee_name(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    name = normalize_person_name((message.text or "")[:200])
+    if name is None:
+        await ctx.send(ctx.t("vehicles-auth-name-format") + "\n" + ctx.t("vehicles-form-hint"))
+        return
+    await ctx.state.update_data(grantee_name=name)
+    await ctx.state.set_state(AuthForm.period)
+    today = today_of(ctx.services)
+    presets = [(ctx.t("vehicles-auth-preset", days=d), AuthCb(action="days", value=str(d)).pack())
+               for d in AUTH_PRESETS]
+    await ctx.send(ctx.t("vehicles-auth-ask-period", today=fmt_day(today)), buttons(presets[:2], presets[2:]))
+
+
+async def confirm_authorisation(ctx: Ctx, start: date, end: date) -> None:
+    await ctx.state.update_data(valid_from=start.isoformat(), valid_to=end.isoformat())
+    await ctx.state.set_state(AuthForm.confirm)
+    form = await ctx.state.get_data()
+    await ctx.send(
+        ctx.t("vehicles-auth-summary", plate=str(form["plate"]), name=quote(str(form["grantee_name"])),
+              id=mask_id_number(str(form["grantee_id"])), start=fmt_day(start), end=fmt_day(end)),
+        buttons([(ctx.t("vehicles-auth-button-confirm"), AuthCb(action="confirm").pack()),
+                 (ctx.t("vehicles-auth-button-cancel"), AuthCb(action="cancel").pack())]),
+    )
+
+
+@router.message(AuthForm.period, F.text)
+async def on_period(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    today = today_of(ctx.services)
+    period = parse_period((message.text or "")[:200], today)
+    if isinstance(period, PeriodError):
+        await ctx.say(f"vehicles-auth-period-{period.value.replace('_', '-')}", None, today=fmt_day(today))
+        return
+    await confirm_authorisation(ctx, *period)
+
+
+@router.message(AuthForm.confirm, F.text)
+async def on_confirm_text(message: Message, **data: Any) -> None:
+    ctx = make_ctx(message, data)
+    await ctx.say("vehicles-auth-press-button")
+
+
+@router.callback_query(AuthCb.filter())
+async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, **data: Any) -> None:
+    ctx = make_ctx(query, data)
+    await query.answer()
+    current = await ctx.state.get_state()
+    form = await ctx.state.get_data()
+    if callback_data.action == "cancel" and current is not None and current in AuthForm.__state_names__:
+        await ctx.state.clear()
+        await ctx.say("vehicles-auth-cancelled")
+        return
+    if callback_data.action == "days" and current == AuthForm.period.state:
+        days = int(callback_data.value) if callback_data.value.isdigit() else 0
+        if days in AUTH_PRESETS:
+            await confirm_authorisation(ctx, *preset_period(days, today_of(ctx.services)))
+            return
+    if callback_data.action == "confirm" and current == AuthForm.confirm.state:
+        citizen = await require_citizen(ctx)
+        if citizen is None:
+            await ctx.state.clear()
+            return
+        await ctx.state.clear()
+        result = await grant_authorisation(
+            ctx.services, citizen, str(form["plate"]), grantee_id_number=str(form["grantee_id"]),
+            grantee_name=str(form["grantee_name"]), valid_from=date.fromisoformat(str(form["valid_from"])),
+            valid_to=date.fromisoformat(str(form["valid_to"])),
+        )
+        if result.outcome == GrantOutcome.GRANTED:
+            await ctx.say("vehicles-auth-granted", None, plate=str(form["plate"]))
+            await show_authorisations(ctx, citizen, str(form["plate"]))
+            return
+        if result.outcome == GrantOutcome.BAD_PERIOD and result.period_error is not None:
+            key = f"vehicles-auth-period-{result.period_error.value.replace('_', '-')}"
+            await ctx.say(key, None, today=fmt_day(today_of(ctx.services)))
+            return
+        end = fmt_day(result.existing.valid_to) if result.existing is not None else ""
+        await ctx.say(f"vehicles-auth-refused-{result.outcome.value.replace('_', '-')}", None, end=end)
+        return
+    await ctx.say("vehicles-auth-expired")

@@ -7,7 +7,10 @@ Exits non-zero when a check fails:
 - every intent has enough training examples per language (40, small talk 15);
 - the held-out set is at least 20% the size of the training data, in both languages;
 - every annotated entity value matches its regex in data/shared/regex.yml, and
-  every annotated id_number has a valid GB 11643 check digit.
+  every annotated id_number has a valid GB 11643 check digit;
+- every annotated plate_number value is a plate the bot accepts (core/identifiers.py): no I or
+  O, and a 6-character serial is a new-energy one (D/F + letter or digit + 4 digits, or
+  5 digits + D/F); every ticket_id carries a real date.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -27,6 +31,9 @@ ANNOTATION = re.compile(
 )
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+PLATE_SERIAL = re.compile(f"[{PLATE_LETTERS}0-9]{{5}}|[DF][{PLATE_LETTERS}0-9][0-9]{{4}}|[0-9]{{5}}[DF]")
+SYNONYM_VALUE = re.compile(r'"value": "(?P<value>[^"]+)"')
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
@@ -60,6 +67,23 @@ def id_check_digit_ok(value: str) -> bool:
     return ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS)) % 11] == last
 
 
+def plate_ok(value: str) -> bool:
+    """The bot's rule: province + letter (no I/O) + optional separator + a valid serial."""
+    text = value.upper()
+    if len(text) >= 3 and text[2] in "·•・. -":
+        text = text[:2] + text[3:]
+    return text[1:2] in tuple(PLATE_LETTERS) and PLATE_SERIAL.fullmatch(text[2:]) is not None
+
+
+def ticket_ok(value: str) -> bool:
+    yy, mm, dd = int(value[1:3]), int(value[3:5]), int(value[5:7])
+    try:
+        date(2000 + yy, mm, dd)
+    except ValueError:
+        return False
+    return int(value[8:]) > 0
+
+
 def load_regexes() -> dict[str, re.Pattern[str]]:
     document = yaml.safe_load((NLU_DIR / "data" / "shared" / "regex.yml").read_text(encoding="utf-8"))
     patterns: dict[str, re.Pattern[str]] = {}
@@ -85,6 +109,12 @@ def entity_problems(pairs: list[tuple[str, str]], regexes: dict[str, re.Pattern[
                 problems.append(f"{entity} {value!r} not matched by its regex in {example!r}")
             if entity == "id_number" and not id_check_digit_ok(value):
                 problems.append(f"invalid ID check digit {value!r}")
+            synonym = SYNONYM_VALUE.search(match.group(0))
+            for shown in {value, synonym.group("value") if synonym else value}:
+                if entity == "plate_number" and not plate_ok(shown):
+                    problems.append(f"plate the bot rejects {shown!r} in {example!r}")
+                if entity == "ticket_id" and not ticket_ok(shown):
+                    problems.append(f"ticket id without a real date {shown!r} in {example!r}")
     return problems
 
 

@@ -182,3 +182,44 @@ class HandoffRepository(Repository):
             {"_id": handoff_id, "state": H.CLOSED.value, "rating": None}, {"$set": {"rating": rating}}
         )
         return result.modified_count == 1
+
+    # --- added for the staff console (issue 6) ----------------------------------------------------
+
+    async def recent_claim_waits(self, *, since: datetime, limit: int = 20) -> list[float]:
+        """Seconds between queueing and claim for the latest claims since ``since`` (wait estimates)."""
+        cursor = (
+            self.collection.find({"claimed_at": {"$gte": since}, "waiting_since": {"$ne": None}},
+                                 {"claimed_at": 1, "waiting_since": 1})
+            .sort("claimed_at", -1)
+            .limit(limit)
+        )
+        waits: list[float] = []
+        async for doc in cursor:
+            waits.append(max(0.0, (doc["claimed_at"] - doc["waiting_since"]).total_seconds()))
+        return waits
+
+    async def open_callback(
+        self,
+        *,
+        chat_id: int,
+        now: datetime,
+        user_id: int | None,
+        citizen_id_number: str | None,
+        language: Language,
+        context: dict[str, Any],
+    ) -> Handoff:
+        """A call-back request: waits in the staff queue (topic "callback") without taking the chat
+        from the bot (no ``active_chat_id``)."""
+        handoff = Handoff(
+            chat_id=chat_id, user_id=user_id, citizen_id_number=citizen_id_number, language=language,
+            state=H.WAITING, topic="callback", context=context,
+            transitions=[HandoffTransition(from_state=H.BOT, to_state=H.WAITING, at=now, actor="citizen")],
+            created_at=now, waiting_since=now,
+        )
+        await self.collection.insert_one(handoff.to_doc())
+        return handoff
+
+    async def recent(self, *, limit: int = 50) -> list[Handoff]:
+        """The latest closed handoffs (supervisor view: ratings and resolutions)."""
+        cursor = self.collection.find({"state": H.CLOSED.value}).sort("closed_at", -1).limit(limit)
+        return [Handoff.from_doc(doc) async for doc in cursor]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from storage.models import Notification, NotificationState
@@ -155,3 +155,114 @@ class NotificationRepository(Repository):
             query, {"$set": {"state": S.PENDING.value, "attempts": 0, "not_before": now, "updated_at": now}}
         )
         return result.modified_count
+
+    # --- the push pipeline's batch operations (issue 5, push/) ------------------------------------
+    # SecantusDB costs ~1 ms per document written and a query costs time per document its filter
+    # matches, so workers write once per message: a notification stays "queued" while a worker
+    # holds its stream entry (the consumer group's pending-entries list marks it in flight) and
+    # moves straight to sent / failed / dead / pending (held). Attempts are counted when an
+    # outcome is recorded; a refused send (429) is not an attempt.
+
+    IN_STREAM = (S.QUEUED.value, S.SENDING.value)  # "sending": written by older versions
+
+    async def by_ids(self, ids: list[str]) -> dict[str, Notification]:
+        if not ids:
+            return {}
+        cursor = self.collection.find({"_id": {"$in": ids}})
+        return {doc["_id"]: Notification.from_doc(doc) async for doc in cursor}
+
+    async def queue_due(self, now: datetime, *, limit: int) -> list[tuple[str, bool]]:
+        """pending/failed and due -> queued; returns (id, urgent) of up to `limit` of them for the
+        relay to add to the stream (adding is idempotent, and a worker sends only what is still
+        queued, so one moved meanwhile by somebody else does no harm). Not sorted: a sort makes
+        the server read every due notification; urgent ones go to the stream at once anyway."""
+        cursor = self.collection.find(
+            {
+                "state": {"$in": [S.PENDING.value, S.FAILED.value]},
+                "$or": [{"not_before": None}, {"not_before": {"$lte": now}}],
+            },
+            projection={"_id": 1, "urgent": 1},
+        ).limit(limit)
+        found = [(doc["_id"], bool(doc.get("urgent"))) async for doc in cursor]
+        if not found:
+            return []
+        await self.collection.update_many(
+            {"_id": {"$in": [nid for nid, _ in found]}, "state": {"$in": [S.PENDING.value, S.FAILED.value]}},
+            {"$set": {"state": S.QUEUED.value, "updated_at": now}, "$unset": {"held": ""}},
+        )
+        return sorted(found, key=lambda item: not item[1])
+
+    async def stuck_in_stream(self, updated_before: datetime, *, limit: int = 1000) -> list[tuple[str, bool, str]]:
+        """(id, urgent, state) of queued/sending notifications not touched since `updated_before`:
+        the recovery sweep checks which of them are missing from the stream."""
+        cursor = self.collection.find(
+            {"state": {"$in": list(self.IN_STREAM)}, "updated_at": {"$lt": updated_before}},
+            projection={"_id": 1, "urgent": 1, "state": 1},
+        ).limit(limit)
+        return [(doc["_id"], bool(doc.get("urgent")), str(doc["state"])) async for doc in cursor]
+
+    async def touch_queued(self, ids: list[str], now: datetime) -> None:
+        """The sweep re-added these notifications to the stream."""
+        if ids:
+            await self.collection.update_many({"_id": {"$in": ids}, "state": {"$in": list(self.IN_STREAM)}},
+                                              {"$set": {"state": S.QUEUED.value, "updated_at": now}})
+
+    async def take_over(self, notification_id: str, *, worker: str, now: datetime) -> bool:
+        """A notification whose stream entry a stopped worker held (it may have reached Telegram):
+        this worker may send it, once only. False if it was taken over before, or is settled."""
+        result = await self.collection.update_one(
+            {"_id": notification_id, "state": {"$in": list(self.IN_STREAM)}, "recovered": {"$ne": True}},
+            {"$set": {"state": S.QUEUED.value, "recovered": True, "updated_at": now, "worker": worker}},
+        )
+        return result.modified_count == 1
+
+    async def mark_sent_many(self, sent: list[tuple[str, int, int]], now: datetime) -> int:
+        """(id, chat_id, telegram_message_id) -> sent, counting the attempt, in one bulk write;
+        idempotent (one already recorded is left alone)."""
+        if not sent:
+            return 0
+        ops = [
+            UpdateOne(
+                {"_id": nid, "state": {"$in": list(self.IN_STREAM)}},
+                {"$set": {"state": S.SENT.value, "updated_at": now, "sent_at": now, "chat_id": chat_id,
+                          "telegram_message_id": message_id, "last_error": None},
+                 "$inc": {"attempts": 1}},
+            )
+            for nid, chat_id, message_id in sent
+        ]
+        result = await self.collection.bulk_write(ops, ordered=False)
+        return result.modified_count
+
+    async def retry_at(self, notification_id: str, retry_at: datetime, reason: str, now: datetime, *,
+                       attempted: bool) -> bool:
+        """queued -> failed, to be relayed again at `retry_at`; `attempted` counts the attempt
+        (5xx / network error), a 429 refusal does not."""
+        update: dict[str, Any] = {"$set": {"state": S.FAILED.value, "updated_at": now, "not_before": retry_at,
+                                           "last_error": reason}}
+        if attempted:
+            update["$inc"] = {"attempts": 1}
+        result = await self.collection.update_one({"_id": notification_id, "state": {"$in": list(self.IN_STREAM)}},
+                                                  update)
+        return result.modified_count == 1
+
+    async def dead_after_attempt(self, notification_id: str, reason: str, now: datetime) -> bool:
+        """queued -> dead after a send attempt Telegram answered with a final error."""
+        result = await self.collection.update_one(
+            {"_id": notification_id, "state": {"$in": list(self.IN_STREAM)}},
+            {"$set": {"state": S.DEAD.value, "updated_at": now, "last_error": reason}, "$inc": {"attempts": 1}},
+        )
+        return result.modified_count == 1
+
+    async def hold_for(self, notification_id: str, until: datetime, reason: str, now: datetime) -> bool:
+        """queued -> pending until `until`; `reason` is "quiet_hours" or "unbound"."""
+        result = await self.collection.update_one(
+            {"_id": notification_id, "state": {"$in": list(self.IN_STREAM)}},
+            {"$set": {"state": S.PENDING.value, "updated_at": now, "not_before": until, "held": reason}},
+        )
+        return result.modified_count == 1
+
+    async def held_citizens(self, reason: str, *, limit: int = 1000) -> list[str]:
+        """ID numbers with notifications held for `reason` (the sweep checks who bound since)."""
+        cursor = self.collection.find({"state": S.PENDING.value, "held": reason},
+                                      projection={"citizen_id_number": 1}).limit(limit)
+        return sorted({doc["citizen_id_number"] async for doc in cursor})

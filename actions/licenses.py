@@ -1,0 +1,156 @@
+"""Driver's license status: what a clerk would read out, and the next step for each status.
+
+Next steps are data (`NextStep`: a catalog id, its arguments and the feature a button leads to),
+so the Telegram layer only renders them and the rules are unit-tested here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from actions.services import Services
+from storage.data import office
+from storage.models import LOCAL_TZ, DriverLicense, LicenseReason, LicenseStatus
+
+RENEWAL_WINDOW_DAYS = 90  # renewal by mail: from 90 days before expiry (and after it)
+POINTS_PER_CYCLE = 12
+EXAM_HOSPITALS_COMMUNITY = 141  # seed 000: community (township) hospitals doing driver physical exams
+EXAM_HOSPITALS_LARGER = 51  # ... and hospitals at county level and above
+
+
+def today_of(services: Services) -> date:
+    return services.clock().astimezone(LOCAL_TZ).date()
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing to do about one status: `msg_id` with `args`, and a button to `feature`."""
+
+    status: LicenseStatus | None  # None: the "expiring soon" step of a valid license
+    msg_id: str
+    args: dict[str, str | int] = field(default_factory=dict)
+    feature: str | None = None
+
+
+def add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def cycle_end(lic: DriverLicense) -> date:
+    """Last day of the current 12-point scoring cycle (one year from `cycle_start`)."""
+    return add_years(lic.cycle_start, 1) - timedelta(days=1)
+
+
+def expiring_soon(lic: DriverLicense, today: date) -> bool:
+    """Within the renewal window before expiry (0 to 90 days left)."""
+    return 0 <= lic.days_left(today) <= RENEWAL_WINDOW_DAYS
+
+
+def can_renew_by_mail(lic: DriverLicense, today: date) -> bool:
+    """Renewal by mail: within 90 days before expiry or after it, with a physical exam result
+    on file, and not revoked."""
+    return (
+        lic.days_left(today) <= RENEWAL_WINDOW_DAYS
+        and lic.exam_result_on_file is not None
+        and lic.revoked_on is None
+    )
+
+
+def _reason(reason: LicenseReason | None) -> str:
+    return reason.value if reason is not None else "unknown"
+
+
+def _office_name(lic: DriverLicense, lang: str) -> str:
+    found = office(lic.issuing_office)
+    return found.name.get(lang) if found is not None else lic.issuing_office
+
+
+def _renewal_step(status: LicenseStatus | None, lic: DriverLicense, today: date, lang: str) -> NextStep:
+    base = "license-step-expired" if status == LicenseStatus.EXPIRED else "license-step-expiring"
+    args: dict[str, str | int] = {"valid_to": lic.valid_to.isoformat(), "days": abs(lic.days_left(today)),
+                                  "window": RENEWAL_WINDOW_DAYS}
+    if lic.exam_result_on_file is not None:
+        args["exam_date"] = lic.exam_result_on_file.isoformat()
+        return NextStep(status, f"{base}-renew", args, "renewal")
+    args["community"] = EXAM_HOSPITALS_COMMUNITY
+    args["hospitals"] = EXAM_HOSPITALS_LARGER
+    return NextStep(status, f"{base}-exam-first", args, "faq_exam")
+
+
+def next_steps(lic: DriverLicense, today: date, lang: str = "en") -> list[NextStep]:
+    """The next step for every status that applies today (and for a license expiring within 90
+    days); empty for a valid license with nothing to do."""
+    steps: list[NextStep] = []
+    statuses = lic.statuses(today)
+    office_name = _office_name(lic, lang)
+    for status in statuses:
+        match status:
+            case LicenseStatus.VALID:
+                if expiring_soon(lic, today):
+                    steps.append(_renewal_step(None, lic, today, lang))
+            case LicenseStatus.EXPIRED:
+                if lic.revoked_on is None:
+                    steps.append(_renewal_step(status, lic, today, lang))
+            case LicenseStatus.SUSPENDED:
+                assert lic.suspension is not None
+                msg = ("license-step-suspended-points" if lic.suspension.reason == LicenseReason.POINTS_LIMIT_REACHED
+                       else "license-step-suspended")
+                steps.append(NextStep(status, msg, {
+                    "until": lic.suspension.until.isoformat(), "since": lic.suspension.since.isoformat(),
+                    "reason": _reason(lic.suspension.reason), "office": office_name}))
+            case LicenseStatus.REVOKED:
+                steps.append(NextStep(status, "license-step-revoked", {
+                    "since": lic.revoked_on.isoformat() if lic.revoked_on else "",
+                    "reason": _reason(lic.revoked_reason), "office": office_name}))
+            case LicenseStatus.DETAINED | LicenseStatus.TEMPORARILY_DETAINED:
+                held = lic.detention if status == LicenseStatus.DETAINED else lic.temporary_detention
+                assert held is not None
+                steps.append(NextStep(status, f"license-step-{status.value.replace('_', '-')}", {
+                    "since": held.since.isoformat(), "reason": _reason(held.reason), "office": office_name}))
+            case LicenseStatus.EXAM_OVERDUE:
+                steps.append(NextStep(status, "license-step-exam-overdue", {
+                    "due": lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else "",
+                    "community": EXAM_HOSPITALS_COMMUNITY, "hospitals": EXAM_HOSPITALS_LARGER}, "faq_exam"))
+            case LicenseStatus.PERIODIC_EXAM_OVERDUE:
+                steps.append(NextStep(status, "license-step-periodic-overdue", {
+                    "due": lic.next_periodic_exam_due.isoformat() if lic.next_periodic_exam_due else "",
+                    "office": office_name}))
+            case LicenseStatus.STOP_USE_ANNOUNCED:
+                steps.append(NextStep(status, "license-step-stop-use", {
+                    "since": lic.stop_use_announced_on.isoformat() if lic.stop_use_announced_on else "",
+                    "reason": _reason(lic.stop_use_reason), "office": office_name}))
+    return steps
+
+
+@dataclass(frozen=True)
+class LicenseReport:
+    license: DriverLicense
+    today: date
+    statuses: list[LicenseStatus]
+    days_left: int
+    points: int
+    points_left: int
+    cycle_start: date
+    cycle_end: date
+    steps: list[NextStep]
+    office_name: str
+
+
+def license_report(lic: DriverLicense, today: date, lang: str = "en") -> LicenseReport:
+    return LicenseReport(
+        license=lic, today=today, statuses=lic.statuses(today), days_left=lic.days_left(today),
+        points=lic.points, points_left=max(0, POINTS_PER_CYCLE - lic.points), cycle_start=lic.cycle_start,
+        cycle_end=cycle_end(lic), steps=next_steps(lic, today, lang), office_name=_office_name(lic, lang),
+    )
+
+
+async def license_status(services: Services, id_number: str, lang: str = "en") -> LicenseReport | None:
+    """The status of the license of `id_number` today, or None if the person holds none."""
+    lic = await services.repos.licenses.by_id_number(id_number)
+    if lic is None:
+        return None
+    return license_report(lic, today_of(services), lang)

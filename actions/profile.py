@@ -1,0 +1,87 @@
+"""Information changes: mailing address (+ postal code) and phone number.
+
+A new phone number is re-verified: a one-time code goes to the NEW number (same rules as
+binding: 6 digits, 5 minutes, 5 wrong codes lock for 15 minutes, sending limited), and the
+number is changed only when that code is typed back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import structlog
+
+from actions.identity import CheckOutcome, CheckResult, OneTimeCodes, Purpose, SendOutcome, SendResult, SmsText
+from actions.services import Services
+from core.identifiers import mask_id_number
+from storage.models import Citizen, Language
+
+log = structlog.get_logger(__name__)
+
+ADDRESS_MIN = 6
+ADDRESS_MAX = 120
+
+
+def clean_text(raw: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", raw).split())
+
+
+def explain_address(raw: str) -> str | None:
+    """None when usable, else the hint's message id."""
+    text = clean_text(raw)
+    if len(text) < ADDRESS_MIN:
+        return "profile-error-address-short"
+    if len(text) > ADDRESS_MAX:
+        return "profile-error-address-long"
+    return None
+
+
+def normalize_postal_code(raw: str) -> str | None:
+    text = "".join(unicodedata.normalize("NFKC", raw).split())
+    return text if len(text) == 6 and text.isascii() and text.isdigit() else None
+
+
+def explain_postal_code(raw: str) -> str | None:
+    return None if normalize_postal_code(raw) is not None else "profile-error-postal"
+
+
+async def change_address(services: Services, id_number: str, address: str, postal_code: str) -> Citizen | None:
+    """Store a validated mailing address and postal code (ValueError if not valid)."""
+    if explain_address(address) is not None or (code := normalize_postal_code(postal_code)) is None:
+        raise ValueError("address or postal code not valid")
+    citizen = await services.repos.citizens.update_contact(id_number, mailing_address=clean_text(address),
+                                                           postal_code=code)
+    log.info("mailing address changed", id_number=mask_id_number(id_number))
+    return citizen
+
+
+async def start_phone_change(
+    services: Services, *, user_id: int, citizen: Citizen, new_phone: str, language: Language
+) -> SendResult:
+    """Send a code to `new_phone` (already normalised). Same number as on file: SENT is not
+    returned; the caller checks `new_phone != citizen.phone` first."""
+    if new_phone == citizen.phone:
+        raise ValueError("the new number is the one on file")
+    codes = OneTimeCodes(services, Purpose.PHONE)
+    return await codes.issue(user_id, new_phone, new_phone, SmsText(services, language, "profile-sms-code"))
+
+
+async def confirm_phone_change(services: Services, *, user_id: int, id_number: str, code: str) -> CheckResult:
+    """Check the code sent to the new number; when right, store that number."""
+    check = await OneTimeCodes(services, Purpose.PHONE).check(user_id, code)
+    if check.outcome == CheckOutcome.OK and check.subject is not None:
+        await services.repos.citizens.update_contact(id_number, phone=check.subject)
+        log.info("phone changed", id_number=mask_id_number(id_number))
+    return check
+
+
+__all__ = [
+    "CheckOutcome",
+    "SendOutcome",
+    "change_address",
+    "confirm_phone_change",
+    "explain_address",
+    "explain_postal_code",
+    "normalize_postal_code",
+    "start_phone_change",
+]

@@ -1,0 +1,59 @@
+"""Violation look-up by the citizen's vehicles (owned or added with the engine number), paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actions.services import Services
+from actions.vehicles import accessible_plates
+from storage.models import Citizen
+from storage.repositories import ViolationPage
+
+PAGE_SIZE = 5
+
+
+def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
+    """Pages needed for ``total`` items (at least 1, so "page 1 of 1" shows for none)."""
+    if page_size < 1:
+        raise ValueError("page_size must be >= 1")
+    return max(1, -(-total // page_size))
+
+
+def clamp_page(page: int, total: int, page_size: int = PAGE_SIZE) -> int:
+    """A 0-based page inside [0, pages - 1] (an old button may point past the end)."""
+    return min(max(page, 0), page_count(total, page_size) - 1)
+
+
+@dataclass(frozen=True)
+class ViolationLookup:
+    plates: list[str]  # the plates looked up
+    page: ViolationPage
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.page.total, self.page.page_size)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page.page > 0
+
+
+async def lookup_violations(
+    services: Services, citizen: Citizen, *, plate: str | None = None, page: int = 0, page_size: int = PAGE_SIZE
+) -> ViolationLookup | None:
+    """One page of the violations of the citizen's vehicles (or of ``plate`` only), newest first;
+    None when ``plate`` is not one the citizen may see."""
+    plates = (await accessible_plates(services, citizen)).all
+    if plate is not None:
+        if plate not in plates:
+            return None
+        plates = [plate]
+    if not plates:
+        empty = ViolationPage(items=[], page=0, page_size=page_size, total=0, unprocessed=0,
+                              fine_due_yuan=0, points_pending=0)
+        return ViolationLookup(plates=[], page=empty)
+    result = await services.repos.violations.page_by_plates(plates, page=max(page, 0), page_size=page_size)
+    wanted = clamp_page(page, result.total, page_size)
+    if wanted != result.page:
+        result = await services.repos.violations.page_by_plates(plates, page=wanted, page_size=page_size)
+    return ViolationLookup(plates=plates, page=result)

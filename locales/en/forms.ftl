@@ -1,0 +1,4 @@
+## Forms that expired (bot/forms.py)
+
+forms-expired = ⌛ Your form “{ $title }” was left unanswered for more than { $minutes } min and has expired. Nothing was submitted. You can start again:
+forms-restart = 🔄 Start again: { $title }

@@ -1,0 +1,35 @@
+# 转人工（issue 6）：群众一侧。
+handoff-title = 👤 转人工客服
+handoff-queued = 👤 您已进入人工客服排队：<b>第 { $position } 位</b>，预计约 { $minutes } 分钟。
+    请先说明您要咨询的事项，客服会看到您发送的全部内容。发送 /cancel 可取消排队。
+handoff-already-waiting = 👤 您已在排队中：第 { $position } 位，预计约 { $minutes } 分钟。
+    发送 /cancel 可取消排队。
+handoff-already-with-agent = 👤 您正在与人工客服对话。
+handoff-waiting-hint = ⏳ 仍在等待人工客服（排队第 { $position } 位）。您的消息会转给客服。发送 /cancel 可取消排队。
+handoff-stop-button = ✖️ 取消排队
+handoff-stopped = 您已退出排队，现在由智能助手为您服务：
+handoff-not-waiting = 您当前没有在排队等待人工客服。
+handoff-buttons-paused = 当前由人工客服为您服务，请直接输入文字。
+handoff-joined = 👤 客服 <b>{ $name }</b> 已接入对话。请直接在此留言，在客服结束前智能助手不会回复。
+handoff-transferred = 👤 您的对话已转给客服 <b>{ $name }</b>。
+handoff-agent-says = 👤 <b>{ $name }</b>：
+    { $text }
+handoff-left = 👤 人工客服已结束对话，现在由智能助手继续为您服务。
+    请为本次服务评分：
+handoff-rated = 感谢您的评价！
+handoff-rate-already = 本次对话已评价过，谢谢！
+handoff-closed-hours = 🕗 人工客服服务时间为 { $hours }（北京时间），目前无人值守。
+    您可以留言：提交投诉，或预约回电。
+handoff-long-wait = ⏳ 抱歉让您久等了。您可以继续等待，也可以留言：提交投诉，或预约回电。
+handoff-complaint-button = 📝 提交投诉
+handoff-callback-button = 📞 预约回电
+handoff-callback-ask = 📞 请用一条消息说明事项以及方便联系您的时间。发送 /cancel 可退出。
+handoff-callback-text-only = 请用文字输入留言（或发送 /cancel 退出）。
+handoff-callback-done = ✅ 谢谢。您的留言已登记（编号 { $ref }），工作人员会回电至 { $phone }。
+handoff-callback-done-chat = ✅ 谢谢。您的留言已登记（编号 { $ref }），工作人员会在本对话中回复您。
+# 客服可发送的常用回复（按群众的语言）。
+handoff-canned-greeting = 您好，这里是交通管理局，请问有什么可以帮您？
+handoff-canned-moment = 请稍等，我正在为您查询。
+handoff-canned-more-info = 请再提供一些信息，例如车牌号或决定书编号。
+handoff-canned-anything-else = 请问还有其他可以帮您的吗？
+handoff-canned-goodbye = 感谢您的来访，祝您出行平安！

@@ -1,0 +1,114 @@
+"""`python bot.py worker`, `python bot.py outbox`, `python bot.py bench push` (see push/bench.py)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from actions.services import Services
+from core.config import Settings
+from core.i18n import default_catalog
+from push.outbox import attach_push
+from push.stream import PushStream
+from storage.models import NotificationState
+from storage.mongo import connect_mongo
+from storage.redis import Keys, connect_redis
+from storage.repositories import Repositories
+
+NOT_REQUEUED = ("opted_out",)  # the citizen's choice, not a failure
+
+
+def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p_worker = sub.add_parser("worker", help="a push worker: sends notifications from the outbox stream")
+    p_worker.add_argument("--name", help="consumer name in the stream group (default: host-pid)")
+    p_outbox = sub.add_parser("outbox", help="notification outbox: counts by state, dead letters, re-queue")
+    p_outbox.add_argument("--limit", type=int, default=20, help="dead letters to list")
+    p_outbox.add_argument("--requeue", nargs="*", metavar="ID",
+                          help="re-queue dead letters (all but opted-out ones, or the given ids)")
+
+
+def add_bench_subcommand(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p_push = bench_sub.add_parser("push", help="push N notifications through the sandbox at Telegram's limits")
+    p_push.add_argument("--users", type=int, default=20_000)
+    p_push.add_argument("--rate", type=float, default=30.0)
+    p_push.add_argument("--workers", type=int, default=2)
+    p_push.add_argument("--kill-one", action="store_true", help="SIGKILL one worker halfway")
+    p_push.add_argument("--timeout", type=float, default=3600.0, help="give up after this many seconds")
+    p_push.add_argument("--json", dest="json_out", help="also write the figures to this JSON file")
+
+
+@asynccontextmanager
+async def connected(settings: Settings) -> AsyncIterator[Services]:
+    if settings.mongo_url is None or settings.redis_url is None:
+        raise SystemExit("error: this command needs MONGO_URL and REDIS_URL (the servers `bot.py run` uses)")
+    client = connect_mongo(settings.mongo_url.get_secret_value())
+    redis = connect_redis(settings.redis_url.get_secret_value())
+    try:
+        repos = Repositories.from_db(client[settings.mongo_db])
+        await repos.notifications.ensure_indexes()
+        services = attach_push(Services(settings=settings, repos=repos, redis=redis,
+                                        keys=Keys(settings.redis_prefix), catalog=default_catalog(), nlu=None))
+        yield services
+    finally:
+        await redis.aclose()
+        await client.close()
+
+
+async def run_worker(settings: Settings, name: str | None) -> int:
+    from push.worker import PushWorker, build_push_client
+
+    async with connected(settings) as services:
+        client = build_push_client(settings)
+        worker = PushWorker(services, client, consumer=name)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, worker.stop)
+        try:
+            await worker.run()
+        finally:
+            await client.close()
+    return 0
+
+
+async def run_outbox(settings: Settings, limit: int, requeue: list[str] | None) -> int:
+    async with connected(settings) as services:
+        repos = services.repos.notifications
+        now = services.clock()
+        if requeue is not None:
+            if requeue:
+                ids = requeue
+            else:
+                dead = await repos.dead_letters(limit=1_000_000)
+                ids = [n.id for n in dead if not (n.last_error or "").startswith(NOT_REQUEUED)]
+            count = await repos.requeue_dead(now, ids)
+            print(f"re-queued {count} dead letter(s); the workers send them within a few seconds")
+        counts = await repos.counts_by_state()
+        print("notifications by state:")
+        for state in NotificationState:
+            print(f"  {state.value:<8} {counts[state]:>9,}")
+        stream = await PushStream(services.redis, services.keys).stats()
+        print("stream: " + ", ".join(f"{k} {v:,}" for k, v in stream.items()))
+        dead = await repos.dead_letters(limit=limit)
+        if dead:
+            print(f"dead letters (newest {len(dead)} of {counts[NotificationState.DEAD]:,}):")
+            for n in dead:
+                print(f"  {n.id}  {n.type.value:<26} {n.updated_at:%Y-%m-%d %H:%M}  {n.last_error}")
+        else:
+            print("no dead letters")
+    return 0
+
+
+def command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "worker":
+        return asyncio.run(run_worker(settings, args.name))
+    if args.command == "outbox":
+        return asyncio.run(run_outbox(settings, args.limit, args.requeue))
+    if args.command == "bench" and args.bench_command == "push":
+        from push.bench import run_bench
+
+        return asyncio.run(run_bench(settings, users=args.users, rate=args.rate, workers=args.workers,
+                                     kill_one=args.kill_one, timeout=args.timeout, json_out=args.json_out))
+    raise AssertionError(args.command)

@@ -1,0 +1,128 @@
+"""From the outbox (MongoDB, the source of truth) to the stream, and back after a crash.
+
+- `OutboxQueue.enqueue`: `actions.notify.notify` stored a notification; hand it to the stream
+  at once (pending -> queued, then XADD), so a push does not wait for the next sweep.
+- `Relay.relay_due`: pending/failed notifications whose time has come (retries after backoff,
+  quiet hours over, dead letters re-queued, a citizen who bound since) go to the stream.
+- `Relay.sweep`: recovery: queued in MongoDB but not in any stream (a crash between the two
+  writes) -> added again; held for an unbound citizen who has bound since -> due now.
+
+Only one relay runs at a time across all workers (a Redis lock), the sweep once per claim
+timeout; each step is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import structlog
+
+from actions.services import Services
+from push.stream import PushStream
+from storage.models import Notification, NotificationState, new_id
+
+log = structlog.get_logger(__name__)
+
+RELAY_BATCH = 500
+HELD_UNBOUND = "unbound"
+HELD_QUIET = "quiet_hours"
+
+
+class OutboxQueue:
+    """`actions.services.PushQueue`: called by `notify` right after the outbox write."""
+
+    def __init__(self, services: Services, stream: PushStream) -> None:
+        self.services = services
+        self.stream = stream
+
+    async def enqueue(self, notification: Notification) -> None:
+        now = self.services.clock()
+        if notification.not_before is not None and notification.not_before > now:
+            return
+        queued = await self.services.repos.notifications.mark_queued(notification.id, now)
+        if queued is not None:
+            await self.stream.add([(queued.id, queued.urgent)])
+
+
+class Relay:
+    def __init__(self, services: Services, stream: PushStream) -> None:
+        self.services = services
+        self.stream = stream
+        self.lock_key = services.keys("push", "relay-lock")
+        self.sweep_key = services.keys("push", "sweep-lock")
+
+    async def _locked(self, ttl_ms: int) -> str | None:
+        token = new_id()
+        ok = await self.services.redis.set(self.lock_key, token, nx=True, px=ttl_ms)
+        return token if ok else None
+
+    async def _unlock(self, token: str) -> None:
+        current = await self.services.redis.get(self.lock_key)
+        if current is not None and current.decode() == token:
+            await self.services.redis.delete(self.lock_key)
+
+    async def relay_due(self) -> int:
+        """Move due notifications to the stream; returns how many."""
+        token = await self._locked(30_000)
+        if token is None:
+            return 0
+        total = 0
+        # Keep about 20 seconds of sending in the stream; the rest waits in the outbox, so MongoDB
+        # does the queued-state writes at the pace of sending, not all at once. Each query costs
+        # time per due notification it matches, so move large batches (a few seconds of sending).
+        rate = self.services.settings.push_rate
+        cap = max(1000, int(rate * 20))
+        batch = max(RELAY_BATCH, int(rate * 4))
+        try:
+            while True:
+                room = cap - await self.stream.backlog()
+                if room <= 0:
+                    return total
+                now = self.services.clock()
+                moved = await self.services.repos.notifications.queue_due(now, limit=min(batch, room))
+                await self.stream.add(moved)
+                total += len(moved)
+                await self.services.redis.pexpire(self.lock_key, 30_000)
+                if len(moved) < min(batch, room):
+                    return total
+        finally:
+            await self._unlock(token)
+
+    async def sweep(self) -> dict[str, int]:
+        """Recovery after crashes, and notifications of citizens who bound since they were held.
+        Runs once per claim timeout across all workers (its queries read the whole queue)."""
+        settings = self.services.settings
+        timeout = timedelta(seconds=settings.push_claim_timeout)
+        ok = await self.services.redis.set(self.sweep_key, b"1", nx=True,
+                                           px=max(1000, int(settings.push_claim_timeout * 1000)))
+        if not ok:
+            return {}
+        repos = self.services.repos
+        now = self.services.clock()
+        report = {"requeued": 0, "recovered": 0, "released": 0}
+        # Queued in MongoDB but in no stream: a crash between the outbox write and XADD. "sending"
+        # is a state older versions wrote while sending: its outcome is unknown (resend once).
+        stuck = await repos.notifications.stuck_in_stream(now - timeout)
+        present = await self.stream.contains([nid for nid, _, _ in stuck])
+        lost = [(nid, urgent, state) for (nid, urgent, state), inside in zip(stuck, present, strict=True)
+                if not inside]
+        queued = [(nid, urgent) for nid, urgent, state in lost if state == NotificationState.QUEUED.value]
+        sending = [(nid, urgent) for nid, urgent, state in lost if state != NotificationState.QUEUED.value]
+        if queued:
+            await repos.notifications.touch_queued([nid for nid, _ in queued], now)
+            report["requeued"] = await self.stream.add(queued)
+        if sending:
+            report["recovered"] = await self.stream.add(sending, recovered=True)
+        for id_number in await repos.notifications.held_citizens(HELD_UNBOUND):
+            citizen = await repos.citizens.by_id_number(id_number)
+            if citizen is not None and citizen.telegram is not None and not citizen.telegram.unreachable:
+                report["released"] += await repos.notifications.release_for_citizen(id_number, now)
+        if any(report.values()):
+            log.info("outbox sweep", **report)
+        return report
+
+
+def attach_push(services: Services) -> Services:
+    """The same services with `push` set: `notify` then hands new notifications to the stream."""
+    return replace(services, push=OutboxQueue(services, PushStream(services.redis, services.keys)))

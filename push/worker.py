@@ -1,0 +1,344 @@
+"""The push worker: `python bot.py worker` (any number of processes), or one inside the app.
+
+Three stages connected by bounded queues, so Telegram's limits are the only thing that sets
+the pace and memory stays flat however long the backlog is:
+
+1. fetch: XREADGROUP a batch (urgent stream first), load the notifications and their citizens
+   with one query each, decide (send / hold for quiet hours / hold for an unbound citizen /
+   dead: opted out, unreachable, expired). Nothing is written for the ones to send: their
+   entries in the consumer group's pending-entries list mark them in flight;
+2. send (PUSH_CONCURRENCY tasks): wait for the chat's and the global slot (push/limiter.py),
+   call sendMessage on the worker's own Bot session (no automatic retries: the worker decides),
+   classify the answer;
+3. complete: every ~100 ms, record "sent" with the Telegram message ids in one bulk write
+   (idempotent by id), then XACK + XDEL. One MongoDB write per message sent.
+
+Failures: 429 -> every worker pauses `retry_after`, the message is tried again; 403 / 400 chat
+not found -> the citizen is marked unreachable, dead letter; other 400 -> dead letter; 5xx and
+network errors -> "failed" with exponential backoff and jitter, dead letter after
+PUSH_MAX_ATTEMPTS. Crash recovery: entries a dead worker left pending are claimed with
+XAUTOCLAIM after PUSH_CLAIM_TIMEOUT (and a restarted worker re-reads its own); such a message
+may have reached Telegram, so it is resent once only (`take_over` marks it recovered; found
+recovered again, it is dead-lettered as "outcome unknown"). Duplicates after a crash are at
+most the entries the dead worker held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import structlog
+
+from actions.services import Services
+from core.config import Settings
+from core.i18n import Lang
+from push.limiter import GlobalLimiter, RateConfig
+from push.outbox import HELD_QUIET, HELD_UNBOUND, Relay
+from push.render import render
+from push.stream import Entry, PushStream
+from push.telegram import BadRequest, BotApiClient, Forbidden, NetworkError, RetryAfter, ServerError
+from storage.models import LOCAL_TZ, Citizen, Notification, NotificationState
+
+log = structlog.get_logger(__name__)
+
+QUIET_START = time(22, 0)
+QUIET_END = time(7, 0)
+S = NotificationState
+IN_STREAM = (S.QUEUED, S.SENDING)  # "sending": written by older versions while sending
+COMPLETE_EVERY = 0.1  # seconds: "sent" is recorded in one bulk write per interval
+
+
+def build_push_client(settings: Settings) -> BotApiClient:
+    """The worker's own Bot API client: same API server as the bot, no automatic retries."""
+    return BotApiClient.from_settings(settings, connections=concurrency_for(settings) + 4)
+
+
+def build_limiter(services: Services) -> GlobalLimiter:
+    s = services.settings
+    return GlobalLimiter(services.redis, services.keys,
+                         RateConfig(rate=s.push_rate, chat_interval=s.push_chat_interval,
+                                    group_per_minute=s.push_group_per_minute))
+
+
+def in_quiet_hours(moment: datetime) -> bool:
+    local = moment.astimezone(LOCAL_TZ).time()
+    return local >= QUIET_START or local < QUIET_END
+
+
+def quiet_hours_end(moment: datetime) -> datetime:
+    local = moment.astimezone(LOCAL_TZ)
+    end = datetime.combine(local.date(), QUIET_END, tzinfo=LOCAL_TZ)
+    if local.time() >= QUIET_START:
+        end += timedelta(days=1)
+    return end
+
+
+def concurrency_for(settings: Settings) -> int:
+    if settings.push_concurrency:
+        return settings.push_concurrency
+    return max(8, min(128, int(settings.push_rate / 8)))
+
+
+def default_consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass
+class Job:
+    entry: Entry
+    notification: Notification
+    chat_id: int
+    lang: Lang
+
+
+@dataclass
+class Outcome:
+    job: Job
+    message_id: int | None = None  # sent
+    handled: bool = False  # the outcome is already recorded (failed, dead, released)
+
+
+class PushWorker:
+    def __init__(self, services: Services, bot: BotApiClient, *, consumer: str | None = None,
+                 stream: PushStream | None = None, limiter: GlobalLimiter | None = None,
+                 run_reminders: bool | None = None) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.bot = bot
+        self.consumer = consumer or default_consumer_name()
+        self.stream = stream or PushStream(services.redis, services.keys)
+        self.limiter = limiter or build_limiter(services)
+        self.relay = Relay(services, self.stream)
+        self.concurrency = concurrency_for(self.settings)
+        self.batch = max(16, 2 * self.concurrency)
+        self.jobs: asyncio.Queue[Job] = asyncio.Queue(maxsize=self.batch)
+        self.outcomes: asyncio.Queue[Outcome] = asyncio.Queue()
+        self.run_reminders = self.settings.push_reminders if run_reminders is None else run_reminders
+        self.sent = 0
+        self._stop = asyncio.Event()
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Until `stop()`: fetch, send, complete; plus the relay/sweep/claim loop."""
+        await self.stream.ensure_group()
+        log.info("push worker started", consumer=self.consumer, rate=self.settings.push_rate,
+                 concurrency=self.concurrency, paid_broadcast=self.settings.push_paid_broadcast)
+        senders = [asyncio.create_task(self._sender(), name=f"push-send-{i}") for i in range(self.concurrency)]
+        completer = asyncio.create_task(self._completer(), name="push-complete")
+        housekeeping = asyncio.create_task(self._housekeeping(), name="push-housekeeping")
+        try:
+            await self._accept(await self.stream.own_pending(self.consumer, self.batch * 4))
+            while not self._stop.is_set():
+                await self._wait_for_room()
+                entries = await self.stream.read(self.consumer, self.batch - self.jobs.qsize(), block_ms=500)
+                if entries:
+                    await self._accept(entries)
+        finally:
+            housekeeping.cancel()
+            await self.jobs.join()  # drain: what was taken is sent and recorded
+            await self.outcomes.join()
+            for task in [*senders, completer]:
+                task.cancel()
+            for task in [*senders, completer, housekeeping]:
+                with suppress(asyncio.CancelledError):
+                    await task
+            log.info("push worker stopped", consumer=self.consumer, sent=self.sent)
+
+    async def _wait_for_room(self) -> None:
+        while self.jobs.qsize() >= self.batch // 2 and not self._stop.is_set():
+            await asyncio.sleep(0.02)
+
+    async def _housekeeping(self) -> None:
+        from push.reminders import run_daily_once
+
+        while True:
+            busy = False
+            try:
+                moved = await self.relay.relay_due()
+                busy = moved > 0  # more may be due: look again soon
+                claimed = await self.stream.autoclaim(self.consumer, int(self.settings.push_claim_timeout * 1000),
+                                                      self.batch)
+                if claimed:
+                    log.warning("claimed entries of a stopped worker", count=len(claimed))
+                    await self._accept(claimed)
+                await self.relay.sweep()
+                if self.run_reminders:
+                    await run_daily_once(self.services)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("push housekeeping failed; retrying")
+            interval = self.settings.push_sweep_interval
+            await asyncio.sleep(min(interval, 1.0) if busy else interval)
+
+    # --- stage 1: fetch and decide ----------------------------------------------------------------
+
+    async def _accept(self, entries: list[Entry]) -> None:
+        if not entries:
+            return
+        repos = self.services.repos
+        now = self.services.clock()
+        found = await repos.notifications.by_ids(list({e.notification_id for e in entries}))
+        id_numbers = list({n.citizen_id_number for n in found.values()})
+        citizens: dict[str, Citizen] = {}
+        if id_numbers:
+            cursor = repos.citizens.collection.find({"_id": {"$in": id_numbers}})
+            citizens = {doc["_id"]: Citizen.from_doc(doc) async for doc in cursor}
+        done: list[Entry] = []
+        jobs: list[Job] = []
+        seen: set[str] = set()
+        for entry in entries:
+            notification = found.get(entry.notification_id)
+            if notification is None or entry.notification_id in seen or notification.state not in IN_STREAM:
+                done.append(entry)  # settled already (sent, dead, held again) or a stale entry
+                continue
+            seen.add(entry.notification_id)
+            citizen = citizens.get(notification.citizen_id_number)
+            if await self._settled_without_sending(notification, citizen, now):
+                done.append(entry)
+                continue
+            if entry.recovered or notification.state == S.SENDING:
+                # A stopped worker held it: it may have reached Telegram. Resend once only.
+                if not await repos.notifications.take_over(notification.id, worker=self.consumer, now=now):
+                    await repos.notifications.mark_dead(
+                        notification.id, "outcome unknown: the worker sending it stopped twice", now,
+                        expected=(S.QUEUED, S.SENDING))
+                    done.append(entry)
+                    continue
+            assert citizen is not None
+            jobs.append(self._job(entry, notification, citizen))
+        await self.stream.done(done)
+        for job in jobs:
+            await self.jobs.put(job)
+
+    def _job(self, entry: Entry, notification: Notification, citizen: Citizen) -> Job:
+        assert citizen.telegram is not None
+        lang: Lang = "zh" if citizen.telegram.language.value == "zh" else "en"
+        return Job(entry=entry, notification=notification, chat_id=citizen.telegram.chat_id, lang=lang)
+
+    async def _settled_without_sending(self, n: Notification, citizen: Citizen | None, now: datetime) -> bool:
+        """Hold or dead-letter a notification that must not be sent now; True if it was."""
+        repos = self.services.repos.notifications
+        expected = IN_STREAM
+        if citizen is None or citizen.telegram is None:
+            if n.expires_at is not None and n.expires_at <= now:
+                await repos.mark_dead(n.id, "expired: the citizen did not bind within 30 days", now, expected=expected)
+            else:
+                until = n.expires_at or now + timedelta(days=30)
+                await repos.hold_for(n.id, until, HELD_UNBOUND, now)
+            return True
+        binding = citizen.telegram
+        if binding.unreachable:
+            await repos.mark_dead(n.id, f"unreachable: {binding.unreachable_reason or 'blocked'}", now,
+                                  expected=expected)
+            return True
+        if not binding.preferences.wants(n.type):
+            await repos.mark_dead(n.id, "opted_out", now, expected=expected)
+            return True
+        if not n.urgent and binding.preferences.quiet_hours and in_quiet_hours(now):
+            await repos.hold_for(n.id, quiet_hours_end(now), HELD_QUIET, now)
+            return True
+        return False
+
+    # --- stage 2: send ------------------------------------------------------------------------------
+
+    async def _sender(self) -> None:
+        while True:
+            job = await self.jobs.get()
+            try:
+                await self.outcomes.put(await self._send(job))
+            except Exception as exc:  # a bug must not lose the job: record it as a failure
+                log.exception("push send crashed", notification_id=job.notification.id)
+                await self._retry_later(job, f"internal error: {exc!r}")
+                await self.outcomes.put(Outcome(job, handled=True))
+            finally:
+                self.jobs.task_done()
+
+    async def _send(self, job: Job) -> Outcome:
+        now_local = self.services.clock()
+        rendered = render(job.notification, job.lang, self.services.catalog,
+                          today=now_local.astimezone(LOCAL_TZ).date())
+        while True:
+            await self.limiter.acquire(job.chat_id)
+            try:
+                message_id = await self.bot.send_message(job.chat_id, rendered.text, reply_markup=rendered.markup,
+                                                         paid_broadcast=self.settings.push_paid_broadcast)
+                return Outcome(job, message_id=message_id)
+            except RetryAfter as exc:
+                wait = float(exc.retry_after or 1)
+                await self.limiter.pause(wait)
+                log.warning("telegram 429: every worker pauses", retry_after=wait)
+                if wait > self.settings.push_claim_timeout / 2:
+                    now = self.services.clock()
+                    await self.services.repos.notifications.retry_at(
+                        job.notification.id, now + timedelta(seconds=wait), "429 Too Many Requests", now,
+                        attempted=False)
+                    return Outcome(job, handled=True)
+            except Forbidden as exc:
+                await self._unreachable(job, "blocked", str(exc))
+                return Outcome(job, handled=True)
+            except BadRequest as exc:
+                if "chat not found" in exc.description.lower():
+                    await self._unreachable(job, "chat_not_found", str(exc))
+                else:
+                    await self.services.repos.notifications.dead_after_attempt(
+                        job.notification.id, str(exc), self.services.clock())
+                return Outcome(job, handled=True)
+            except (ServerError, NetworkError) as exc:
+                await self._retry_later(job, str(exc))
+                return Outcome(job, handled=True)
+
+    async def _unreachable(self, job: Job, reason: str, error: str) -> None:
+        now = self.services.clock()
+        await self.services.repos.citizens.mark_unreachable(job.chat_id, reason=reason, now=now)
+        await self.services.repos.notifications.dead_after_attempt(job.notification.id, f"unreachable: {error}",
+                                                                   now)
+        log.info("citizen unreachable", chat_id=job.chat_id, reason=reason)
+
+    async def _retry_later(self, job: Job, error: str) -> None:
+        repos = self.services.repos.notifications
+        now = self.services.clock()
+        attempts = job.notification.attempts + 1  # this one included (counted when recorded)
+        if attempts >= self.settings.push_max_attempts:
+            await repos.dead_after_attempt(job.notification.id, f"gave up after {attempts} attempts: {error}", now)
+            return
+        delay = min(self.settings.push_backoff_cap, self.settings.push_backoff_base * 2 ** (attempts - 1))
+        delay *= 0.5 + random.random()  # jitter: retries of many workers do not arrive together
+        await repos.retry_at(job.notification.id, now + timedelta(seconds=delay), error, now, attempted=True)
+
+    # --- stage 3: record and acknowledge --------------------------------------------------------------
+
+    async def _completer(self) -> None:
+        while True:
+            batch = [await self.outcomes.get()]
+            await asyncio.sleep(COMPLETE_EVERY)
+            while not self.outcomes.empty() and len(batch) < 1000:
+                batch.append(self.outcomes.get_nowait())
+            try:
+                await self._complete(batch)
+            finally:
+                for _ in batch:
+                    self.outcomes.task_done()
+
+    async def _complete(self, batch: list[Outcome]) -> None:
+        now = self.services.clock()
+        sent = [(o.job.notification.id, o.job.chat_id, o.message_id) for o in batch if o.message_id is not None]
+        for attempt in range(5):
+            try:
+                await self.services.repos.notifications.mark_sent_many(sent, now)
+                await self.stream.done([o.job.entry for o in batch])
+                break
+            except Exception:
+                log.exception("recording sent notifications failed", attempt=attempt + 1)
+                await asyncio.sleep(0.5 * 2 ** attempt)
+        self.sent += len(sent)

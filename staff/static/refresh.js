@@ -1,0 +1,2 @@
+// The supervisor view reloads itself every 10 seconds.
+setTimeout(function () { location.reload(); }, 10000);

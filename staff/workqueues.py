@@ -1,0 +1,112 @@
+"""Work queues for the other staff tasks: e-license special-case reviews and complaints.
+
+The decisions themselves are the features' own actions (`actions.elicense.decide_review`,
+`actions.complaints.change_status/resolve/reply_to_citizen/list_clusters`): they record who
+and when, and notify the citizen through the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from actions import complaints as complaint_actions
+from actions import elicense as elicense_actions
+from core.identifiers import mask_id_number
+from storage.models import ComplaintStatus, StaffRole
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+OPEN_COMPLAINTS = [ComplaintStatus.NEW, ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.IN_PROGRESS,
+                   ComplaintStatus.RESOLVED]
+CLUSTER_WINDOW = timedelta(days=30)
+
+
+def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable[[Handler], Handler]],
+          render: Callable[..., web.Response], runtime: Callable[[web.Request], Any],
+          me: Callable[[web.Request], Any], translator: Callable[[web.Request], Any],
+          redirect: Callable[..., web.HTTPException]) -> None:
+    """Register the work-queue pages on the staff app (helpers passed in to avoid an import cycle)."""
+
+    @requires(StaffRole.AGENT)
+    async def reviews_page(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        reviews = await services.repos.elicense.pending()
+        return render(request, "reviews.html", reviews=reviews, mask=mask_id_number)
+
+    @requires(StaffRole.AGENT)
+    async def decide_review(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        form = await request.post()
+        decision = str(form.get("decision", ""))
+        reason = str(form.get("reason", "")).strip() or None
+        t = translator(request)
+        if decision not in ("approve", "reject") or (decision == "reject" and not reason):
+            raise redirect("/staff/reviews", t("staff-review-reason-needed"))
+        decided = await elicense_actions.decide_review(services, request.match_info["id"], decision == "approve",
+                                                       me(request).username, reason)
+        if decided is None:
+            raise redirect("/staff/reviews", t("staff-review-already"))
+        raise redirect("/staff/reviews", t("staff-review-done"))
+
+    @requires(StaffRole.AGENT)
+    async def complaints_page(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        status = request.query.get("status")
+        statuses = [ComplaintStatus(status)] if status in {s.value for s in ComplaintStatus} else OPEN_COMPLAINTS
+        items = await services.repos.complaints.by_status(statuses, limit=100)
+        clusters = await complaint_actions.list_clusters(services, services.clock() - CLUSTER_WINDOW)
+        return render(request, "complaints.html", items=items, clusters=clusters, statuses=list(ComplaintStatus),
+                      current=status or "")
+
+    @requires(StaffRole.AGENT)
+    async def complaint_page(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        complaint = await services.repos.complaints.by_ticket(request.match_info["ticket"])
+        if complaint is None:
+            raise web.HTTPNotFound(text="no such complaint")
+        members = (await services.repos.complaints.cluster_members(complaint.cluster_id)
+                   if complaint.cluster_id else [])
+        targets = complaint_actions.TRANSITIONS.get(complaint.status, ())
+        return render(request, "complaint.html", c=complaint, targets=targets, members=members,
+                      mask=mask_id_number)
+
+    @requires(StaffRole.AGENT)
+    async def complaint_status(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        ticket = request.match_info["ticket"]
+        form = await request.post()
+        t = translator(request)
+        try:
+            status = ComplaintStatus(str(form.get("status", "")))
+            text = str(form.get("text", "")).strip()
+            if status == ComplaintStatus.RESOLVED:
+                await complaint_actions.resolve(services, ticket, me(request).username, text)
+            else:
+                await complaint_actions.change_status(services, ticket, status, me(request).username, text or None)
+        except ValueError:
+            raise redirect(f"/staff/complaints/{ticket}", t("staff-complaint-failed")) from None
+        except complaint_actions.ComplaintActionError as exc:
+            raise redirect(f"/staff/complaints/{ticket}", t(f"staff-complaint-error-{exc.code.replace('_', '-')}")) from None
+        raise redirect(f"/staff/complaints/{ticket}", t("staff-complaint-updated"))
+
+    @requires(StaffRole.AGENT)
+    async def complaint_reply(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        ticket = request.match_info["ticket"]
+        form = await request.post()
+        t = translator(request)
+        try:
+            await complaint_actions.reply_to_citizen(services, ticket, me(request).username, str(form.get("text", "")))
+        except complaint_actions.ComplaintActionError as exc:
+            raise redirect(f"/staff/complaints/{ticket}", t(f"staff-complaint-error-{exc.code.replace('_', '-')}")) from None
+        raise redirect(f"/staff/complaints/{ticket}", t("staff-complaint-replied"))
+
+    router.add_get("/reviews", reviews_page)
+    router.add_post("/reviews/{id}/decide", decide_review)
+    router.add_get("/complaints", complaints_page)
+    router.add_get("/complaints/{ticket}", complaint_page)
+    router.add_post("/complaints/{ticket}/status", complaint_status)
+    router.add_post("/complaints/{ticket}/reply", complaint_reply)

@@ -1,0 +1,127 @@
+"""A real browser (Playwright with Debian's Chromium) drives the staff console: an agent signs
+in, claims a waiting conversation started by a sandbox citizen, sees the transcript, replies,
+sees the citizen's answer appear live, closes, and the citizen is asked for a rating.
+Screenshots of the queue and of the conversation go to docs/screenshots/ (for the README)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright, expect
+
+from sandbox.client import SandboxClient
+from staff.auth import add_staff
+from storage.models import HandoffState, StaffRole
+from storage.repositories import StaffExists
+from tests.conftest import RunningApp, services_of
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "browser test password"
+
+
+@pytest.fixture(scope="module")
+async def console_app(bare_app: RunningApp) -> RunningApp:
+    """The session's app (no NLU; one aiogram dispatcher per process) with a supervisor account."""
+    with contextlib.suppress(StaffExists):
+        await add_staff(services_of(bare_app).repos, username="mei", password=PASSWORD, role=StaffRole.SUPERVISOR,
+                        display_name="Mei Wang", now=datetime.now(UTC))
+    return bare_app
+
+
+@pytest.fixture(autouse=True)
+async def open_hours(console_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    monkeypatch.setattr(console_app.settings, "staff_hours", "00:00-24:00")
+    async with SandboxClient(console_app.base_url + "/sandbox") as sb:
+        await sb.set_limits(per_chat_rate=20.0)
+        yield
+        await sb.set_limits(per_chat_rate=console_app.settings.sandbox_chat_rate)
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (.ci/run installs it)")
+    async with async_playwright() as pw:
+        instance = await pw.chromium.launch(executable_path=str(CHROMIUM),
+                                            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        yield instance
+        await instance.close()
+
+
+async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, browser: Browser) -> None:
+    base = console_app.base_url
+    services = services_of(console_app)
+    async with SandboxClient(base + "/sandbox") as sb:
+        user = await sb.create_user("Alex", language_code="en")
+        await sb.send_text(user.id, "/menu")
+        menu = await sb.wait_bot_message(user.id)
+        await sb.press_button(user.id, menu.message_id, menu.callback_data_of("👤 Talk to a person"))
+        await sb.wait_bot_message(user.id, contains="queue")
+        await sb.send_text(user.id, "I lost my license abroad <script>alert(1)</script>")
+        await sb.wait_bot_message(user.id, contains="Still waiting")
+        handoff = await services.repos.handoffs.active_for_chat(user.id)
+        assert handoff is not None
+
+        context = await browser.new_context(viewport={"width": 1366, "height": 820}, locale="en-US")
+        page = await context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: dialogs.append(d.message))
+        await page.goto(f"{base}/staff/queue")
+        await expect(page).to_have_url(f"{base}/staff/login?next=/staff/queue")
+        await page.fill("input[name=username]", "mei")
+        await page.fill("input[name=password]", PASSWORD)
+        await page.click("form#login button[type=submit]")
+        row = page.locator(f"#queue tr[data-id='{handoff.id}']")
+        await expect(row).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / "staff-queue.png"), full_page=True)
+
+        await row.locator("button.claim").click()
+        await expect(page).to_have_url(f"{base}/staff/h/{handoff.id}")
+        await sb.wait_bot_message(user.id, contains="Mei Wang has joined")
+        transcript = page.locator("#transcript")
+        await expect(transcript).to_contain_text("I lost my license abroad <script>alert(1)</script>")
+        await expect(page.locator("#conversation")).to_have_attribute("data-live", "1")
+
+        await page.fill("#text", "Hello Alex, which country were you in?")
+        await page.press("#text", "Enter")
+        answer = await sb.wait_bot_message(user.id, contains="which country")
+        assert "Mei Wang" in answer.plain_text
+        await expect(transcript).to_contain_text("Hello Alex, which country were you in?")
+
+        await sb.send_text(user.id, "In Japan, last week")
+        await expect(transcript).to_contain_text("In Japan, last week")
+        await page.screenshot(path=str(SCREENSHOTS / "staff-conversation.png"), full_page=True)
+        assert dialogs == []  # the citizen's <script> never ran
+
+        await page.select_option("#close select[name=resolution]", "information_given")
+        await page.click("#close button[type=submit]")
+        await expect(page.locator(".flash")).to_contain_text("Conversation closed")
+        rating = await sb.wait_bot_message(user.id, contains="rate the help")
+        await sb.press_button(user.id, rating.message_id, rating.callback_data_of("5⭐"))
+        await sb.wait_bot_message(user.id, contains="Thank you for your rating")
+        await context.close()
+
+    closed = await services.repos.handoffs.by_id(handoff.id)
+    assert closed is not None and closed.state == HandoffState.CLOSED and closed.rating == 5
+
+
+async def test_console_in_chinese(console_app: RunningApp, browser: Browser) -> None:
+    context = await browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    page = await context.new_page()
+    await page.goto(f"{console_app.base_url}/staff/login")
+    await expect(page.locator("h1")).to_have_text("登录")
+    await page.fill("input[name=username]", "mei")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("form#login button[type=submit]")
+    await expect(page.locator("h1")).to_contain_text("等待中的群众")
+    await page.click("text=English")
+    await expect(page.locator("h1")).to_contain_text("Waiting citizens")
+    await context.close()

@@ -34,7 +34,7 @@ from bot.routers import (
 )
 from core.i18n import LANGS
 
-COMMANDS = ("start", "menu", "help", "cancel", "language")
+COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unbind")
 
 
 def feature_routers() -> list[Router]:

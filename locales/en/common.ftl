@@ -57,3 +57,5 @@ smalltalk-deny = All right. Is there anything else I can help with?
 smalltalk-out-of-scope = Sorry, that is outside what I can help with. I handle traffic management services: licenses, vehicles, violations, e-licenses, deliveries and complaints.
 bind-required = To see your personal information, please first link your identity (name and ID number, confirmed by a code sent to your phone on file).
 bind-start-button = 🔐 Link my identity
+cmd-notifications = Choose which notifications you get
+cmd-unbind = Unlink your identity from this account

@@ -57,3 +57,5 @@ smalltalk-deny = 好的。还有其他可以帮您的吗？
 smalltalk-out-of-scope = 抱歉，这超出了我的服务范围。我负责交通管理业务：驾驶证、机动车、交通违法、电子驾驶证、邮寄配送和投诉。
 bind-required = 查看个人信息前，请先绑定身份（姓名和身份证号，并通过预留手机号接收验证码确认）。
 bind-start-button = 🔐 绑定身份
+cmd-notifications = 设置接收哪些通知
+cmd-unbind = 解除本账号的身份绑定

@@ -7,6 +7,11 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import structlog
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from actions.services import Services
 from core.config import Settings
@@ -17,6 +22,11 @@ from storage.models import NotificationState
 from storage.mongo import connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
+
+if TYPE_CHECKING:
+    from push.worker import PushWorker
+
+log = structlog.get_logger(__name__)
 
 NOT_REQUEUED = ("opted_out",)  # the citizen's choice, not a failure
 
@@ -57,6 +67,29 @@ async def connected(settings: Settings) -> AsyncIterator[Services]:
         await client.close()
 
 
+def health_app(worker: PushWorker, task: asyncio.Task[None]) -> web.Application:
+    """GET /healthz (200 while the worker runs and Redis answers; docker-compose probes it) and
+    GET /metrics (Prometheus) on HTTP_HOST:HTTP_PORT of a `bot.py worker` process."""
+
+    async def healthz(_: web.Request) -> web.Response:
+        body: dict[str, object] = {"status": "alive", "worker": worker.consumer, "sent": worker.sent}
+        if task.done():
+            return web.json_response({**body, "status": "stopped"}, status=503)
+        try:
+            await asyncio.wait_for(worker.services.redis.ping(), 2.0)
+        except Exception as exc:  # noqa: BLE001 - any failure means the worker cannot work
+            return web.json_response({**body, "status": "redis down", "error": type(exc).__name__}, status=503)
+        return web.json_response(body)
+
+    async def metrics(_: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
 async def run_worker(settings: Settings, name: str | None) -> int:
     from push.worker import PushWorker, build_push_client
 
@@ -66,9 +99,20 @@ async def run_worker(settings: Settings, name: str | None) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, worker.stop)
+        task = asyncio.create_task(worker.run(), name="push-worker")
+        runner = web.AppRunner(health_app(worker, task), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.http_host, settings.http_port)
         try:
-            await worker.run()
+            await site.start()
+            host, port = runner.addresses[0][:2]  # HTTP_PORT=0: a free port the OS chose
+            log.info("worker health endpoint", url=f"http://{host}:{port}/healthz")
+            await task
         finally:
+            if not task.done():
+                worker.stop()
+                await task
+            await runner.cleanup()
             await client.close()
     return 0
 

@@ -69,11 +69,10 @@ class Relay:
             return 0
         total = 0
         # Keep about 20 seconds of sending in the stream; the rest waits in the outbox, so MongoDB
-        # does the queued-state writes at the pace of sending, not all at once. Each query costs
-        # time per due notification it matches, so move large batches (a few seconds of sending).
-        rate = self.services.settings.push_rate
-        cap = max(1000, int(rate * 20))
-        batch = max(RELAY_BATCH, int(rate * 4))
+        # does the queued-state writes at the pace of sending, not all at once. A batch is one
+        # update of RELAY_BATCH documents: about a second on SecantusDB, well inside timeouts.
+        cap = max(1000, int(self.services.settings.push_rate * 20))
+        batch = RELAY_BATCH
         try:
             while True:
                 room = cap - await self.stream.backlog()

@@ -63,7 +63,7 @@ async def post_event(app: RunningApp, event: dict[str, Any]) -> tuple[int, dict[
 
 async def citizen_user(app: RunningApp, sb: SandboxClient, id_number: str, lang: str) -> SandboxUser:
     user = await sb.create_user("Ann" if lang == "en" else "李", language_code="en" if lang == "en" else "zh-hans")
-    await bind_directly(app, user, id_number, language=lang)
+    await bind_directly(app, user, id_number, language=lang, notifications=True)
     services = services_of(app)
     # No quiet hours here (the test may run at night in Shanghai); they have their own test.
     await services.repos.citizens.set_preferences(user.id, NotificationPreferences(quiet_hours=False))

@@ -15,10 +15,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from actions.services import Services
 from core.config import Settings
+from core.processes import free_port
 from push.outbox import attach_push
 from push.stream import PushStream
 from push.worker import PushWorker, build_push_client
@@ -95,6 +97,25 @@ async def wait_until(check: Callable[[], "asyncio.Future[bool]"], timeout: float
         await asyncio.sleep(0.1)
 
 
+async def worker_answers_health_checks(base: str, process: subprocess.Popen[bytes]) -> None:
+    """docker-compose's healthcheck probes GET /healthz of a `bot.py worker` container."""
+    deadline = asyncio.get_running_loop().time() + 30
+    async with aiohttp.ClientSession() as http:
+        while True:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            try:
+                async with http.get(base + "/healthz") as response:
+                    assert response.status == 200
+                    assert (await response.json())["worker"] == "victim"
+                    break
+            except aiohttp.ClientConnectionError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await asyncio.sleep(0.2)
+        async with http.get(base + "/metrics") as response:
+            assert response.status == 200 and "push_notifications_total" in await response.text()
+
+
 async def test_a_worker_killed_mid_batch_loses_nothing(quiet_app: RunningApp, sb: SandboxClient) -> None:
     services = services_of(quiet_app)
     settings = quiet_app.settings
@@ -114,15 +135,18 @@ async def test_a_worker_killed_mid_batch_loses_nothing(quiet_app: RunningApp, sb
         return {c: len(got.get(str(c), [])) for c in chat_ids}
 
     assert settings.mongo_url is not None and settings.redis_url is not None
+    port = free_port()
     # A real `bot.py worker`, slowed to 4 messages/s so it is killed while sending its batch.
     env = {**os.environ, "MONGO_URL": settings.mongo_url.get_secret_value(), "MONGO_DB": settings.mongo_db,
            "REDIS_URL": settings.redis_url.get_secret_value(), "REDIS_PREFIX": settings.redis_prefix,
            "TELEGRAM_API_URL": quiet_app.base_url + "/sandbox", "TELEGRAM_TOKEN": "", "PUSH_RATE": "4",
            "PUSH_REMINDERS": "false", "PUSH_SWEEP_INTERVAL": "60", "PUSH_CLAIM_TIMEOUT": "60",
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING", "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(port)}
     victim = subprocess.Popen([sys.executable, str(REPO / "bot.py"), "worker", "--name", "victim"], cwd=REPO,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
+        await worker_answers_health_checks(f"http://127.0.0.1:{port}", victim)
+
         async def some_sent() -> bool:
             assert victim.poll() is None, victim.stderr.read().decode() if victim.stderr else ""
             return sum(1 for n in (await received()).values() if n) >= 6

@@ -26,8 +26,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from actions.notify import notify
-from actions.services import Services
-from actions.vehicles import owned_vehicle, today_of
+from actions.services import Services, today_of
+from actions.vehicles import owned_vehicle
 from core.identifiers import fold_text
 from storage.models import (
     ApplicationStatus,

@@ -18,9 +18,9 @@ from enum import StrEnum
 
 import structlog
 
-from actions.licenses import EXAM_HOSPITALS_COMMUNITY, EXAM_HOSPITALS_LARGER, cycle_end, today_of
+from actions.licenses import EXAM_HOSPITALS_COMMUNITY, EXAM_HOSPITALS_LARGER, cycle_end
 from actions.notify import notify
-from actions.services import Services
+from actions.services import Services, today_of
 from core.identifiers import mask_id_number
 from storage.data import office
 from storage.models import (

@@ -149,10 +149,11 @@ class OneTimeCodes:
             return SendResult(SendOutcome.TOO_SOON, max(1, await redis.ttl(cooldown)))
         for counter in (self._key("sends", "u", user_id), self._key("sends", "s", subject)):
             async with redis.pipeline(transaction=True) as pipe:
+                # The window opens with the first send (SET NX EX, not EXPIRE NX: Redis 6.2 lacks it).
+                pipe.set(counter, 0, ex=SEND_WINDOW, nx=True)
                 pipe.incr(counter)
-                pipe.expire(counter, SEND_WINDOW, nx=True)
                 pipe.ttl(counter)
-                count, _, ttl = await pipe.execute()
+                _, count, ttl = await pipe.execute()
             if count > MAX_SENDS:
                 return SendResult(SendOutcome.TOO_MANY, max(1, ttl))
         return None
@@ -203,9 +204,9 @@ class OneTimeCodes:
         worst = 0
         for counter in (self._key("wrong", "u", user_id), self._key("wrong", "s", subject)):
             async with redis.pipeline(transaction=True) as pipe:
+                pipe.set(counter, 0, ex=LOCK_SECONDS, nx=True)
                 pipe.incr(counter)
-                pipe.expire(counter, LOCK_SECONDS, nx=True)
-                count, _ = await pipe.execute()
+                _, count = await pipe.execute()
             worst = max(worst, int(count))
         if worst >= MAX_WRONG:
             async with redis.pipeline(transaction=True) as pipe:

@@ -9,18 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from actions.services import Services
+from actions.services import Services, today_of
 from storage.data import office
-from storage.models import LOCAL_TZ, DriverLicense, LicenseReason, LicenseStatus
+from storage.models import DriverLicense, LicenseReason, LicenseStatus
 
 RENEWAL_WINDOW_DAYS = 90  # renewal by mail: from 90 days before expiry (and after it)
 POINTS_PER_CYCLE = 12
 EXAM_HOSPITALS_COMMUNITY = 141  # seed 000: community (township) hospitals doing driver physical exams
 EXAM_HOSPITALS_LARGER = 51  # ... and hospitals at county level and above
-
-
-def today_of(services: Services) -> date:
-    return services.clock().astimezone(LOCAL_TZ).date()
 
 
 @dataclass(frozen=True)

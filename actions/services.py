@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 import redis.asyncio as aioredis
@@ -13,7 +13,7 @@ from actions.sms import SmsGateway
 from core.config import Settings
 from core.i18n import Catalog
 from nlu.client import NluClient
-from storage.models import Notification
+from storage.models import LOCAL_TZ, Notification
 from storage.redis import Keys
 from storage.repositories import Repositories
 
@@ -40,3 +40,8 @@ class Services:
     # One-time codes by SMS (actions/sms.py); None when no gateway is configured.
     sms: SmsGateway | None = None
     clock: Callable[[], datetime] = field(default=utcnow)
+
+
+def today_of(services: Services) -> date:
+    """The bureau's local date ("today" for every rule about days)."""
+    return services.clock().astimezone(LOCAL_TZ).date()

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from actions.services import Services
+from actions.licenses import add_years
+from actions.services import Services, today_of
 from core.identifiers import fold_text, normalize_id_number
 from storage.models import (
-    LOCAL_TZ,
     Accident,
     AccidentStatus,
     Citizen,
@@ -44,11 +44,6 @@ NAME_MAX_LENGTH = 30
 _ENGINE_LAST6 = re.compile(r"[A-Z0-9]{6}")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _NAME = re.compile(r"[^\W\d_]+(?:[ ·•・.'-][^\W\d_]+)*")
-
-
-def today_of(services: Services) -> date:
-    """The bureau's local date."""
-    return services.clock().astimezone(LOCAL_TZ).date()
 
 
 # --- status ----------------------------------------------------------------------------------------
@@ -200,13 +195,6 @@ async def remove_added_vehicle(services: Services, citizen: Citizen, plate: str)
 
 
 # --- e-license authorisations ----------------------------------------------------------------------
-
-
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
 
 
 def latest_end(start: date) -> date:

@@ -10,6 +10,10 @@ How a form uses it (three calls, all explicit):
     await forms.started(ctx, "complaint_rate", arg=ticket)  # arg: what GoCb(feature, arg) restarts it
     await forms.finished(ctx)                             # on submit and on the form's own cancel button
 
+``forms.begin(ctx, state, form)`` clears the FSM, sets ``state`` and calls ``started``;
+``forms.end(ctx)`` clears the FSM state and data and calls ``finished``. A form's text handlers
+take ``FORM_TEXT`` (typed text that is not a command) as their filter.
+
 The form name is the name of the feature that starts it (its menu title labels the notice and its
 ``GoCb`` restarts it). /start and /cancel call ``forget`` (bot/routers/common.py); the fallback
 paths (free text, non-text messages, stale buttons) call ``announce_expired``, which answers and
@@ -24,6 +28,8 @@ import math
 from dataclasses import dataclass
 
 import structlog
+from aiogram import F
+from aiogram.fsm.state import State
 from redis.exceptions import RedisError
 
 from actions.services import Services
@@ -35,6 +41,8 @@ from web.metrics import ERRORS
 log = structlog.get_logger(__name__)
 
 NOTICE_WINDOW = 24 * 3600  # how long after expiry the citizen is still told about it
+
+FORM_TEXT = F.text & ~F.text.startswith("/")  # a typed answer to a form (commands are not answers)
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,14 @@ async def started(ctx: Ctx, form: str, *, arg: str = "") -> None:
         ERRORS.labels("redis-forms").inc()
 
 
+async def begin(ctx: Ctx, state: State, form: str) -> None:
+    """Start ``form`` afresh at ``state`` (any other form's state and data are dropped) and
+    remember that it is open."""
+    await ctx.state.clear()
+    await ctx.state.set_state(state)
+    await started(ctx, form)
+
+
 async def forget(services: Services, user_id: int) -> None:
     """Forget the citizen's open form (it was submitted or cancelled)."""
     try:
@@ -68,6 +84,13 @@ async def forget(services: Services, user_id: int) -> None:
 async def finished(ctx: Ctx) -> None:
     """The form was submitted or cancelled: no expiry notice."""
     await forget(ctx.services, ctx.user.id)
+
+
+async def end(ctx: Ctx) -> None:
+    """The form is over (done, refused or locked): clear its FSM state and data, and no
+    "your form expired" notice later."""
+    await ctx.state.clear()
+    await finished(ctx)
 
 
 async def take_expired(ctx: Ctx) -> OpenForm | None:

@@ -17,3 +17,12 @@ async def require_citizen(ctx: Ctx) -> Citizen | None:
     if citizen is None:
         await ctx.say("bind-required", buttons([(ctx.t("bind-start-button"), GoCb(feature="bind"))]))
     return citizen
+
+
+async def require_citizen_in_form(ctx: Ctx) -> Citizen | None:
+    """``require_citizen`` for a step of a form: when nobody is bound (any more), the form's FSM
+    state and data are cleared too."""
+    citizen = await require_citizen(ctx)
+    if citizen is None:
+        await ctx.state.clear()
+    return citizen

@@ -339,14 +339,19 @@ async def close(request: web.Request) -> web.StreamResponse:
     raise redirect("/staff/queue", t("staff-closed"))
 
 
+def after_take_over(request: web.Request, taken: Handoff | None) -> web.HTTPSeeOther:
+    """To the conversation the supervisor now holds, or back to the board when that failed."""
+    if taken is None:
+        return redirect("/staff/supervisor", translator(request)("staff-takeover-failed"))
+    return web.HTTPSeeOther(f"/staff/h/{taken.id}")
+
+
 @requires(StaffRole.SUPERVISOR)
 async def take_over(request: web.Request) -> web.StreamResponse:
     rt = runtime(request)
     assert rt.link is not None
     taken = await actions.take_over(rt.services, rt.link, request.match_info["id"], me(request))
-    if taken is None:
-        raise redirect("/staff/supervisor", translator(request)("staff-takeover-failed"))
-    raise web.HTTPSeeOther(f"/staff/h/{taken.id}")
+    raise after_take_over(request, taken)
 
 
 @requires(StaffRole.SUPERVISOR)
@@ -358,9 +363,7 @@ async def take_over_chat(request: web.Request) -> web.StreamResponse:
     except ValueError:
         raise web.HTTPBadRequest(text="bad chat id") from None
     taken = await actions.take_over_chat(rt.services, rt.link, chat_id, me(request))
-    if taken is None:
-        raise redirect("/staff/supervisor", translator(request)("staff-takeover-failed"))
-    raise web.HTTPSeeOther(f"/staff/h/{taken.id}")
+    raise after_take_over(request, taken)
 
 
 @requires(StaffRole.AGENT)

@@ -73,12 +73,18 @@ def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable
         return render(request, "complaint.html", c=complaint, targets=targets, members=members,
                       mask=mask_id_number)
 
+    def back_to_complaint(request: web.Request, msg_id: str) -> web.HTTPException:
+        """The redirect to the complaint's page with the notice ``msg_id``."""
+        return redirect(f"/staff/complaints/{request.match_info['ticket']}", translator(request)(msg_id))
+
+    def complaint_error(exc: complaint_actions.ComplaintActionError) -> str:
+        return f"staff-complaint-error-{exc.code.replace('_', '-')}"
+
     @requires(StaffRole.AGENT)
     async def complaint_status(request: web.Request) -> web.StreamResponse:
         services = runtime(request).services
         ticket = request.match_info["ticket"]
         form = await request.post()
-        t = translator(request)
         try:
             status = ComplaintStatus(str(form.get("status", "")))
             text = str(form.get("text", "")).strip()
@@ -87,22 +93,21 @@ def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable
             else:
                 await complaint_actions.change_status(services, ticket, status, me(request).username, text or None)
         except ValueError:
-            raise redirect(f"/staff/complaints/{ticket}", t("staff-complaint-failed")) from None
+            raise back_to_complaint(request, "staff-complaint-failed") from None
         except complaint_actions.ComplaintActionError as exc:
-            raise redirect(f"/staff/complaints/{ticket}", t(f"staff-complaint-error-{exc.code.replace('_', '-')}")) from None
-        raise redirect(f"/staff/complaints/{ticket}", t("staff-complaint-updated"))
+            raise back_to_complaint(request, complaint_error(exc)) from None
+        raise back_to_complaint(request, "staff-complaint-updated")
 
     @requires(StaffRole.AGENT)
     async def complaint_reply(request: web.Request) -> web.StreamResponse:
         services = runtime(request).services
         ticket = request.match_info["ticket"]
         form = await request.post()
-        t = translator(request)
         try:
             await complaint_actions.reply_to_citizen(services, ticket, me(request).username, str(form.get("text", "")))
         except complaint_actions.ComplaintActionError as exc:
-            raise redirect(f"/staff/complaints/{ticket}", t(f"staff-complaint-error-{exc.code.replace('_', '-')}")) from None
-        raise redirect(f"/staff/complaints/{ticket}", t("staff-complaint-replied"))
+            raise back_to_complaint(request, complaint_error(exc)) from None
+        raise back_to_complaint(request, "staff-complaint-replied")
 
     router.add_get("/reviews", reviews_page)
     router.add_post("/reviews/{id}/decide", decide_review)

@@ -15,6 +15,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +27,15 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from core.config import Settings
+from core.i18n import default_catalog
 from actions.services import Services
+from actions.sms import SmsGateway
 from sandbox.client import SandboxClient, SandboxUser
-from storage.models import Citizen, Language
+from storage.models import LOCAL_TZ, Citizen, Language, NotificationPreferences, NotificationType
+from storage.mongo import connect_mongo
+from storage.redis import Keys, connect_redis
+from storage.repositories import Repositories
+from storage.seed import load_demo_data
 from core.processes import Supervisor, free_port
 from storage.embedded import start_mongo
 
@@ -132,22 +139,27 @@ async def bare_app(make_settings: Callable[..., Settings], start_app) -> AsyncIt
     await running.runner.cleanup()
 
 
-@pytest.fixture
-async def sandbox(running_app: RunningApp) -> AsyncIterator[SandboxClient]:
-    """Act as citizens of the app with NLU."""
-    client = SandboxClient(running_app.base_url + "/sandbox")
+@asynccontextmanager
+async def sandbox_client(running: RunningApp) -> AsyncIterator[SandboxClient]:
+    """A client of ``running``'s Telegram sandbox; the faults injected through it are cleared after."""
+    client = SandboxClient(running.base_url + "/sandbox")
     yield client
     await client.clear_faults()
     await client.close()
+
+
+@pytest.fixture
+async def sandbox(running_app: RunningApp) -> AsyncIterator[SandboxClient]:
+    """Act as citizens of the app with NLU."""
+    async with sandbox_client(running_app) as client:
+        yield client
 
 
 @pytest.fixture
 async def bare_sandbox(bare_app: RunningApp) -> AsyncIterator[SandboxClient]:
     """Act as citizens of the app without NLU."""
-    client = SandboxClient(bare_app.base_url + "/sandbox")
-    yield client
-    await client.clear_faults()
-    await client.close()
+    async with sandbox_client(bare_app) as client:
+        yield client
 
 
 def services_of(running: RunningApp) -> Services:
@@ -156,11 +168,45 @@ def services_of(running: RunningApp) -> Services:
     return running.app[SERVICES]
 
 
-async def bind_directly(running: RunningApp, user: SandboxUser, id_number: str, language: str = "en") -> Citizen:
+async def bind_directly(running: RunningApp, user: SandboxUser, id_number: str, language: str = "en",
+                        *, notifications: bool = False) -> Citizen:
     """Bind a sandbox citizen to an identity without the SMS flow (for tests about other features;
-    the binding flow itself is tested end to end through the sandbox)."""
+    the binding flow itself is tested end to end through the sandbox).
+
+    Push notifications are off unless asked for: the demo identities are shared by many tests, and
+    a notification another test caused would arrive in the middle of this test's dialogue."""
     services = services_of(running)
     result = await services.repos.citizens.bind(id_number, user_id=user.id, chat_id=user.id,
                                                 language=Language(language), now=datetime.now(UTC))
+    if not notifications:
+        await services.repos.citizens.set_preferences(
+            user.id, NotificationPreferences(disabled_types=list(NotificationType)))
     return result.citizen
+
+
+@asynccontextmanager
+async def demo_database(mongo_url: str, prefix: str) -> AsyncIterator[Repositories]:
+    """A database of its own (``<prefix>_<random>``) with indexes and the demo data; dropped after."""
+    client = connect_mongo(mongo_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    loaded = Repositories.from_db(client[name])
+    await loaded.ensure_indexes()
+    await load_demo_data(loaded, today=datetime.now(LOCAL_TZ).date())
+    yield loaded
+    await client.drop_database(name)
+    await client.close()
+
+
+@asynccontextmanager
+async def default_services(repos: Repositories, redis_url: str, prefix: str,
+                           sms: SmsGateway | None = None) -> AsyncIterator[Services]:
+    """Services with default settings over ``repos`` and Redis, keys under ``<prefix><random>``
+    (deleted after), no NLU."""
+    redis = connect_redis(redis_url)
+    keys = Keys(f"{prefix}{uuid.uuid4().hex[:6]}")
+    yield Services(settings=Settings(_env_file=None), repos=repos, redis=redis, keys=keys,  # type: ignore[call-arg]
+                   catalog=default_catalog(), nlu=None, sms=sms)
+    async for key in redis.scan_iter(match=keys("*")):
+        await redis.delete(key)
+    await redis.aclose()
 

@@ -40,22 +40,28 @@ async def remember_language(services: Services, user_id: int, lang: Lang) -> Non
 async def resolve_language(services: Services, user: User, text: str | None) -> Lang:
     keys = services.keys
     try:
-        chosen, last = await services.redis.mget(keys("lang", user.id), keys("lastlang", user.id))
+        chosen, last, open_form = await services.redis.mget(
+            keys("lang", user.id), keys("lastlang", user.id), keys("form", user.id))
     except RedisError:
         ERRORS.labels("redis-language").inc()
-        chosen = last = None
+        chosen = last = open_form = None
     if (lang := parse_lang(chosen.decode() if chosen else None)) is not None:
         return lang
+    last_lang = parse_lang(last.decode() if last else None)
+    # In a form, answers are names, addresses, numbers: "张伟" typed by an English speaker who is
+    # linking an identity says nothing about their language. The form goes on in its language.
+    if open_form is not None:
+        return last_lang or lang_from_code(user.language_code)
     words = _PLATE_LIKE.sub("", text) if text else ""
     if words and not words.startswith("/") and any(ch.isalpha() for ch in words):
         lang = detect_language(words)
-        if lang != (last.decode() if last else None):
+        if lang != last_lang:
             try:
                 await services.redis.set(keys("lastlang", user.id), lang, ex=LAST_LANG_TTL)
             except RedisError:
                 ERRORS.labels("redis-language").inc()
         return lang
-    return parse_lang(last.decode() if last else None) or lang_from_code(user.language_code)
+    return last_lang or lang_from_code(user.language_code)
 
 
 class ContextMiddleware(BaseMiddleware):

@@ -28,7 +28,7 @@ from actions.applications import (
 )
 from bot.callbacks import GoCb
 from bot.context import Ctx, feature
-from bot.guards import require_citizen
+from bot.guards import require_citizen, require_citizen_in_form
 from bot.keyboards import buttons, main_menu
 from bot.routers.common import make_ctx
 from bot.routers.vehicles import fmt_day, fmt_local
@@ -255,9 +255,8 @@ async def on_postal(message: Message, **data: Any) -> None:
     if postal is None:
         await ctx.say("business-postal-format")
         return
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen_in_form(ctx)
     if citizen is None:
-        await ctx.state.clear()
         return
     await ctx.state.update_data(postal=postal)
     await send_summary(ctx, citizen)

@@ -412,8 +412,7 @@ async def on_form_button(query: CallbackQuery, callback_data: CplCb, **data: Any
         draft.start_edit(value)  # type: ignore[arg-type]  # checked against FIELD_STATES
         await _advance(ctx, draft)
     elif action == "cancel":
-        await ctx.state.clear()
-        await forms.finished(ctx)
+        await forms.end(ctx)
         await _clear_buttons(query)
         await ctx.say("complaints-cancelled", main_menu(ctx.t))
     else:  # "back", or a button of an earlier step: show where the form is
@@ -441,8 +440,7 @@ async def _submit(ctx: Ctx, draft: ComplaintDraft, query: CallbackQuery | None) 
         await _advance(ctx, draft)
         return
     # Stored durably: only now is the ticket number given.
-    await ctx.state.clear()
-    await forms.finished(ctx)
+    await forms.end(ctx)
     if query is not None:
         await _clear_buttons(query)
     markup = buttons([(ctx.t("complaints-button-view"), GoCb(feature="complaint_view", arg=complaint.ticket_id)),
@@ -657,8 +655,7 @@ async def _finish_rating(ctx: Ctx, comment: str | None) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
-    await ctx.state.clear()
-    await forms.finished(ctx)
+    await forms.end(ctx)
     if not 1 <= stars <= 5:
         await _rating_refusal(ctx, RatingOutcome.NOT_FOUND, ticket, None)
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.text_decorations import html_decoration
@@ -25,15 +25,6 @@ from core.i18n import Translator
 from core.identifiers import mask_id_number
 
 router = Router(name="elicense")
-
-FORM_TEXT = F.text & ~F.text.startswith("/")
-
-
-async def end_form(ctx: Ctx) -> None:
-    """The form is over (done, refused or locked): no "your form expired" notice later."""
-    await ctx.state.clear()
-    await forms.finished(ctx)
-
 
 class ReviewForm(StatesGroup):
     reason = State()
@@ -115,7 +106,7 @@ async def review(ctx: Ctx) -> None:
     await ctx.say("elicense-review-ask", None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
 
 
-@router.message(ReviewForm.reason, FORM_TEXT)
+@router.message(ReviewForm.reason, forms.FORM_TEXT)
 async def on_review_reason(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     text = message.text or ""
@@ -123,7 +114,7 @@ async def on_review_reason(message: Message, **data: Any) -> None:
         await ctx.say(hint, None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
         return
     citizen = await require_citizen(ctx)
-    await end_form(ctx)
+    await forms.end(ctx)
     if citizen is None:
         return
     result = await elicense.request_review(ctx.services, citizen.id_number, text, ctx.lang)

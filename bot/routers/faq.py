@@ -7,7 +7,7 @@ from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import InlineKeyboardMarkup
 
 from actions.faq import FAQ_TOPICS, FaqTopic, elicense_schedule
-from actions.vehicles import today_of
+from actions.services import today_of
 from bot.callbacks import GoCb
 from bot.context import FEATURES, Ctx, feature
 from bot.keyboards import buttons

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.state import State, StatesGroup
@@ -14,7 +14,7 @@ from aiogram.types import Message
 
 from actions import identity
 from actions.identity import CheckOutcome, SendOutcome, SendResult
-from actions.licenses import today_of
+from actions.services import today_of
 from bot import forms
 from bot.callbacks import GoCb, MenuCb
 from bot.context import Ctx, feature
@@ -25,15 +25,6 @@ from storage.models import Language, TelegramBinding
 
 log = structlog.get_logger(__name__)
 router = Router(name="identity")
-
-FORM_TEXT = F.text & ~F.text.startswith("/")
-
-
-async def end_form(ctx: Ctx) -> None:
-    """The form is over (done, refused or locked): no "your form expired" notice later."""
-    await ctx.state.clear()
-    await forms.finished(ctx)
-
 
 class BindForm(StatesGroup):
     name = State()
@@ -54,15 +45,13 @@ async def bind(ctx: Ctx) -> None:
             [(ctx.t("identity-unbind-button"), GoCb(feature="unbind"))],
         ), **_who(current.name, current.id_number))
         return
-    await ctx.state.clear()
     given = ctx.entities.get("id_number", [])
-    await ctx.state.set_state(BindForm.name)
-    await forms.started(ctx, "bind")
+    await forms.begin(ctx, BindForm.name, "bind")
     await ctx.state.update_data(id_number=given[0] if given else None)
     await ctx.say("identity-ask-name")
 
 
-@router.message(BindForm.name, FORM_TEXT)
+@router.message(BindForm.name, forms.FORM_TEXT)
 async def on_name(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     name = " ".join((message.text or "").split())
@@ -78,7 +67,7 @@ async def on_name(message: Message, **data: Any) -> None:
     await ctx.say("identity-ask-id")
 
 
-@router.message(BindForm.id_number, FORM_TEXT)
+@router.message(BindForm.id_number, forms.FORM_TEXT)
 async def on_id_number(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     raw = message.text or ""
@@ -108,7 +97,7 @@ async def _refused(ctx: Ctx, result: SendResult, *, keep_form: bool) -> None:
     if result.outcome == SendOutcome.TOO_SOON and keep_form:
         await ctx.say("identity-resend-too-soon", None, seconds=result.wait_seconds)
         return
-    await end_form(ctx)
+    await forms.end(ctx)
     match result.outcome:
         case SendOutcome.LOCKED:
             await ctx.say("identity-locked", None, minutes=result.wait_minutes)
@@ -129,7 +118,7 @@ async def resend(ctx: Ctx) -> None:
     await _send_code(ctx, str(data["name"]), str(data["id_number"]), resend=True)
 
 
-@router.message(BindForm.code, FORM_TEXT)
+@router.message(BindForm.code, forms.FORM_TEXT)
 async def on_code(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     code = identity.normalize_code(message.text or "")
@@ -144,14 +133,14 @@ async def on_code(message: Message, **data: Any) -> None:
             await ctx.say("identity-code-wrong", None, left=check.attempts_left)
             return
         case CheckOutcome.LOCKED:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("identity-locked", None, minutes=check.wait_minutes)
             return
         case CheckOutcome.EXPIRED:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("identity-code-expired", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
             return
-    await end_form(ctx)
+    await forms.end(ctx)
     if outcome.bind is None:
         await ctx.say("identity-bind-conflict", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import Message
@@ -22,15 +22,6 @@ from storage.models import Language
 
 router = Router(name="profile")
 
-FORM_TEXT = F.text & ~F.text.startswith("/")
-
-
-async def end_form(ctx: Ctx) -> None:
-    """The form is over (done, refused or locked): no "your form expired" notice later."""
-    await ctx.state.clear()
-    await forms.finished(ctx)
-
-
 class AddressForm(StatesGroup):
     address = State()
     postal_code = State()
@@ -46,14 +37,12 @@ async def change_address(ctx: Ctx) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
-    await ctx.state.clear()
-    await ctx.state.set_state(AddressForm.address)
-    await forms.started(ctx, "address")
+    await forms.begin(ctx, AddressForm.address, "address")
     await ctx.say("profile-address-ask", None, address=html_decoration.quote(citizen.mailing_address),
                   postal_code=html_decoration.quote(citizen.postal_code))
 
 
-@router.message(AddressForm.address, FORM_TEXT)
+@router.message(AddressForm.address, forms.FORM_TEXT)
 async def on_address(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     text = message.text or ""
@@ -65,7 +54,7 @@ async def on_address(message: Message, **data: Any) -> None:
     await ctx.say("profile-postal-ask")
 
 
-@router.message(AddressForm.postal_code, FORM_TEXT)
+@router.message(AddressForm.postal_code, forms.FORM_TEXT)
 async def on_postal_code(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     code = profile.normalize_postal_code(message.text or "")
@@ -74,7 +63,7 @@ async def on_postal_code(message: Message, **data: Any) -> None:
         return
     address = str((await ctx.state.get_data()).get("address", ""))
     citizen = await require_citizen(ctx)
-    await end_form(ctx)
+    await forms.end(ctx)
     if citizen is None:
         return
     await profile.change_address(ctx.services, citizen.id_number, address, code)
@@ -86,13 +75,11 @@ async def change_phone(ctx: Ctx) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
-    await ctx.state.clear()
-    await ctx.state.set_state(PhoneForm.phone)
-    await forms.started(ctx, "phone")
+    await forms.begin(ctx, PhoneForm.phone, "phone")
     await ctx.say("profile-phone-ask", None, phone=mask_phone(citizen.phone))
 
 
-@router.message(PhoneForm.phone, FORM_TEXT)
+@router.message(PhoneForm.phone, forms.FORM_TEXT)
 async def on_phone(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     raw = message.text or ""
@@ -102,7 +89,7 @@ async def on_phone(message: Message, **data: Any) -> None:
         return
     citizen = await require_citizen(ctx)
     if citizen is None:
-        await end_form(ctx)
+        await forms.end(ctx)
         return
     if phone == citizen.phone:
         await ctx.say("profile-phone-same")
@@ -116,17 +103,17 @@ async def on_phone(message: Message, **data: Any) -> None:
         case SendOutcome.TOO_SOON:
             await ctx.say("profile-phone-too-soon", None, seconds=result.wait_seconds)
         case SendOutcome.LOCKED:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("identity-locked", None, minutes=result.wait_minutes)
         case SendOutcome.TOO_MANY:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("identity-too-many", None, minutes=result.wait_minutes)
         case _:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("identity-sms-unavailable", main_menu(ctx.t))
 
 
-@router.message(PhoneForm.code, FORM_TEXT)
+@router.message(PhoneForm.code, forms.FORM_TEXT)
 async def on_phone_code(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
     code = normalize_code(message.text or "")
@@ -135,19 +122,19 @@ async def on_phone_code(message: Message, **data: Any) -> None:
         return
     citizen = await require_citizen(ctx)
     if citizen is None:
-        await end_form(ctx)
+        await forms.end(ctx)
         return
     check = await profile.confirm_phone_change(ctx.services, user_id=ctx.user.id, id_number=citizen.id_number,
                                                code=code)
     match check.outcome:
         case CheckOutcome.OK:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("profile-phone-saved", main_menu(ctx.t), phone=mask_phone(check.subject or ""))
         case CheckOutcome.WRONG:
             await ctx.say("identity-code-wrong", None, left=check.attempts_left)
         case CheckOutcome.LOCKED:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("identity-locked", None, minutes=check.wait_minutes)
         case CheckOutcome.EXPIRED:
-            await end_form(ctx)
+            await forms.end(ctx)
             await ctx.say("profile-phone-code-expired", main_menu(ctx.t))

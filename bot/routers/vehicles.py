@@ -28,12 +28,12 @@ from actions.vehicles import (
     preset_period,
     remove_added_vehicle,
     revoke_authorisation,
-    today_of,
     vehicle_statuses,
 )
+from actions.services import today_of
 from bot.callbacks import GoCb
 from bot.context import Ctx, feature
-from bot.guards import require_citizen
+from bot.guards import require_citizen, require_citizen_in_form
 from bot.keyboards import buttons
 from bot.routers.common import make_ctx
 from core.identifiers import explain_id_number, explain_plate, mask_id_number, normalize_id_number, normalize_plate
@@ -138,16 +138,25 @@ async def ask_engine_number(ctx: Ctx, plate: str, then: str) -> None:
     await ctx.say("vehicles-ask-engine", None, plate=plate)
 
 
-@feature("vehicles", title="vehicles-menu", section="inquiry", intents=("vehicle_status",), order=20)
-async def vehicles(ctx: Ctx) -> None:
+async def citizen_and_plate(ctx: Ctx, then: str) -> tuple[Citizen, str | None] | None:
+    """The bound citizen and the plate they asked about (None: all their vehicles), or None when
+    they must bind first or the plate is not theirs (then the engine number is asked, and the
+    form goes on to ``then``)."""
     citizen = await require_citizen(ctx)
     if citizen is None:
-        return
+        return None
     plate = requested_plate(ctx)
     if plate is not None and not await can_access(ctx.services, citizen, plate):
-        await ask_engine_number(ctx, plate, then="vehicles")
-        return
-    await show_vehicles(ctx, citizen, plate)
+        await ask_engine_number(ctx, plate, then=then)
+        return None
+    return citizen, plate
+
+
+@feature("vehicles", title="vehicles-menu", section="inquiry", intents=("vehicle_status",), order=20)
+async def vehicles(ctx: Ctx) -> None:
+    found = await citizen_and_plate(ctx, then="vehicles")
+    if found is not None:
+        await show_vehicles(ctx, *found)
 
 
 @feature("vehicle_add", title="vehicles-button-add")
@@ -176,9 +185,8 @@ async def vehicle_remove(ctx: Ctx) -> None:
 @router.message(AddVehicleForm.plate, F.text)
 async def on_plate(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen_in_form(ctx)
     if citizen is None:
-        await ctx.state.clear()
         return
     raw = (message.text or "")[:64]
     plate = normalize_plate(raw)
@@ -205,9 +213,8 @@ async def continue_with(ctx: Ctx, citizen: Citizen, plate: str, then: str) -> No
 @router.message(AddVehicleForm.engine, F.text)
 async def on_engine(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen_in_form(ctx)
     if citizen is None:
-        await ctx.state.clear()
         return
     form = await ctx.state.get_data()
     plate = str(form.get("plate", ""))
@@ -302,9 +309,8 @@ async def vauth_revoke(ctx: Ctx) -> None:
 @router.message(AuthForm.grantee_id, F.text)
 async def on_grantee_id(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen_in_form(ctx)
     if citizen is None:
-        await ctx.state.clear()
         return
     raw = (message.text or "")[:64]
     today = today_of(ctx.services)
@@ -381,9 +387,8 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, **data: An
             await confirm_authorisation(ctx, *preset_period(days, today_of(ctx.services)))
             return
     if callback_data.action == "confirm" and current == AuthForm.confirm.state:
-        citizen = await require_citizen(ctx)
+        citizen = await require_citizen_in_form(ctx)
         if citizen is None:
-            await ctx.state.clear()
             return
         await ctx.state.clear()
         result = await grant_authorisation(

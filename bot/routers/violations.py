@@ -10,13 +10,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from actions.vehicles import accessible_plates, can_access
+from actions.vehicles import accessible_plates
 from actions.violations import ViolationLookup, lookup_violations
 from bot.callbacks import GoCb
 from bot.context import Ctx, feature
-from bot.guards import require_citizen
 from bot.routers.common import make_ctx
-from bot.routers.vehicles import ask_engine_number, fmt_local, requested_plate
+from bot.routers.vehicles import citizen_and_plate, fmt_local
 from storage.models import Citizen
 
 router = Router(name="violations")
@@ -99,14 +98,9 @@ async def show_violations(ctx: Ctx, citizen: Citizen, plate: str | None = None) 
 
 @feature("violations", title="violations-menu", section="inquiry", intents=("violation_lookup",), order=30)
 async def violations(ctx: Ctx) -> None:
-    citizen = await require_citizen(ctx)
-    if citizen is None:
-        return
-    plate = requested_plate(ctx)
-    if plate is not None and not await can_access(ctx.services, citizen, plate):
-        await ask_engine_number(ctx, plate, then="violations")
-        return
-    await show_violations(ctx, citizen, plate)
+    found = await citizen_and_plate(ctx, then="violations")
+    if found is not None:
+        await show_violations(ctx, *found)
 
 
 @router.callback_query(ViolationPageCb.filter())

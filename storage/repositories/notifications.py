@@ -192,7 +192,7 @@ class NotificationRepository(Repository):
         )
         return sorted(found, key=lambda item: not item[1])
 
-    async def stuck_in_stream(self, updated_before: datetime, *, limit: int = 1000) -> list[tuple[str, bool, str]]:
+    async def stuck_in_stream(self, updated_before: datetime, *, limit: int = 500) -> list[tuple[str, bool, str]]:
         """(id, urgent, state) of queued/sending notifications not touched since `updated_before`:
         the recovery sweep checks which of them are missing from the stream."""
         cursor = self.collection.find(

@@ -4,11 +4,10 @@ The screenshot goes to docs/screenshots/sandbox-chat.png (for the README)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from sandbox.client import SandboxClient
 from storage.seed import DEMO_IDENTITIES
@@ -16,19 +15,7 @@ from tests.conftest import RunningApp, bind_directly
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-async def chromium() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (.ci/run installs it)")
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM),
-                                           args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
-        yield browser
-        await browser.close()
 
 
 async def test_a_person_chats_with_the_bot_on_the_sandbox_page(bare_app: RunningApp, chromium: Browser) -> None:

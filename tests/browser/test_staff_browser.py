@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from sandbox.client import SandboxClient
 from staff.auth import add_staff
@@ -21,7 +21,6 @@ from tests.conftest import RunningApp, services_of
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "browser test password"
 
@@ -44,18 +43,7 @@ async def open_hours(console_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -
         await sb.set_limits(per_chat_rate=console_app.settings.sandbox_chat_rate)
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (.ci/run installs it)")
-    async with async_playwright() as pw:
-        instance = await pw.chromium.launch(executable_path=str(CHROMIUM),
-                                            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
-        yield instance
-        await instance.close()
-
-
-async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, browser: Browser) -> None:
+async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, chromium: Browser) -> None:
     base = console_app.base_url
     services = services_of(console_app)
     async with SandboxClient(base + "/sandbox") as sb:
@@ -69,7 +57,7 @@ async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, brows
         handoff = await services.repos.handoffs.active_for_chat(user.id)
         assert handoff is not None
 
-        context = await browser.new_context(viewport={"width": 1366, "height": 820}, locale="en-US")
+        context = await chromium.new_context(viewport={"width": 1366, "height": 820}, locale="en-US")
         page = await context.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: dialogs.append(d.message))
@@ -113,8 +101,8 @@ async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, brows
     assert closed is not None and closed.state == HandoffState.CLOSED and closed.rating == 5
 
 
-async def test_console_in_chinese(console_app: RunningApp, browser: Browser) -> None:
-    context = await browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+async def test_console_in_chinese(console_app: RunningApp, chromium: Browser) -> None:
+    context = await chromium.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     page = await context.new_page()
     await page.goto(f"{console_app.base_url}/staff/login")
     await expect(page.locator("h1")).to_have_text("登录")

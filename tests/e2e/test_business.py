@@ -7,50 +7,15 @@ import pytest
 
 from actions.applications import record_materials_collected
 from actions.deliveries import my_delivery, my_delivery_by_tracking
-from bot.middlewares.context import remember_language
-from core.i18n import Lang
-from sandbox.client import ChatMessage, SandboxClient, SandboxUser
+from sandbox.client import SandboxClient
 from storage.models import ApplicationStatus, DeliveryKind, DeliveryStage
 from storage.seed import DEMO_IDENTITIES
-from tests.conftest import RunningApp, bind_directly, services_of
+from tests.conftest import RunningApp, services_of
+from tests.e2e.helpers import citizen, open_feature, press
 
 pytestmark = pytest.mark.e2e
 
 ZHANG_WEI, LI_NA, CHEN_JING, YANG_LEI = DEMO_IDENTITIES[0], DEMO_IDENTITIES[1], DEMO_IDENTITIES[4], DEMO_IDENTITIES[5]
-
-
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app with demo data and no NLU (one app per test process)."""
-    return bare_app
-
-
-@pytest.fixture
-def sb(bare_sandbox: SandboxClient) -> SandboxClient:
-    return bare_sandbox
-
-
-async def citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: Lang) -> SandboxUser:
-    user = await sb.create_user("Tester", language_code="zh-hans" if lang == "zh" else "en")
-    await bind_directly(app, user, id_number, language=lang)
-    await remember_language(services_of(app), user.id, lang)
-    return user
-
-
-async def open_feature(sb: SandboxClient, user: SandboxUser, section: str, title: str) -> ChatMessage:
-    await sb.send_text(user.id, "/menu")
-    # Wait for the menu itself: a pushed notification may arrive in between.
-    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in section)
-    menu = await sb.wait_bot_message(user.id, contains="请问需要办理" if chinese else "What can I help")
-    await sb.press_button(user.id, menu.message_id, menu.callback_data_of(section))
-    opened = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, opened.message_id, opened.callback_data_of(title))
-    return await sb.wait_bot_message(user.id)
-
-
-async def press(sb: SandboxClient, user: SandboxUser, message: ChatMessage, text: str) -> ChatMessage:
-    await sb.press_button(user.id, message.message_id, message.callback_data_of(text))
-    return await sb.wait_bot_message(user.id)
 
 
 async def test_renewal_by_mail_for_li_na_with_a_changed_address(sb: SandboxClient, app: RunningApp) -> None:

@@ -3,53 +3,19 @@ then a staff decision (the notification is stored), and "show" with its 60-secon
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from actions.elicense import decide_review, verify_code
-from actions.licenses import today_of
-from sandbox.client import ChatMessage, SandboxClient, SandboxUser
+from actions.services import today_of
+from sandbox.client import SandboxClient
 from storage.models import DriverLicense, NotificationType
 from storage.seed import DEMO_IDENTITIES
-from tests.conftest import RunningApp, bind_directly, services_of
+from tests.conftest import RunningApp, services_of
+from tests.e2e.helpers import bound_user, open_feature, press
 
 pytestmark = pytest.mark.e2e
 
 ZHANG, LI, WANG, LIU, CHEN, YANG, ZHAO, HUANG = DEMO_IDENTITIES
-
-
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app without NLU (menus, buttons and commands), shared with other areas."""
-    return bare_app
-
-
-@pytest.fixture
-async def sb(app: RunningApp) -> AsyncIterator[SandboxClient]:
-    client = SandboxClient(app.base_url + "/sandbox")
-    yield client
-    await client.close()
-
-
-async def as_citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: str) -> SandboxUser:
-    user = await sb.create_user("Tester", language_code="en" if lang == "en" else "zh-hans")
-    await bind_directly(app, user, id_number, language=lang)
-    return user
-
-
-async def open_feature(sb: SandboxClient, user: SandboxUser, section: str, button: str) -> ChatMessage:
-    await sb.send_text(user.id, "/menu")
-    menu = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, menu.message_id, menu.callback_data_of(section))
-    items = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, items.message_id, items.callback_data_of(button))
-    return await sb.wait_bot_message(user.id)
-
-
-async def press(sb: SandboxClient, user: SandboxUser, message: ChatMessage, button: str) -> ChatMessage:
-    await sb.press_button(user.id, message.message_id, message.callback_data_of(button))
-    return await sb.wait_bot_message(user.id)
 
 
 async def ordinary_citizen(app: RunningApp, *, blocked: bool) -> DriverLicense:
@@ -72,7 +38,7 @@ async def ordinary_citizen(app: RunningApp, *, blocked: bool) -> DriverLicense:
 
 
 async def test_every_reason_is_listed(sb: SandboxClient, app: RunningApp) -> None:
-    user = await as_citizen(sb, app, WANG.id_number, "en")
+    user = await bound_user(sb, app, WANG.id_number, "en")
     reply = await open_feature(sb, user, "🔎 Information inquiry", "📲 E-license: can I get one?")
     text = reply.plain_text
     assert "for these 3 reasons" in text
@@ -82,7 +48,7 @@ async def test_every_reason_is_listed(sb: SandboxClient, app: RunningApp) -> Non
 
 async def test_review_request_then_staff_decision(sb: SandboxClient, app: RunningApp) -> None:
     lic = await ordinary_citizen(app, blocked=True)
-    user = await as_citizen(sb, app, lic.id_number, "en")
+    user = await bound_user(sb, app, lic.id_number, "en")
     reply = await open_feature(sb, user, "🔎 Information inquiry", "📲 E-license: can I get one?")
     ask = await press(sb, user, reply, "📨 Ask the office to review my case")
     assert "explain briefly" in ask.plain_text
@@ -105,14 +71,14 @@ async def test_review_request_then_staff_decision(sb: SandboxClient, app: Runnin
 
 
 async def test_city_not_open_in_chinese(sb: SandboxClient, app: RunningApp) -> None:
-    user = await as_citizen(sb, app, LIU.id_number, "zh")
+    user = await bound_user(sb, app, LIU.id_number, "zh")
     reply = await open_feature(sb, user, "🔎 信息查询", "📲 电子驾驶证：能否申领")
     assert "拉萨将于" in reply.plain_text and "开通电子驾驶证" in reply.plain_text
 
 
 async def test_apply_when_eligible_then_show_with_code_and_refresh(sb: SandboxClient, app: RunningApp) -> None:
     lic = await ordinary_citizen(app, blocked=False)
-    user = await as_citizen(sb, app, lic.id_number, "en")
+    user = await bound_user(sb, app, lic.id_number, "en")
     check = await open_feature(sb, user, "🔎 Information inquiry", "📲 E-license: can I get one?")
     assert "You can get an electronic driver's license" in check.plain_text
     issued = await press(sb, user, check, "📲 Apply now")
@@ -129,12 +95,12 @@ async def test_apply_when_eligible_then_show_with_code_and_refresh(sb: SandboxCl
 
 
 async def test_apply_when_not_eligible_lists_reasons_in_chinese(sb: SandboxClient, app: RunningApp) -> None:
-    user = await as_citizen(sb, app, LI.id_number, "zh")
+    user = await bound_user(sb, app, LI.id_number, "zh")
     reply = await open_feature(sb, user, "📝 业务办理", "📲 申领电子驾驶证")
     assert "暂时不能申领" in reply.plain_text and "已过期" in reply.plain_text
 
 
 async def test_show_with_expiring_license_issued_already(sb: SandboxClient, app: RunningApp) -> None:
-    user = await as_citizen(sb, app, ZHAO.id_number, "zh")
+    user = await bound_user(sb, app, ZHAO.id_number, "zh")
     card = await open_feature(sb, user, "📝 业务办理", "📲 出示电子驾驶证")
     assert "验证码" in card.plain_text and "60 秒内有效" in card.plain_text

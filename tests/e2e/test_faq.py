@@ -6,35 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.context import INTENTS
-from sandbox.client import ChatMessage, SandboxClient, SandboxUser
-from tests.conftest import RunningApp
+from sandbox.client import SandboxClient
+from tests.e2e.helpers import open_feature, press
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app with demo data and no NLU (one app per test process)."""
-    return bare_app
-
-
-@pytest.fixture
-def sb(bare_sandbox: SandboxClient) -> SandboxClient:
-    return bare_sandbox
-
-
-async def open_faq(sb: SandboxClient, user: SandboxUser, section: str, title: str) -> ChatMessage:
-    await sb.send_text(user.id, "/menu")
-    menu = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, menu.message_id, menu.callback_data_of(section))
-    opened = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, opened.message_id, opened.callback_data_of(title))
-    return await sb.wait_bot_message(user.id)
-
-
-async def ask(sb: SandboxClient, user: SandboxUser, faq: ChatMessage, question: str) -> ChatMessage:
-    await sb.press_button(user.id, faq.message_id, faq.callback_data_of(question))
-    return await sb.wait_bot_message(user.id)
 
 
 EN_ANSWERS: dict[str, tuple[str, ...]] = {
@@ -68,10 +43,10 @@ ZH_ANSWERS: dict[str, tuple[str, ...]] = {
 
 async def test_every_faq_answer_in_english(sb: SandboxClient) -> None:
     user = await sb.create_user("Faye", language_code="en")
-    faq = await open_faq(sb, user, "💬 Consultations & complaints", "❓ Frequently asked questions")
+    faq = await open_feature(sb, user, "💬 Consultations & complaints", "❓ Frequently asked questions")
     assert "Frequently asked questions" in faq.plain_text
     for question, facts in EN_ANSWERS.items():
-        answer = await ask(sb, user, faq, question)
+        answer = await press(sb, user, faq, question)
         for fact in facts:
             assert fact in answer.plain_text, (question, fact)
         assert "❓ Other questions" in [b for row in answer.buttons for b in row]
@@ -79,30 +54,30 @@ async def test_every_faq_answer_in_english(sb: SandboxClient) -> None:
 
 async def test_every_faq_answer_in_chinese(sb: SandboxClient) -> None:
     user = await sb.create_user("方芳", language_code="zh-hans")
-    faq = await open_faq(sb, user, "💬 咨询投诉", "❓ 常见问题")
+    faq = await open_feature(sb, user, "💬 咨询投诉", "❓ 常见问题")
     for question, facts in ZH_ANSWERS.items():
-        answer = await ask(sb, user, faq, question)
+        answer = await press(sb, user, faq, question)
         for fact in facts:
             assert fact in answer.plain_text, (question, fact)
 
 
 async def test_elicense_cities_by_batch_from_the_schedule(sb: SandboxClient) -> None:
     user = await sb.create_user("Cy", language_code="en")
-    faq = await open_faq(sb, user, "💬 Consultations & complaints", "❓ Frequently asked questions")
-    answer = await ask(sb, user, faq, "Which cities have e-licenses?")
+    faq = await open_feature(sb, user, "💬 Consultations & complaints", "❓ Frequently asked questions")
+    answer = await press(sb, user, faq, "Which cities have e-licenses?")
     text = answer.plain_text
     assert "Batch 1, open since" in text and "Beijing" in text and "Lhasa" in text
     assert "opens on" in text  # later batches (seed schedule: batches 4 and 5 open in the future)
     zh = await sb.create_user("城", language_code="zh-hans")
-    faq = await open_faq(sb, zh, "💬 咨询投诉", "❓ 常见问题")
-    answer = await ask(sb, zh, faq, "哪些城市开通了电子驾驶证？")
+    faq = await open_feature(sb, zh, "💬 咨询投诉", "❓ 常见问题")
+    answer = await press(sb, zh, faq, "哪些城市开通了电子驾驶证？")
     assert "第 1 批" in answer.plain_text and "北京、" in answer.plain_text and "开通（" in answer.plain_text
 
 
 async def test_renewal_answer_leads_to_the_service(sb: SandboxClient) -> None:
     user = await sb.create_user("Ren", language_code="en")
-    faq = await open_faq(sb, user, "💬 Consultations & complaints", "❓ Frequently asked questions")
-    answer = await ask(sb, user, faq, "How do I renew my driver's license?")
+    faq = await open_feature(sb, user, "💬 Consultations & complaints", "❓ Frequently asked questions")
+    answer = await press(sb, user, faq, "How do I renew my driver's license?")
     await sb.press_button(user.id, answer.message_id, answer.callback_data_of("🪪 Renew my license by mail"))
     assert "link your identity" in (await sb.wait_bot_message(user.id)).plain_text  # personal: bind first
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,24 +12,11 @@ from sandbox.client import ChatMessage, SandboxClient, SandboxUser
 from storage.models import Citizen
 from storage.seed import DEMO_IDENTITIES
 from tests.conftest import RunningApp, bind_directly, services_of
+from tests.e2e.helpers import press
 
 pytestmark = pytest.mark.e2e
 
 ZHANG, LI, WANG, LIU, CHEN, YANG, ZHAO, HUANG = DEMO_IDENTITIES
-
-
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app without NLU (menus, buttons and commands), shared with other areas."""
-    return bare_app
-
-
-@pytest.fixture
-async def sb(app: RunningApp) -> AsyncIterator[SandboxClient]:
-    client = SandboxClient(app.base_url + "/sandbox")
-    yield client
-    await client.clear_faults()
-    await client.close()
 
 
 async def new_code(sb: SandboxClient, phone: str, seen: int, timeout: float = 10.0) -> str:
@@ -49,11 +35,6 @@ async def new_code(sb: SandboxClient, phone: str, seen: int, timeout: float = 10
 
 async def say(sb: SandboxClient, user: SandboxUser, text: str) -> ChatMessage:
     await sb.send_text(user.id, text)
-    return await sb.wait_bot_message(user.id)
-
-
-async def press(sb: SandboxClient, user: SandboxUser, message: ChatMessage, button: str) -> ChatMessage:
-    await sb.press_button(user.id, message.message_id, message.callback_data_of(button))
     return await sb.wait_bot_message(user.id)
 
 
@@ -227,3 +208,14 @@ async def test_changes_need_binding_first(sb: SandboxClient) -> None:
     section = await press(sb, user, menu, "✏️ Information changes")
     reply = await press(sb, user, section, "🏠 Mailing address")
     assert "link your identity" in reply.plain_text
+
+
+async def test_a_chinese_name_typed_in_an_english_form_keeps_the_form_in_english(sb: SandboxClient) -> None:
+    user = await sb.create_user("Tom", language_code="en")
+    ask = await say(sb, user, "I want to link my driver license")  # free text, no /language
+    if "full name" not in ask.plain_text:  # without NLU the menu leads there
+        menu = await say(sb, user, "/menu")
+        section = await press(sb, user, menu, "✏️ Information changes")
+        ask = await press(sb, user, section, "🔐 Link my identity")
+    assert "full name" in ask.plain_text
+    assert "ID number" in (await say(sb, user, ZHANG.name)).plain_text  # still English

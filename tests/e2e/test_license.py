@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from sandbox.client import ChatMessage, SandboxClient, SandboxUser
 from storage.seed import DEMO_IDENTITIES
-from tests.conftest import RunningApp, bind_directly
+from tests.conftest import RunningApp
+from tests.e2e.helpers import bound_user, open_feature
 
 pytestmark = pytest.mark.e2e
 
 ZHANG, LI, WANG, LIU, CHEN, YANG, ZHAO, HUANG = DEMO_IDENTITIES
 
 
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app without NLU (menus, buttons and commands), shared with other areas."""
-    return bare_app
-
-
-@pytest.fixture
-async def sb(app: RunningApp) -> AsyncIterator[SandboxClient]:
-    client = SandboxClient(app.base_url + "/sandbox")
-    yield client
-    await client.close()
-
-
 async def license_reply(sb: SandboxClient, user: SandboxUser, lang: str) -> ChatMessage:
-    await sb.send_text(user.id, "/menu")
-    menu = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, menu.message_id,
-                          menu.callback_data_of("🔎 Information inquiry" if lang == "en" else "🔎 信息查询"))
-    section = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, section.message_id,
-                          section.callback_data_of("🪪 Driver's license" if lang == "en" else "🪪 驾驶证"))
-    return await sb.wait_bot_message(user.id)
-
-
-async def as_citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: str) -> SandboxUser:
-    user = await sb.create_user("Tester", language_code="en" if lang == "en" else "zh-hans")
-    await bind_directly(app, user, id_number, language=lang)
-    return user
+    return await open_feature(sb, user, "🔎 Information inquiry" if lang == "en" else "🔎 信息查询",
+                              "🪪 Driver's license" if lang == "en" else "🪪 驾驶证")
 
 
 async def test_not_bound_is_asked_to_bind(sb: SandboxClient) -> None:
@@ -53,7 +27,7 @@ async def test_not_bound_is_asked_to_bind(sb: SandboxClient) -> None:
 
 
 async def test_valid_license_in_english(sb: SandboxClient, app: RunningApp) -> None:
-    reply = await license_reply(sb, await as_citizen(sb, app, ZHANG.id_number, "en"), "en")
+    reply = await license_reply(sb, await bound_user(sb, app, ZHANG.id_number, "en"), "en")
     text = reply.plain_text
     assert "Class C1" in text and "110102********2939" in text and ZHANG.id_number not in text
     assert "Status: valid" in text and "3 of 12 deducted" in text and "days left" in text
@@ -61,7 +35,7 @@ async def test_valid_license_in_english(sb: SandboxClient, app: RunningApp) -> N
 
 
 async def test_expired_license_in_chinese_points_to_renewal(sb: SandboxClient, app: RunningApp) -> None:
-    reply = await license_reply(sb, await as_citizen(sb, app, LI.id_number, "zh"), "zh")
+    reply = await license_reply(sb, await bound_user(sb, app, LI.id_number, "zh"), "zh")
     text = reply.plain_text
     assert "已过期 20 天" in text and "状态：已过期" in text
     assert "邮寄换证" in text and "体检结果" in text
@@ -70,20 +44,20 @@ async def test_expired_license_in_chinese_points_to_renewal(sb: SandboxClient, a
 async def test_suspended_license_says_until_when_and_why(sb: SandboxClient, app: RunningApp) -> None:
     for lang, expected in (("en", ("suspended", "12 points reached", "full-score education")),
                            ("zh", ("暂停使用", "记满 12 分", "满分教育"))):
-        text = (await license_reply(sb, await as_citizen(sb, app, HUANG.id_number, lang), lang)).plain_text
+        text = (await license_reply(sb, await bound_user(sb, app, HUANG.id_number, lang), lang)).plain_text
         for part in expected:
             assert part in text, (lang, part, text)
 
 
 async def test_detained_license_lists_every_status_and_its_step(sb: SandboxClient, app: RunningApp) -> None:
-    text = (await license_reply(sb, await as_citizen(sb, app, WANG.id_number, "en"), "en")).plain_text
+    text = (await license_reply(sb, await bound_user(sb, app, WANG.id_number, "en"), "en")).plain_text
     assert "detained" in text and "physical exam overdue" in text and "periodic examination overdue" in text
     assert "ID card" in text and "141 community" in text and "Guangzhou Vehicle Management Office" in text
-    zh = (await license_reply(sb, await as_citizen(sb, app, WANG.id_number, "zh"), "zh")).plain_text
+    zh = (await license_reply(sb, await bound_user(sb, app, WANG.id_number, "zh"), "zh")).plain_text
     assert "扣押" in zh and "逾期未体检" in zh and "141 家社区" in zh
 
 
 async def test_expiring_license_with_elicense_button(sb: SandboxClient, app: RunningApp) -> None:
-    reply = await license_reply(sb, await as_citizen(sb, app, ZHAO.id_number, "en"), "en")
+    reply = await license_reply(sb, await bound_user(sb, app, ZHAO.id_number, "en"), "en")
     assert "25 days left" in reply.plain_text and "expires on" in reply.plain_text
     assert any("E-license" in b for row in reply.buttons for b in row)

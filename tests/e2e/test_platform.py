@@ -10,7 +10,7 @@ import pytest
 
 from core.config import Settings
 from sandbox.client import SandboxClient
-from tests.conftest import RunningApp
+from tests.conftest import RunningApp, sandbox_client
 
 pytestmark = pytest.mark.e2e
 
@@ -25,10 +25,8 @@ async def platform_app(make_settings: Callable[..., Settings], start_app) -> Asy
 
 @pytest.fixture
 async def sb(platform_app: RunningApp) -> AsyncIterator[SandboxClient]:
-    client = SandboxClient(platform_app.base_url + "/sandbox")
-    yield client
-    await client.clear_faults()
-    await client.close()
+    async with sandbox_client(platform_app) as client:
+        yield client
 
 
 async def test_start_in_english_greets_and_shows_the_four_categories(sb: SandboxClient) -> None:

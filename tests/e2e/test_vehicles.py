@@ -7,47 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from actions.vehicles import GrantOutcome, grant_authorisation, revoke_authorisation, today_of
-from bot.middlewares.context import remember_language
-from core.i18n import Lang
+from actions.services import today_of
+from actions.vehicles import GrantOutcome, grant_authorisation, revoke_authorisation
 from core.identifiers import id_check_digit
-from sandbox.client import ChatMessage, SandboxClient, SandboxUser
+from sandbox.client import SandboxClient
 from storage.models import LOCAL_TZ, Vehicle
 from storage.seed import DEMO_IDENTITIES
-from tests.conftest import RunningApp, bind_directly, services_of
+from tests.conftest import RunningApp, services_of
+from tests.e2e.helpers import citizen, open_feature
 
 pytestmark = pytest.mark.e2e
 
 ZHANG_WEI, LI_NA = DEMO_IDENTITIES[0], DEMO_IDENTITIES[1]
-
-
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app with demo data and no NLU (one app per test process)."""
-    return bare_app
-
-
-@pytest.fixture
-def sb(bare_sandbox: SandboxClient) -> SandboxClient:
-    return bare_sandbox
-
-
-async def citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: Lang) -> SandboxUser:
-    """A citizen bound to ``id_number`` who chose ``lang`` (/language): a bare plate typed in a
-    form is Chinese script and would otherwise switch the replies to Chinese."""
-    user = await sb.create_user("Tester", language_code="zh-hans" if lang == "zh" else "en")
-    await bind_directly(app, user, id_number, language=lang)
-    await remember_language(services_of(app), user.id, lang)
-    return user
-
-
-async def open_feature(sb: SandboxClient, user: SandboxUser, section: str, title: str) -> ChatMessage:
-    await sb.send_text(user.id, "/menu")
-    menu = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, menu.message_id, menu.callback_data_of(section))
-    opened = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, opened.message_id, opened.callback_data_of(title))
-    return await sb.wait_bot_message(user.id)
 
 
 async def vehicles_of(app: RunningApp, id_number: str) -> list[Vehicle]:

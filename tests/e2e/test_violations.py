@@ -7,48 +7,20 @@ import pytest
 
 from actions.vehicles import AddOutcome, add_vehicle
 from actions.violations import lookup_violations, page_count
-from bot.middlewares.context import remember_language
-from core.i18n import Lang
 from sandbox.client import ChatMessage, SandboxClient, SandboxUser
 from storage.models import Citizen
 from storage.seed import DEMO_IDENTITIES
 from tests.conftest import RunningApp, bind_directly, services_of
+from tests.e2e.helpers import citizen, open_feature
+from tests.e2e.helpers import press as press_and_wait
 
 pytestmark = pytest.mark.e2e
 
 ZHANG_WEI = DEMO_IDENTITIES[0]
 
 
-@pytest.fixture
-def app(bare_app: RunningApp) -> RunningApp:
-    """The session's app with demo data and no NLU (one app per test process)."""
-    return bare_app
-
-
-@pytest.fixture
-def sb(bare_sandbox: SandboxClient) -> SandboxClient:
-    return bare_sandbox
-
-
-async def citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: Lang) -> SandboxUser:
-    user = await sb.create_user("Tester", language_code="zh-hans" if lang == "zh" else "en")
-    await bind_directly(app, user, id_number, language=lang)
-    await remember_language(services_of(app), user.id, lang)
-    return user
-
-
-async def open_violations(sb: SandboxClient, user: SandboxUser, section: str, title: str) -> ChatMessage:
-    await sb.send_text(user.id, "/menu")
-    menu = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, menu.message_id, menu.callback_data_of(section))
-    opened = await sb.wait_bot_message(user.id)
-    await sb.press_button(user.id, opened.message_id, opened.callback_data_of(title))
-    return await sb.wait_bot_message(user.id)
-
-
 async def press(sb: SandboxClient, user: SandboxUser, message: ChatMessage, text: str) -> ChatMessage:
-    await sb.press_button(user.id, message.message_id, message.callback_data_of(text))
-    edited = await sb.wait_bot_message(user.id)
+    edited = await press_and_wait(sb, user, message, text)
     assert edited.message_id == message.message_id and edited.edited  # edited in place
     return edited
 
@@ -70,7 +42,7 @@ async def test_paging_zhang_weis_thirty_violations_in_english(sb: SandboxClient,
     totals = await services.repos.violations.page_by_plates(plates, page_size=1000)
     assert totals.total >= 30  # the seed gives him 30 (other tests may record more)
     pages = page_count(totals.total)
-    first = await open_violations(sb, user, "🔎 Information inquiry", "🚦 Violations")
+    first = await open_feature(sb, user, "🔎 Information inquiry", "🚦 Violations")
     text = first.plain_text
     assert f"Total {totals.total}" in text and f"unprocessed {totals.unprocessed}" in text
     assert f"fines due ¥{totals.fine_due_yuan:,}" in text and f"points pending {totals.points_pending}" in text
@@ -103,7 +75,7 @@ async def test_paging_in_chinese_and_status_words(sb: SandboxClient, app: Runnin
     user = await citizen(sb, app, ZHANG_WEI.id_number, "zh")
     plates = [v.plate for v in await services_of(app).repos.vehicles.by_owner(ZHANG_WEI.id_number)]
     total = (await services_of(app).repos.violations.page_by_plates(plates)).total
-    first = await open_violations(sb, user, "🔎 信息查询", "🚦 违法查询")
+    first = await open_feature(sb, user, "🔎 信息查询", "🚦 违法查询")
     assert f"共 {total} 条" in first.plain_text and f"第 1 / {page_count(total)} 页" in first.plain_text
     assert any(word in first.plain_text for word in ("未处理", "已处理，未缴款", "已缴款"))
     second = await press(sb, user, first, "下一页 ▶")
@@ -128,15 +100,15 @@ async def _someone(app: RunningApp, *, with_vehicles: bool) -> Citizen:
 async def test_no_violations_is_said_plainly(sb: SandboxClient, app: RunningApp) -> None:
     clean = await _someone(app, with_vehicles=True)
     user = await citizen(sb, app, clean.id_number, "en")
-    reply = await open_violations(sb, user, "🔎 Information inquiry", "🚦 Violations")
+    reply = await open_feature(sb, user, "🔎 Information inquiry", "🚦 Violations")
     assert reply.plain_text.startswith("✅ No violations on record for")
     assert "Next ▶" not in [b for row in reply.buttons for b in row]
     zh_user = await citizen(sb, app, clean.id_number, "zh")
-    reply = await open_violations(sb, zh_user, "🔎 信息查询", "🚦 违法查询")
+    reply = await open_feature(sb, zh_user, "🔎 信息查询", "🚦 违法查询")
     assert "没有交通违法记录" in reply.plain_text
     nobody = await _someone(app, with_vehicles=False)
     user = await citizen(sb, app, nobody.id_number, "en")
-    reply = await open_violations(sb, user, "🔎 Information inquiry", "🚦 Violations")
+    reply = await open_feature(sb, user, "🔎 Information inquiry", "🚦 Violations")
     assert "no vehicles registered in your name" in reply.plain_text
 
 
@@ -150,7 +122,7 @@ async def test_violations_of_an_added_vehicle_and_never_of_someone_elses(sb: San
     assert await lookup_violations(services, citizen_record, plate=zhang_plate.plate) is None
     result = await add_vehicle(services, citizen_record, zhang_plate.plate, zhang_plate.engine_number[-6:])
     assert result.outcome == AddOutcome.ADDED
-    reply = await open_violations(sb, user, "🔎 Information inquiry", "🚦 Violations")
+    reply = await open_feature(sb, user, "🔎 Information inquiry", "🚦 Violations")
     own = await services.repos.violations.page_by_plates([zhang_plate.plate])
     assert f"Total {own.total}" in reply.plain_text and zhang_plate.plate in reply.plain_text
 

@@ -4,7 +4,6 @@ schedule, apply, review decisions with their notification, and the 60-second cod
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,8 +15,6 @@ from hypothesis import strategies as st
 from actions import elicense
 from actions.elicense import ReviewOutcome, Verdict, assess
 from actions.services import Services
-from core.config import Settings
-from core.i18n import default_catalog
 from storage.models import (
     LOCAL_TZ,
     Bilingual,
@@ -31,10 +28,9 @@ from storage.models import (
     ReviewStatus,
     Suspension,
 )
-from storage.mongo import connect_mongo
-from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from storage.seed import DEMO_IDENTITIES, load_demo_data
+from storage.seed import DEMO_IDENTITIES
+from tests.conftest import default_services, demo_database
 
 TODAY = date(2026, 5, 20)
 OPEN_CITY = ELicenseCity(_id="beijing", name=Bilingual(en="Beijing", zh="北京"), province="京", batch=1,
@@ -146,25 +142,14 @@ def test_review_reason_hints() -> None:
 @pytest.fixture(scope="module")
 async def repos(mongo_url: str) -> AsyncIterator[Repositories]:
     """One database with the demo data per module (loading it is the slow part)."""
-    client = connect_mongo(mongo_url)
-    name = f"unit_elicense_{uuid.uuid4().hex[:8]}"
-    loaded = Repositories.from_db(client[name])
-    await loaded.ensure_indexes()
-    await load_demo_data(loaded, today=datetime.now(LOCAL_TZ).date())
-    yield loaded
-    await client.drop_database(name)
-    await client.close()
+    async with demo_database(mongo_url, "unit_elicense") as loaded:
+        yield loaded
 
 
 @pytest.fixture
 async def services(repos: Repositories, redis_url: str) -> AsyncIterator[Services]:
-    redis = connect_redis(redis_url)
-    keys = Keys(f"ue{uuid.uuid4().hex[:6]}")
-    yield Services(settings=Settings(_env_file=None), repos=repos, redis=redis, keys=keys,  # type: ignore[call-arg]
-                   catalog=default_catalog(), nlu=None)
-    async for key in redis.scan_iter(match=keys("*")):
-        await redis.delete(key)
-    await redis.aclose()
+    async with default_services(repos, redis_url, "ue") as made:
+        yield made
 
 
 def demo(name: str) -> str:

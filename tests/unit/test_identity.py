@@ -4,9 +4,7 @@ HTTP SMS gateway against a real local HTTP server."""
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 import pytest
 from aiohttp import web
@@ -19,13 +17,11 @@ from actions.identity import CheckOutcome, OneTimeCodes, Purpose, SendOutcome
 from actions.services import Services
 from actions.sms import HttpSmsGateway, SmsDeliveryError, build_sms_gateway
 from core.config import Settings
-from core.i18n import default_catalog
 from core.processes import free_port
-from storage.models import LOCAL_TZ, Language
-from storage.mongo import connect_mongo
-from storage.redis import Keys, connect_redis
+from storage.models import Language
 from storage.repositories import Repositories
-from storage.seed import DEMO_IDENTITIES, load_demo_data
+from storage.seed import DEMO_IDENTITIES
+from tests.conftest import default_services, demo_database
 
 ZHANG = DEMO_IDENTITIES[0]
 LI = DEMO_IDENTITIES[1]
@@ -49,25 +45,14 @@ class RecordingSms:
 @pytest.fixture(scope="module")
 async def repos(mongo_url: str) -> AsyncIterator[Repositories]:
     """One database with the demo data per module (loading it is the slow part)."""
-    client = connect_mongo(mongo_url)
-    name = f"unit_identity_{uuid.uuid4().hex[:8]}"
-    loaded = Repositories.from_db(client[name])
-    await loaded.ensure_indexes()
-    await load_demo_data(loaded, today=datetime.now(LOCAL_TZ).date())
-    yield loaded
-    await client.drop_database(name)
-    await client.close()
+    async with demo_database(mongo_url, "unit_identity") as loaded:
+        yield loaded
 
 
 @pytest.fixture
 async def services(repos: Repositories, redis_url: str) -> AsyncIterator[Services]:
-    redis = connect_redis(redis_url)
-    keys = Keys(f"ui{uuid.uuid4().hex[:6]}")
-    yield Services(settings=Settings(_env_file=None), repos=repos, redis=redis, keys=keys,  # type: ignore[call-arg]
-                   catalog=default_catalog(), nlu=None, sms=RecordingSms())
-    async for key in redis.scan_iter(match=keys("*")):
-        await redis.delete(key)
-    await redis.aclose()
+    async with default_services(repos, redis_url, "ui", sms=RecordingSms()) as made:
+        yield made
 
 
 def sms_of(services: Services) -> RecordingSms:

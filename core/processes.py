@@ -15,6 +15,7 @@ import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,11 +95,9 @@ class Supervisor:
         while True:
             if process.returncode is not None:
                 raise ChildFailedToStart(name, f"exited with code {process.returncode}", log_path)
-            try:
+            with suppress(Exception):  # not ready yet, whatever the reason
                 if await ready():
                     break
-            except Exception:  # noqa: BLE001 - not ready yet, whatever the reason
-                pass
             if time.monotonic() > deadline:
                 await self._stop(child)
                 raise ChildFailedToStart(name, f"not ready after {timeout:.0f} s", log_path)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,10 @@ def _die_with_parent() -> None:  # in the child between fork and exec: no orphan
 
 
 def _rss_mb(pid: int, field: str = "VmRSS") -> float:
-    try:
+    with suppress(OSError):  # the process is gone
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
-    except OSError:
-        pass
     return 0.0
 
 
@@ -70,12 +69,10 @@ async def _wait_http(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while True:
-            try:
+            with suppress(aiohttp.ClientError):  # not listening yet
                 async with http.get(url) as response:
                     if response.status < 500:
                         return
-            except aiohttp.ClientError:
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{url} did not answer")
             await asyncio.sleep(0.1)

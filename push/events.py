@@ -54,7 +54,7 @@ _VALIDATORS = {name: Draft202012Validator(schema) for name, schema in EVENT_SCHE
 
 
 class AuthError(Exception):
-    pass
+    """The request's key, timestamp or signature is not acceptable (answered with 401)."""
 
 
 @dataclass

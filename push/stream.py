@@ -13,6 +13,7 @@ outbox records that are queued in MongoDB but were never added (a crash between 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
@@ -145,12 +146,10 @@ class PushStream:
         """Entries `consumer` has read and not acknowledged: the messages it has in flight."""
         total = 0
         for stream in self.streams:
-            try:
+            with suppress(ResponseError):  # the stream or its group does not exist yet
                 for info in await self.redis.xinfo_consumers(stream, GROUP):
                     if _s(info["name"]) == consumer:
                         total += int(info["pending"])
-            except ResponseError:
-                pass
         return total
 
     async def contains(self, notification_ids: list[str]) -> list[bool]:

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -359,12 +360,10 @@ async def short_form_app(make_settings: Callable[..., Settings], tmp_path_factor
     try:
         async with aiohttp.ClientSession() as http:
             for _ in range(300):
-                try:
+                with suppress(aiohttp.ClientError):  # not listening yet
                     async with http.get(settings.base_url + "/healthz") as response:
                         if response.status == 200:
                             break
-                except aiohttp.ClientError:
-                    pass
                 assert proc.returncode is None, "the app exited"
                 await asyncio.sleep(0.1)
         yield ShortFormApp(base_url=settings.base_url, repos=Repositories.from_db(mongo[settings.mongo_db]))

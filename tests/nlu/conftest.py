@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -146,12 +147,10 @@ class RasaServer:
             f"{self.url}/model/parse", data=b'{"text": "hello"}', headers={"Content-Type": "application/json"}
         )
         while proc.poll() is None and time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(OSError):  # refused, reset, or HTTP 409 (no model loaded yet)
                 with urllib.request.urlopen(request, timeout=5) as resp:
                     if resp.status == 200:
                         return
-            except OSError:  # refused, reset, or HTTP 409 (no model loaded yet)
-                pass
             time.sleep(0.25)
         raise self._failed()
 

@@ -14,13 +14,24 @@ APP_VENV := $(CACHE_DIR)/venv-app-$(APP_HASH)
 RASA_VENV := $(CACHE_DIR)/venv-rasa-$(RASA_HASH)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test venv venv-rasa nlu-model lint clean
+.PHONY: run test venv venv-rasa browser clean
 
 run: venv venv-rasa
 	.venv/bin/python bot.py run
 
-test: venv venv-rasa
+test: venv venv-rasa browser
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: install Debian's chromium package (the browser tests need it)"; \
+	  fi; \
+	fi
 
 venv: .venv/.ready
 venv-rasa: .venv-rasa/.ready

@@ -391,7 +391,11 @@ def holds(handoff: Handoff | None, staff: StaffUser) -> bool:
 
 async def agent_message(services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser,
                         text: str) -> ConversationTurn | None:
-    """The agent writes to the citizen: delivered, recorded (role agent), shown on every console."""
+    """The agent writes to the citizen: delivered, recorded (role agent), shown on every console.
+
+    The holder is checked in MongoDB (a transfer or a close on another instance takes effect at
+    once); the turn is queued for the transcript writer, and the first response recorded only
+    while there is none, so the relay waits on one MongoDB read."""
     text = text.strip()[:MAX_AGENT_TEXT]
     handoff = await services.repos.handoffs.by_id(handoff_id)
     if not text or not holds(handoff, agent):
@@ -399,13 +403,14 @@ async def agent_message(services: Services, link: CitizenLink, handoff_id: str, 
     assert handoff is not None
     message_id = await link.relay_text(handoff, text, agent.display_name)
     now = services.clock()
-    turn = await services.repos.conversations.append_turn(
+    turn = await services.repos.conversations.record_turn(
         chat_id=handoff.chat_id, role=TurnRole.AGENT, at=now, text=text, user_id=handoff.user_id,
         meta={"agent": agent.username, "author_name": agent.display_name, "message_id": message_id,
               "handoff_id": handoff.id},
     )
-    await services.repos.handoffs.record_first_response(handoff.id, now)
     await publish(services, handoff.id, turn_event(turn, author=agent.display_name))
+    if handoff.first_response_at is None:
+        await services.repos.handoffs.record_first_response(handoff.id, now)
     return turn
 
 

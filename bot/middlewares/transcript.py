@@ -3,8 +3,12 @@
 Incoming turns are recorded by an update middleware (after de-duplication, so a redelivered
 update is not recorded twice); outgoing ones by a Bot-session middleware, so replies, edits and
 push notifications are all captured wherever they are sent from. One document per turn: the
-transcript never grows a single document. A failed write is logged and counted, never allowed
-to break the conversation itself.
+transcript never grows a single document.
+
+Neither waits on MongoDB when the app runs its transcript writer (web/app.py starts it:
+`repos.conversations.record_turn` queues the turn and a background task writes batches), so a
+message relayed to an agent is not held up by the database. A failed or dropped write is logged
+and counted, never allowed to break the conversation itself.
 """
 
 from __future__ import annotations
@@ -88,7 +92,7 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
     async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None,
                       meta: dict[str, Any]) -> None:
         try:
-            await self.repos.conversations.append_turn(
+            await self.repos.conversations.record_turn(
                 chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind, text=text, meta=meta,
                 at=datetime.now(UTC),
             )
@@ -119,7 +123,7 @@ class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
             if isinstance(method, EditMessageText):
                 meta["edited"] = True
             try:
-                await self.repos.conversations.append_turn(
+                await self.repos.conversations.record_turn(
                     chat_id=chat_id, user_id=None, role=TurnRole.BOT, kind=kind, text=text, meta=meta,
                     at=datetime.now(UTC),
                 )

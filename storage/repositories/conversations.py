@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any, ClassVar
 
+import structlog
 from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError, PyMongoError
 
 from storage.models import ConversationTurn, TurnKind, TurnRole
 
-from .base import Repository
+from .base import MongoDoc, Repository
+
+log = structlog.get_logger(__name__)
+DUPLICATE_KEY = 11000
 
 
 class ConversationRepository(Repository):
@@ -50,3 +59,130 @@ class ConversationRepository(Repository):
             .limit(limit)
         )
         return [ConversationTurn.from_doc(doc) async for doc in cursor]
+
+    # --- batched writes (issue 6): the relay must not wait on the database -------------------------
+    # `record_turn` goes through a started `TurnWriter` (returns at once), else it is an awaited
+    # insert like `append_turn`. The app starts the writer (web/app.py) and stops it, writing what
+    # is still queued, on shutdown.
+
+    _writer: TurnWriter | None = None
+
+    def start_writer(self, *, max_pending: int = 10_000, batch_size: int = 500,
+                     on_drop: Callable[[int], None] | None = None) -> TurnWriter:
+        if self._writer is None:
+            self._writer = TurnWriter(self.collection, max_pending=max_pending, batch_size=batch_size,
+                                      on_drop=on_drop)
+            self._writer.start()
+        return self._writer
+
+    async def stop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            await writer.stop()
+
+    async def flush_turns(self) -> None:
+        if self._writer is not None:
+            await self._writer.flush()
+
+    async def record_turn(
+        self,
+        *,
+        chat_id: int,
+        role: TurnRole,
+        at: datetime,
+        text: str | None = None,
+        kind: TurnKind = TurnKind.TEXT,
+        user_id: int | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> ConversationTurn:
+        turn = ConversationTurn(
+            chat_id=chat_id, user_id=user_id, role=role, kind=kind, text=text, at=at, meta=meta or {}
+        )
+        if self._writer is not None:
+            self._writer.submit(turn.to_doc())
+        else:
+            await self.collection.insert_one(turn.to_doc())
+        return turn
+
+
+class TurnWriter:
+    """Writes turns in the background: `submit` returns at once; one task drains the queue with
+    `insert_many` (up to `batch_size` turns a round trip). Bounded: past `max_pending` turns
+    waiting, a turn is dropped and `on_drop` called. A failed batch is retried `attempts` times,
+    then dropped (and counted) too. `stop()` writes what is still queued."""
+
+    def __init__(self, collection: AsyncCollection[MongoDoc], *, max_pending: int = 10_000, batch_size: int = 500,
+                 attempts: int = 3, on_drop: Callable[[int], None] | None = None) -> None:
+        self.collection = collection
+        self.batch_size = batch_size
+        self.attempts = attempts
+        self.on_drop = on_drop
+        self._queue: asyncio.Queue[MongoDoc] = asyncio.Queue(max_pending)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="transcript-writer")
+
+    def submit(self, doc: MongoDoc) -> bool:
+        """Queue one turn document; False (and counted) when the queue is full."""
+        try:
+            self._queue.put_nowait(doc)
+        except asyncio.QueueFull:
+            self._dropped(1)
+            return False
+        return True
+
+    async def flush(self) -> None:
+        """Wait until every turn submitted so far has been written (or given up on)."""
+        await self._queue.join()
+
+    async def stop(self, timeout: float = 15.0) -> None:
+        if self._task is None:
+            return
+        try:
+            await asyncio.wait_for(self.flush(), timeout)
+        except TimeoutError:
+            log.warning("transcript writer stopped with turns unwritten", pending=self.pending)
+            self._dropped(self.pending)
+        self._task.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    def _dropped(self, count: int) -> None:
+        if count and self.on_drop is not None:
+            self.on_drop(count)
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.batch_size and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._write(batch)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def _write(self, batch: list[MongoDoc]) -> None:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                await self.collection.insert_many(batch, ordered=False)
+                return
+            except BulkWriteError as exc:  # some written: retry only what failed for another reason than a duplicate
+                failed = {e["index"] for e in exc.details.get("writeErrors", []) if e.get("code") != DUPLICATE_KEY}
+                batch = [doc for i, doc in enumerate(batch) if i in failed]
+                if not batch:
+                    return
+                log.warning("transcript batch partly failed", failed=len(batch), attempt=attempt)
+            except PyMongoError:
+                log.warning("transcript batch failed", turns=len(batch), attempt=attempt, exc_info=True)
+            if attempt < self.attempts:
+                await asyncio.sleep(0.2 * 2 ** (attempt - 1))
+        log.error("transcript turns dropped after retries", turns=len(batch))
+        self._dropped(len(batch))

@@ -138,6 +138,7 @@ async def test_while_a_person_has_it_the_bot_is_silent_and_buttons_pause(open_ap
         await asyncio.sleep(1.0)
         after = await sb.messages(user_id)
         assert not [m for m in after[before:] if m.from_bot]  # the bot said nothing
+        await services.repos.conversations.flush_turns()  # turns are written in the background
         turns = await services.repos.conversations.transcript(user_id, since=handoff.created_at - timedelta(seconds=1))
         kinds = [t.kind.value for t in turns if t.role.value == "citizen"]
         assert "photo" in kinds and "sticker" in kinds

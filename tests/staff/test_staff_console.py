@@ -157,6 +157,7 @@ async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
         assert not any("不明白" in t or "don't understand" in t for t in bot_texts)
     finally:
         await ws.close()
+    await services.repos.conversations.flush_turns()  # turns are written in the background
     turns = await services.repos.conversations.recent_turns(user_id, limit=50)
     agent_turns = [t for t in turns if t.role == TurnRole.AGENT]
     assert [t.text for t in agent_turns] == ["请提供<车牌号>"] and agent_turns[0].meta["agent"] == "ann"

@@ -15,10 +15,10 @@ from tests.conftest import RunningApp, bind_directly
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-async def test_a_person_chats_with_the_bot_on_the_sandbox_page(bare_app: RunningApp, chromium: Browser) -> None:
+async def test_a_person_chats_with_the_bot_on_the_sandbox_page(bare_app: RunningApp, chromium: Browser,
+                                                              screenshots: Path) -> None:
     person = next(p for p in DEMO_IDENTITIES if p.name == "张伟")
     async with SandboxClient(bare_app.base_url + "/sandbox") as sb:
         user = await sb.create_user("Wei", last_name="Zhang", language_code="en")
@@ -39,5 +39,4 @@ async def test_a_person_chats_with_the_bot_on_the_sandbox_page(bare_app: Running
     await expect(card).to_be_visible(timeout=10_000)
     assert "<b>" not in await card.inner_text()  # formatting rendered, not shown as markup
     assert await card.locator("b").count() >= 1
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / "sandbox-chat.png"))
+    await page.screenshot(path=str(screenshots / "sandbox-chat.png"))

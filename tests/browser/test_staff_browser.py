@@ -21,7 +21,6 @@ from tests.conftest import RunningApp, services_of
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "browser test password"
 
 
@@ -43,7 +42,8 @@ async def open_hours(console_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -
         await sb.set_limits(per_chat_rate=console_app.settings.sandbox_chat_rate)
 
 
-async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, chromium: Browser) -> None:
+async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, chromium: Browser,
+                                                  screenshots: Path) -> None:
     base = console_app.base_url
     services = services_of(console_app)
     async with SandboxClient(base + "/sandbox") as sb:
@@ -68,8 +68,7 @@ async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, chrom
         await page.click("form#login button[type=submit]")
         row = page.locator(f"#queue tr[data-id='{handoff.id}']")
         await expect(row).to_be_visible()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SCREENSHOTS / "staff-queue.png"), full_page=True)
+        await page.screenshot(path=str(screenshots / "staff-queue.png"), full_page=True)
 
         await row.locator("button.claim").click()
         await expect(page).to_have_url(f"{base}/staff/h/{handoff.id}")
@@ -86,7 +85,7 @@ async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, chrom
 
         await sb.send_text(user.id, "In Japan, last week")
         await expect(transcript).to_contain_text("In Japan, last week")
-        await page.screenshot(path=str(SCREENSHOTS / "staff-conversation.png"), full_page=True)
+        await page.screenshot(path=str(screenshots / "staff-conversation.png"), full_page=True)
         assert dialogs == []  # the citizen's <script> never ran
 
         await page.select_option("#close select[name=resolution]", "information_given")

@@ -78,3 +78,13 @@ async def test_rasa_stopped_mid_conversation_degrades_then_recovers(
         await sb.close()
         await running.runner.cleanup()
         await supervisor.stop_all()
+
+
+async def test_two_misunderstandings_in_a_row_offer_a_person(sandbox: SandboxClient) -> None:
+    user = await sandbox.create_user("Ola", language_code="en")
+    first = await ask(sandbox, user.id, "zzz qqq")
+    assert "didn't understand" in first
+    await sandbox.send_text(user.id, "zzz qqq")
+    offer = await sandbox.wait_bot_message(user.id, timeout=15)
+    assert "talk to a person" in offer.plain_text
+    assert any("Talk to a person" in b for row in offer.buttons for b in row)

@@ -9,9 +9,10 @@ script with Redis' own clock, so any number of processes on any number of hosts 
   in a group (burst of that many, as Telegram allows);
 - a pause: a 429 from Telegram stops every worker until ``retry_after`` has passed.
 
-The bot's replies to a citizen who is chatting take a global slot *now* (``take_priority``):
-they are sent at once and the pushes reserved after them move back, so a broadcast never makes
-a conversation wait.
+The bot's replies to a citizen who is chatting take the next free global slot
+(``take_priority``). Pushes book slots at most ``HORIZON`` seconds ahead, so a reply waits at most
+that long whatever the size of a broadcast, every push not yet booked moves back behind it, and
+the sum of both never exceeds Telegram's rate.
 """
 
 from __future__ import annotations
@@ -26,23 +27,26 @@ from storage.redis import Keys
 
 log = structlog.get_logger(__name__)
 
-# KEYS: global tat, chat tat, pause. ARGV: global interval, chat interval, chat tolerance.
-# Returns {"p", wait} (paused), {"c", wait} (this chat must wait; nothing reserved) or
-# {"ok", wait} (slots reserved: send after `wait` seconds). Numbers travel as strings
-# (Redis would truncate Lua floats to integers).
+# KEYS: global tat, chat tat, pause. ARGV: global interval, chat interval, chat tolerance, horizon.
+# Returns {"p", wait} (paused), {"g", wait} (the global schedule is booked beyond the horizon;
+# nothing reserved), {"c", wait} (this chat must wait; nothing reserved) or {"ok", wait} (slots
+# reserved: send after `wait` seconds). Numbers travel as strings (Redis would truncate Lua
+# floats to integers).
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local pause = tonumber(redis.call('GET', KEYS[3]) or '0')
 if pause > now then return {'p', tostring(pause - now)} end
+local interval = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[4])
+local start = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+if start - now > horizon then return {'g', tostring(start - now - horizon)} end
 local chat_interval = tonumber(ARGV[2])
 local tolerance = tonumber(ARGV[3])
 local chat_tat = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
 if chat_tat - now > tolerance then return {'c', tostring(chat_tat - tolerance - now)} end
 local new_chat = chat_tat + chat_interval
 redis.call('SET', KEYS[2], tostring(new_chat), 'PX', math.ceil((new_chat - now) * 1000) + 1000)
-local interval = tonumber(ARGV[1])
-local start = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
 redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil((start + interval - now) * 1000) + 60000)
 return {'ok', tostring(start - now)}
 """
@@ -72,6 +76,9 @@ SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendLocat
                           "sendVoice", "sendSticker", "sendVideo", "sendAnimation", "copyMessage", "forwardMessage"})
 
 
+HORIZON = 0.25  # seconds: how far ahead pushes may book global slots (a reply's longest wait)
+
+
 @dataclass(frozen=True)
 class RateConfig:
     rate: float  # global messages per second, all workers together
@@ -99,13 +106,14 @@ class GlobalLimiter:
         return self.config.chat_interval, 0.0
 
     async def try_acquire(self, chat_id: int) -> tuple[str, float]:
-        """One attempt: ("ok", wait) reserved a slot in `wait` seconds; ("c", wait) the chat is
-        busy; ("p", wait) every worker is paused by a 429."""
+        """One attempt: ("ok", wait) reserved a slot in `wait` seconds; ("g", wait) the global
+        schedule is booked beyond the horizon; ("c", wait) the chat is busy; ("p", wait) every
+        worker is paused by a 429."""
         interval, tolerance = self._chat_limits(chat_id)
         async with self._calls:
             kind, wait = await self._acquire(
                 keys=[self.global_key, f"{self._chat_prefix}:{chat_id}", self.pause_key],
-                args=[repr(1.0 / self.config.rate), repr(interval), repr(tolerance)],
+                args=[repr(1.0 / self.config.rate), repr(interval), repr(tolerance), repr(HORIZON)],
             )
         return (kind.decode() if isinstance(kind, bytes) else str(kind)), float(wait)
 
@@ -119,7 +127,8 @@ class GlobalLimiter:
                 return
 
     async def take_priority(self) -> float:
-        """A conversation reply: take the next slot without waiting (later pushes move back)."""
+        """A conversation reply: book the next free slot (at most HORIZON away, ahead of every push
+        not yet booked); returns the seconds to wait before sending."""
         return float(await self._priority(keys=[self.global_key], args=[repr(1.0 / self.config.rate)]))
 
     async def pause(self, seconds: float) -> float:

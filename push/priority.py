@@ -1,7 +1,10 @@
 """The bot's own replies take global send slots ahead of push broadcasts (a session middleware
-on the conversation bot; kept apart from push/limiter.py so workers need not import aiogram)."""
+on the conversation bot; kept apart from push/limiter.py so workers need not import aiogram).
+A reply waits for its slot, at most the limiter's HORIZON (a quarter of a second)."""
 
 from __future__ import annotations
+
+import asyncio
 
 import structlog
 from aiogram import Bot
@@ -9,9 +12,10 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from push.limiter import SEND_METHODS, GlobalLimiter
+from push.limiter import HORIZON, SEND_METHODS, GlobalLimiter
 
 log = structlog.get_logger(__name__)
+MAX_WAIT = HORIZON + 0.25  # a clock step or a burst of replies never holds one for long
 
 
 class PriorityRateMiddleware(BaseRequestMiddleware):
@@ -25,7 +29,9 @@ class PriorityRateMiddleware(BaseRequestMiddleware):
     ) -> TelegramType:
         if getattr(method, "__api_method__", "") in SEND_METHODS:
             try:
-                await self.limiter.take_priority()
+                wait = await self.limiter.take_priority()
             except Exception as exc:  # the reply matters more than the accounting
                 log.warning("rate accounting failed for a reply", error=str(exc))
+            else:
+                await asyncio.sleep(min(wait, MAX_WAIT))
         return await make_request(bot, method)

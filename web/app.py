@@ -16,8 +16,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import structlog
-from aiogram import Bot, Dispatcher, methods
-from aiogram.methods.base import Response
+from aiogram import Bot, Dispatcher
 from aiohttp import web
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
@@ -57,19 +56,6 @@ WEBHOOK_TASKS = web.AppKey("webhook_tasks", set)
 DRAIN_TIMEOUT = 15.0
 TRANSCRIPT_DROPPED = ERRORS.labels("transcript-dropped")
 
-# aiogram validates every Bot API answer as `Response[<the method's return type>]`; pydantic keeps
-# those parametrized classes in a weak cache, so the garbage collector drops them and the next
-# answer builds the class again (7-20 ms of blocked event loop, about one call in ten under load,
-# seen in the handoff bench's profile). Holding them here keeps them built once per process.
-PINNED_RESPONSE_TYPES: tuple[type, ...] = tuple(
-    Response[returning]  # type: ignore[valid-type]
-    for returning in dict.fromkeys(method.__returning__ for method in (
-        methods.GetUpdates, methods.GetMe, methods.SendMessage, methods.SendPhoto, methods.SendDocument,
-        methods.SendLocation, methods.EditMessageText, methods.EditMessageReplyMarkup, methods.DeleteMessage,
-        methods.AnswerCallbackQuery, methods.SendChatAction, methods.SetMyCommands, methods.DeleteWebhook,
-        methods.SetWebhook, methods.GetFile,
-    ))
-)
 
 
 class StartupError(RuntimeError):

@@ -403,7 +403,7 @@ async def agent_message(services: Services, link: CitizenLink, handoff_id: str, 
     assert handoff is not None
     message_id = await link.relay_text(handoff, text, agent.display_name)
     now = services.clock()
-    turn = await services.repos.conversations.record_turn(
+    turn = await services.repos.conversations.append_turn(
         chat_id=handoff.chat_id, role=TurnRole.AGENT, at=now, text=text, user_id=handoff.user_id,
         meta={"agent": agent.username, "author_name": agent.display_name, "message_id": message_id,
               "handoff_id": handoff.id},

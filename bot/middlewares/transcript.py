@@ -6,7 +6,7 @@ push notifications are all captured wherever they are sent from. One document pe
 transcript never grows a single document.
 
 Neither waits on MongoDB when the app runs its transcript writer (web/app.py starts it:
-`repos.conversations.record_turn` queues the turn and a background task writes batches), so a
+`repos.conversations.append_turn` queues the turn and a background task writes batches), so a
 message relayed to an agent is not held up by the database. A failed or dropped write is logged
 and counted, never allowed to break the conversation itself.
 """
@@ -92,7 +92,7 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
     async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None,
                       meta: dict[str, Any]) -> None:
         try:
-            await self.repos.conversations.record_turn(
+            await self.repos.conversations.append_turn(
                 chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind, text=text, meta=meta,
                 at=datetime.now(UTC),
             )
@@ -123,7 +123,7 @@ class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
             if isinstance(method, EditMessageText):
                 meta["edited"] = True
             try:
-                await self.repos.conversations.record_turn(
+                await self.repos.conversations.append_turn(
                     chat_id=chat_id, user_id=None, role=TurnRole.BOT, kind=kind, text=text, meta=meta,
                     at=datetime.now(UTC),
                 )

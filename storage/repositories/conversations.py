@@ -27,23 +27,6 @@ class ConversationRepository(Repository):
         IndexModel([("chat_id", ASCENDING), ("at", DESCENDING)], name="chat_time"),  # recent_turns / transcript
     ]
 
-    async def append_turn(
-        self,
-        *,
-        chat_id: int,
-        role: TurnRole,
-        at: datetime,
-        text: str | None = None,
-        kind: TurnKind = TurnKind.TEXT,
-        user_id: int | None = None,
-        meta: dict[str, Any] | None = None,
-    ) -> ConversationTurn:
-        turn = ConversationTurn(
-            chat_id=chat_id, user_id=user_id, role=role, kind=kind, text=text, at=at, meta=meta or {}
-        )
-        await self.collection.insert_one(turn.to_doc())
-        return turn
-
     async def recent_turns(self, chat_id: int, limit: int = 20) -> list[ConversationTurn]:
         """The last ``limit`` turns of a chat, oldest first."""
         cursor = self.collection.find({"chat_id": chat_id}).sort([("at", DESCENDING), ("_id", DESCENDING)]).limit(limit)
@@ -61,8 +44,8 @@ class ConversationRepository(Repository):
         return [ConversationTurn.from_doc(doc) async for doc in cursor]
 
     # --- batched writes (issue 6): the relay must not wait on the database -------------------------
-    # `record_turn` goes through a started `TurnWriter` (returns at once), else it is an awaited
-    # insert like `append_turn`. The app starts the writer (web/app.py) and stops it, writing what
+    # `append_turn` goes through a started `TurnWriter` (returns at once), else it is an awaited
+    # insert. The app starts the writer (web/app.py) and stops it, writing what
     # is still queued, on shutdown.
 
     _writer: TurnWriter | None = None
@@ -84,7 +67,7 @@ class ConversationRepository(Repository):
         if self._writer is not None:
             await self._writer.flush()
 
-    async def record_turn(
+    async def append_turn(
         self,
         *,
         chat_id: int,

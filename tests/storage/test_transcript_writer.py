@@ -17,8 +17,8 @@ def turn_doc(chat_id: int, i: int) -> dict[str, object]:
     return ConversationTurn(chat_id=chat_id, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i), text=f"m{i}").to_doc()
 
 
-async def test_record_turn_without_a_writer_is_an_awaited_insert(repos: Repositories) -> None:
-    turn = await repos.conversations.record_turn(chat_id=1, role=TurnRole.BOT, at=NOW, text="hello")
+async def test_append_turn_without_a_writer_is_an_awaited_insert(repos: Repositories) -> None:
+    turn = await repos.conversations.append_turn(chat_id=1, role=TurnRole.BOT, at=NOW, text="hello")
     [stored] = await repos.conversations.recent_turns(1)
     assert stored.id == turn.id and stored.text == "hello" and stored.role == TurnRole.BOT
 
@@ -28,7 +28,7 @@ async def test_writer_keeps_every_turn_in_batches_and_in_order(repos: Repositori
     writer = repos.conversations.start_writer(batch_size=100, on_drop=dropped.append)
     try:
         turns = await asyncio.gather(*(
-            repos.conversations.record_turn(chat_id=2, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i),
+            repos.conversations.append_turn(chat_id=2, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i),
                                             text=f"m{i}")
             for i in range(450)
         ))
@@ -42,7 +42,7 @@ async def test_writer_keeps_every_turn_in_batches_and_in_order(repos: Repositori
     finally:
         await repos.conversations.stop_writer()
     # stopped: back to awaited inserts
-    await repos.conversations.record_turn(chat_id=2, role=TurnRole.BOT, at=NOW + timedelta(hours=1), text="after")
+    await repos.conversations.append_turn(chat_id=2, role=TurnRole.BOT, at=NOW + timedelta(hours=1), text="after")
     assert (await repos.conversations.recent_turns(2, limit=1))[0].text == "after"
 
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """The traffic-management assistant's single entry point.
 
-    python bot.py run                 # the web app + bot (+ embedded MongoDB/Redis/Rasa when unset)
-    python bot.py seed [--force]      # load the deterministic demo data set
-    python bot.py nlu train|serve|eval
-    python bot.py worker              # a push worker (any number; `run` has one in-process)
-    python bot.py outbox [--requeue]  # notifications by state, dead letters, re-queue
-    python bot.py bench push --users N --rate R --workers W [--kill-one]
-    python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--password-stdin]
-    python bot.py bench handoff [--conversations 200 --agents 20 --rounds 5]
+python bot.py run                 # the web app + bot (+ embedded MongoDB/Redis/Rasa when unset)
+python bot.py seed [--force]      # load the deterministic demo data set
+python bot.py nlu train|serve|eval
+python bot.py worker              # a push worker (any number; `run` has one in-process)
+python bot.py outbox [--requeue]  # notifications by state, dead letters, re-queue
+python bot.py bench push --users N --rate R --workers W [--kill-one]
+python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--password-stdin]
+python bot.py bench handoff [--conversations 200 --agents 20 --rounds 5]
 """
 
 from __future__ import annotations
@@ -63,8 +63,13 @@ async def start_embedded(settings: Settings, supervisor: Supervisor) -> Settings
 async def start_nlu(settings: Settings, supervisor: Supervisor) -> Child:
     from nlu.server import start_nlu_server
 
-    return await start_nlu_server(supervisor, models_dir=MODELS_DIR, rasa_bin=RASA_BIN, port=settings.nlu_port,
-                                  log_path=settings.data_dir.resolve() / "logs" / "rasa.log")
+    return await start_nlu_server(
+        supervisor,
+        models_dir=MODELS_DIR,
+        rasa_bin=RASA_BIN,
+        port=settings.nlu_port,
+        log_path=settings.data_dir.resolve() / "logs" / "rasa.log",
+    )
 
 
 async def run(settings: Settings) -> int:
@@ -78,8 +83,10 @@ async def run(settings: Settings) -> int:
     runner = None
     try:
         if settings.nlu_url is None:
-            print("preparing the NLU model (trains only when nlu/ changed; the first time takes a few minutes)",
-                  flush=True)
+            print(
+                "preparing the NLU model (trains only when nlu/ changed; the first time takes a few minutes)",
+                flush=True,
+            )
         nlu_task = asyncio.create_task(start_nlu(settings, supervisor)) if settings.nlu_url is None else None
         settings = await start_embedded(settings, supervisor)
         if nlu_task is not None:
@@ -94,10 +101,15 @@ async def run(settings: Settings) -> int:
         died.cancel()
         if died in done:
             child = died.result()
-            log.error("a required child process died", child=child.name, code=child.process.returncode,
-                      log_file=str(child.log_path))
-            return fail(f"{child.name} exited with code {child.process.returncode}; see {child.log_path}",
-                        EXIT_CHILD_DIED)
+            log.error(
+                "a required child process died",
+                child=child.name,
+                code=child.process.returncode,
+                log_file=str(child.log_path),
+            )
+            return fail(
+                f"{child.name} exited with code {child.process.returncode}; see {child.log_path}", EXIT_CHILD_DIED
+            )
         log.info("stopping")
         return 0
     except (StartupError, ChildFailedToStart) as exc:
@@ -124,8 +136,9 @@ async def seed(settings: Settings, force: bool) -> int:
     supervisor = Supervisor()
     try:
         if settings.mongo_url is None:
-            settings = await start_embedded(settings.model_copy(update={"redis_url": SecretStr("redis://unused")}),
-                                            supervisor)
+            settings = await start_embedded(
+                settings.model_copy(update={"redis_url": SecretStr("redis://unused")}), supervisor
+            )
         assert settings.mongo_url is not None
         client = connect_mongo(settings.mongo_url.get_secret_value())
         try:
@@ -171,8 +184,9 @@ async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
             return fail(f"a staff account {args.username!r} already exists")
         return 0
 
-    return await with_embedded(settings.model_copy(update={"redis_url": settings.redis_url or SecretStr("redis://unused")}),
-                               add)
+    return await with_embedded(
+        settings.model_copy(update={"redis_url": settings.redis_url or SecretStr("redis://unused")}), add
+    )
 
 
 async def bench_handoff(settings: Settings, args: argparse.Namespace) -> int:
@@ -196,7 +210,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p_eval.add_argument("--data", type=Path, default=REPO / "nlu" / "tests" / "test_nlu.yml")
     p_eval.add_argument("--out", type=Path, default=REPO / "nlu" / "results" / "eval.json")
     p_eval.add_argument("--url", help="a running Rasa server (default: start one on the current model)")
-    from push.cli import add_bench_subcommand, add_subcommands as add_push_subcommands
+    from push.cli import add_bench_subcommand
+    from push.cli import add_subcommands as add_push_subcommands
 
     add_push_subcommands(sub)  # worker, outbox
     p_bench = sub.add_parser("bench", help="benchmarks (figures for the README)")

@@ -140,8 +140,12 @@ async def start_renewal(services: Services, citizen: Citizen) -> RenewalStart:
     check = renewal_eligibility(lic, today_of(services))
     existing = await services.repos.applications.open_renewal(citizen.id_number)
     if existing is not None:
-        check = RenewalCheck(blocks=[RenewalBlock.OPEN_APPLICATION, *check.blocks], valid_to=check.valid_to,
-                             window_opens=check.window_opens, days_left=check.days_left)
+        check = RenewalCheck(
+            blocks=[RenewalBlock.OPEN_APPLICATION, *check.blocks],
+            valid_to=check.valid_to,
+            window_opens=check.window_opens,
+            days_left=check.days_left,
+        )
     return RenewalStart(check, lic, existing)
 
 
@@ -162,15 +166,28 @@ async def submit_renewal(
     now = services.clock()
     application_id, delivery_id = new_id(), new_id()
     delivery = Delivery(
-        _id=delivery_id, kind=DeliveryKind.LICENSE_MAIL, citizen_id_number=citizen.id_number,
-        stage=DeliveryStage.ACCEPTED, stages=[StageEntry(stage=DeliveryStage.ACCEPTED, at=now)],
-        address=f"{mailing_address} ({postal_code})", application_id=application_id, created_at=now, updated_at=now,
+        _id=delivery_id,
+        kind=DeliveryKind.LICENSE_MAIL,
+        citizen_id_number=citizen.id_number,
+        stage=DeliveryStage.ACCEPTED,
+        stages=[StageEntry(stage=DeliveryStage.ACCEPTED, at=now)],
+        address=f"{mailing_address} ({postal_code})",
+        application_id=application_id,
+        created_at=now,
+        updated_at=now,
     )
     application = RenewalApplication(
-        _id=application_id, citizen_id_number=citizen.id_number, license_class=start.license.license_class,
-        mailing_address=mailing_address, postal_code=postal_code, phone=citizen.phone,
-        exam_result_on_file=start.license.exam_result_on_file, status=ApplicationStatus.ACCEPTED,
-        delivery_id=delivery_id, created_at=now, updated_at=now,
+        _id=application_id,
+        citizen_id_number=citizen.id_number,
+        license_class=start.license.license_class,
+        mailing_address=mailing_address,
+        postal_code=postal_code,
+        phone=citizen.phone,
+        exam_result_on_file=start.license.exam_result_on_file,
+        status=ApplicationStatus.ACCEPTED,
+        delivery_id=delivery_id,
+        created_at=now,
+        updated_at=now,
     )
     await services.repos.applications.create_renewal(application)
     await services.repos.deliveries.insert(delivery)
@@ -225,8 +242,13 @@ async def submit_plate_request(
         return PlateSubmitted(check)
     now = services.clock()
     request = PlateDeliveryRequest(
-        citizen_id_number=citizen.id_number, plate=plate, reason=reason, address=f"{address} ({postal_code})",
-        phone=citizen.phone, created_at=now, updated_at=now,
+        citizen_id_number=citizen.id_number,
+        plate=plate,
+        reason=reason,
+        address=f"{address} ({postal_code})",
+        phone=citizen.phone,
+        created_at=now,
+        updated_at=now,
     )
     await services.repos.applications.create_plate_request(request)
     return PlateSubmitted(check, request)
@@ -247,17 +269,24 @@ async def record_materials_collected(
         return None
     when = at or services.clock()
     delivery = Delivery(
-        kind=DeliveryKind.PLATE_DELIVERY, citizen_id_number=request.citizen_id_number,
+        kind=DeliveryKind.PLATE_DELIVERY,
+        citizen_id_number=request.citizen_id_number,
         stage=DeliveryStage.MATERIALS_COLLECTED,
         stages=[StageEntry(stage=DeliveryStage.MATERIALS_COLLECTED, at=when)],
-        plate=request.plate, address=request.address, application_id=request.id, created_at=when, updated_at=when,
+        plate=request.plate,
+        address=request.address,
+        application_id=request.id,
+        created_at=when,
+        updated_at=when,
     )
     await services.repos.deliveries.insert(delivery)
     await services.repos.applications.set_plate_request_status(
         request.id, ApplicationStatus.ACCEPTED, when, delivery_id=delivery.id
     )
     await notify(
-        services, citizen_id_number=request.citizen_id_number, type=NotificationType.PLATE_DELIVERY,
+        services,
+        citizen_id_number=request.citizen_id_number,
+        type=NotificationType.PLATE_DELIVERY,
         payload={"delivery_id": delivery.id, "plate": request.plate, "stage": delivery.stage.value},
         dedupe_key=f"plate_delivery:{delivery.id}:{delivery.stage.value}",
     )

@@ -60,8 +60,12 @@ RATEABLE: Final = (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
 
 # Which status staff may move a complaint to from each status (RESOLVED -> IN_PROGRESS reopens it).
 TRANSITIONS: Final[dict[ComplaintStatus, tuple[ComplaintStatus, ...]]] = {
-    ComplaintStatus.NEW: (ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED,
-                          ComplaintStatus.CLOSED),
+    ComplaintStatus.NEW: (
+        ComplaintStatus.ACKNOWLEDGED,
+        ComplaintStatus.IN_PROGRESS,
+        ComplaintStatus.RESOLVED,
+        ComplaintStatus.CLOSED,
+    ),
     ComplaintStatus.ACKNOWLEDGED: (ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED),
     ComplaintStatus.IN_PROGRESS: (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED),
     ComplaintStatus.RESOLVED: (ComplaintStatus.IN_PROGRESS, ComplaintStatus.CLOSED),
@@ -158,10 +162,14 @@ def strip_plates(text: str) -> str:
     return " ".join(kept.split()).strip(" ,，.。;；:：")
 
 
-_PLATE_FILLER = (r"(?<![a-z])(?:the|its|it's|plate|plates|number|is|was|car|vehicle|license|licence)(?![a-z])"
-                 r"|车牌号码|车牌号|车牌|是")
+_PLATE_FILLER = (
+    r"(?<![a-z])(?:the|its|it's|plate|plates|number|is|was|car|vehicle|license|licence)(?![a-z])"
+    r"|车牌号码|车牌号|车牌|是"
+)
 _PLATE_WORDS: Final = re.compile(f"(?i){_PLATE_FILLER}")
-_PLATE_WORDS_AT_EDGES: Final = re.compile(f"(?i)^(?:{_PLATE_FILLER}|[\\s,，.。:：;；])+|(?:{_PLATE_FILLER}|[\\s,，.。:：;；])+$")
+_PLATE_WORDS_AT_EDGES: Final = re.compile(
+    f"(?i)^(?:{_PLATE_FILLER}|[\\s,，.。:：;；])+|(?:{_PLATE_FILLER}|[\\s,，.。:：;；])+$"
+)
 
 
 def place_beside_plate(text: str) -> str:
@@ -176,8 +184,24 @@ def place_beside_plate(text: str) -> str:
 # Words a citizen uses for each topic, in English (whole words) and Chinese (substrings).
 _TOPIC_WORDS: Final[dict[ComplaintTopic, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     ComplaintTopic.ROAD_FACILITIES: (
-        ("signal", "signals", "traffic light", "traffic lights", "light", "sign", "signs", "road marking",
-         "markings", "pothole", "potholes", "barrier", "guardrail", "crossing", "facilities", "facility"),
+        (
+            "signal",
+            "signals",
+            "traffic light",
+            "traffic lights",
+            "light",
+            "sign",
+            "signs",
+            "road marking",
+            "markings",
+            "pothole",
+            "potholes",
+            "barrier",
+            "guardrail",
+            "crossing",
+            "facilities",
+            "facility",
+        ),
         ("信号灯", "红绿灯", "标志", "标线", "护栏", "坑", "路面", "设施", "斑马线", "路灯"),
     ),
     ComplaintTopic.ILLEGAL_PARKING: (
@@ -235,10 +259,29 @@ def guess_place(text: str) -> str | None:
     return None
 
 
-_DONE_WORDS: Final = frozenset({
-    "done", "skip", "finish", "finished", "no", "none", "no photo", "no photos", "nothing", "that's all", "ok",
-    "完成", "跳过", "好了", "没有", "不用", "无", "没有照片", "就这些",
-})
+_DONE_WORDS: Final = frozenset(
+    {
+        "done",
+        "skip",
+        "finish",
+        "finished",
+        "no",
+        "none",
+        "no photo",
+        "no photos",
+        "nothing",
+        "that's all",
+        "ok",
+        "完成",
+        "跳过",
+        "好了",
+        "没有",
+        "不用",
+        "无",
+        "没有照片",
+        "就这些",
+    }
+)
 _CONFIRM_WORDS: Final = frozenset({"yes", "ok", "okay", "submit", "confirm", "send", "是", "好", "确认", "提交", "对"})
 
 
@@ -247,12 +290,12 @@ def _word(text: str) -> str:
 
 
 def is_done_word(text: str) -> bool:
-    """"done" / "skip" (or the same in Chinese) typed at the photos step."""
+    """ "done" / "skip" (or the same in Chinese) typed at the photos step."""
     return _word(text) in _DONE_WORDS
 
 
 def is_confirm_word(text: str) -> bool:
-    """"yes" / "submit" (or the same in Chinese) typed at the summary."""
+    """ "yes" / "submit" (or the same in Chinese) typed at the summary."""
     return _word(text) in _CONFIRM_WORDS
 
 
@@ -274,8 +317,9 @@ class IncompleteDraft(ValueError):
     """The draft lacks a topic, a place or a valid description."""
 
 
-async def submit(services: Services, citizen: Citizen, draft: ComplaintDraft, *, chat_id: int | None,
-                 language: Language) -> Complaint:
+async def submit(
+    services: Services, citizen: Citizen, draft: ComplaintDraft, *, chat_id: int | None, language: Language
+) -> Complaint:
     """Write the complaint durably (ticket allocated on the bureau's local date) and cluster it.
 
     Returns the stored complaint (with its ``cluster_id``); the caller shows the ticket only now.
@@ -289,12 +333,23 @@ async def submit(services: Services, citizen: Citizen, draft: ComplaintDraft, *,
     place_text = draft.place_text.strip() if draft.place_text else None
     place_key = (normalize_place(place_text) or None) if place_text else None
     complaint = Complaint(
-        _id=ticket_id, citizen_id_number=citizen.id_number, chat_id=chat_id, language=language,
-        topic=draft.topic, place_text=place_text, place_key=place_key,
-        location=draft.location, description=draft.description.strip(), photos=list(draft.photos),
-        plate=draft.plate, status=ComplaintStatus.NEW,
+        _id=ticket_id,
+        citizen_id_number=citizen.id_number,
+        chat_id=chat_id,
+        language=language,
+        topic=draft.topic,
+        place_text=place_text,
+        place_key=place_key,
+        location=draft.location,
+        description=draft.description.strip(),
+        photos=list(draft.photos),
+        plate=draft.plate,
+        status=ComplaintStatus.NEW,
         history=[ComplaintEvent(at=now, actor="citizen", action="created", status=ComplaintStatus.NEW)],
-        created_at=now, updated_at=now, acknowledge_by=now + ACKNOWLEDGE_WITHIN, answer_by=now + ANSWER_WITHIN,
+        created_at=now,
+        updated_at=now,
+        acknowledge_by=now + ACKNOWLEDGE_WITHIN,
+        answer_by=now + ANSWER_WITHIN,
     )
     await services.repos.complaints.insert(complaint)
     cluster_id = await services.repos.complaints.assign_cluster(complaint)
@@ -319,8 +374,9 @@ class ComplaintPage:
 async def list_own(services: Services, citizen: Citizen, *, page: int = 1, page_size: int = 5) -> ComplaintPage:
     """The citizen's complaints, newest first, one page at a time."""
     page = max(1, page)
-    found = await services.repos.complaints.by_citizen(citizen.id_number, limit=page_size + 1,
-                                                        skip=(page - 1) * page_size)
+    found = await services.repos.complaints.by_citizen(
+        citizen.id_number, limit=page_size + 1, skip=(page - 1) * page_size
+    )
     return ComplaintPage(items=found[:page_size], page=page, has_more=len(found) > page_size)
 
 
@@ -340,8 +396,9 @@ def can_rate(complaint: Complaint) -> RatingOutcome | None:
     return None
 
 
-async def rate(services: Services, citizen: Citizen, ticket_id: str, stars: int,
-               comment: str | None) -> tuple[RatingOutcome, Complaint | None]:
+async def rate(
+    services: Services, citizen: Citizen, ticket_id: str, stars: int, comment: str | None
+) -> tuple[RatingOutcome, Complaint | None]:
     """Store the citizen's rating (1 to 5, once) of a resolved complaint, with an optional comment."""
     if not 1 <= stars <= 5:
         raise ValueError("a rating is 1 to 5")
@@ -353,8 +410,9 @@ async def rate(services: Services, citizen: Citizen, ticket_id: str, stars: int,
         return RatingOutcome.NOT_FOUND, None
     if (reason := can_rate(complaint)) is not None:
         return reason, complaint
-    stored = await services.repos.complaints.rate(ticket_id, citizen.id_number, stars, comment or None,
-                                                  services.clock())
+    stored = await services.repos.complaints.rate(
+        ticket_id, citizen.id_number, stars, comment or None, services.clock()
+    )
     if stored is None:  # rated (or reopened) at the same moment
         again = await own_complaint(services, citizen, ticket_id)
         return (can_rate(again) or RatingOutcome.ALREADY_RATED) if again else RatingOutcome.NOT_FOUND, again
@@ -376,8 +434,9 @@ def _payload(complaint: Complaint, text: str | None) -> dict[str, str | None]:
     return {"ticket_id": complaint.ticket_id, "status": complaint.status.value, "text": text}
 
 
-async def change_status(services: Services, ticket_id: str, status: ComplaintStatus, actor: str,
-                        text: str | None = None) -> Complaint:
+async def change_status(
+    services: Services, ticket_id: str, status: ComplaintStatus, actor: str, text: str | None = None
+) -> Complaint:
     """Move a complaint to ``status`` (allowed transitions only) and tell the citizen.
 
     Resolving asks the citizen to rate the resolution (COMPLAINT_RATING_REQUEST); any other
@@ -390,14 +449,23 @@ async def change_status(services: Services, ticket_id: str, status: ComplaintSta
     allowed_from = [s for s, targets in TRANSITIONS.items() if status in targets]
     if current.status not in allowed_from:
         raise ComplaintActionError("invalid_transition", f"{current.status.value} -> {status.value}")
-    updated = await services.repos.complaints.change_status(ticket_id, status, actor=actor, now=services.clock(),
-                                                            text=text, expected=allowed_from)
+    updated = await services.repos.complaints.change_status(
+        ticket_id, status, actor=actor, now=services.clock(), text=text, expected=allowed_from
+    )
     if updated is None:  # changed by someone else in between
         raise ComplaintActionError("invalid_transition", f"{ticket_id} changed meanwhile")
-    kind = (NotificationType.COMPLAINT_RATING_REQUEST if status == ComplaintStatus.RESOLVED and updated.rating is None
-            else NotificationType.COMPLAINT_UPDATED)
-    await notify(services, citizen_id_number=updated.citizen_id_number, type=kind, payload=_payload(updated, text),
-                 dedupe_key=f"{kind.value}:{ticket_id}:{len(updated.history)}")
+    kind = (
+        NotificationType.COMPLAINT_RATING_REQUEST
+        if status == ComplaintStatus.RESOLVED and updated.rating is None
+        else NotificationType.COMPLAINT_UPDATED
+    )
+    await notify(
+        services,
+        citizen_id_number=updated.citizen_id_number,
+        type=kind,
+        payload=_payload(updated, text),
+        dedupe_key=f"{kind.value}:{ticket_id}:{len(updated.history)}",
+    )
     return updated
 
 
@@ -412,13 +480,18 @@ async def reply_to_citizen(services: Services, ticket_id: str, actor: str, text:
     """A staff reply recorded in the complaint's history and sent to the citizen (COMPLAINT_UPDATED)."""
     if not text or not text.strip():
         raise ComplaintActionError("empty_text", "a reply needs text")
-    updated = await services.repos.complaints.add_event(ticket_id, actor=actor, action="reply",
-                                                        now=services.clock(), text=text.strip())
+    updated = await services.repos.complaints.add_event(
+        ticket_id, actor=actor, action="reply", now=services.clock(), text=text.strip()
+    )
     if updated is None:
         raise ComplaintActionError("not_found", ticket_id)
-    await notify(services, citizen_id_number=updated.citizen_id_number, type=NotificationType.COMPLAINT_UPDATED,
-                 payload=_payload(updated, text.strip()),
-                 dedupe_key=f"{NotificationType.COMPLAINT_UPDATED.value}:{ticket_id}:{len(updated.history)}")
+    await notify(
+        services,
+        citizen_id_number=updated.citizen_id_number,
+        type=NotificationType.COMPLAINT_UPDATED,
+        payload=_payload(updated, text.strip()),
+        dedupe_key=f"{NotificationType.COMPLAINT_UPDATED.value}:{ticket_id}:{len(updated.history)}",
+    )
     return updated
 
 

@@ -62,8 +62,12 @@ def remedy_for(status: LicenseStatus, lic: DriverLicense, lang: str = "en") -> R
             return Remedy(status, "elicense-remedy-temporarily-detained", {"office": office_name})
         case LicenseStatus.EXAM_OVERDUE:
             due = lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else ""
-            return Remedy(status, "elicense-remedy-exam-overdue", {
-                "due": due, "community": EXAM_HOSPITALS_COMMUNITY, "hospitals": EXAM_HOSPITALS_LARGER}, "faq_exam")
+            return Remedy(
+                status,
+                "elicense-remedy-exam-overdue",
+                {"due": due, "community": EXAM_HOSPITALS_COMMUNITY, "hospitals": EXAM_HOSPITALS_LARGER},
+                "faq_exam",
+            )
         case LicenseStatus.PERIODIC_EXAM_OVERDUE:
             due = lic.next_periodic_exam_due.isoformat() if lic.next_periodic_exam_due else ""
             return Remedy(status, "elicense-remedy-periodic-overdue", {"due": due, "office": office_name})
@@ -177,8 +181,11 @@ async def request_review(services: Services, id_number: str, reason: str, lang: 
     where = office(lic.issuing_office)
     office_name = where.name.get(lang) if where is not None else lic.issuing_office
     review = ELicenseReview(
-        citizen_id_number=id_number, issuing_office=lic.issuing_office, reason=reason.strip()[:REVIEW_REASON_MAX],
-        blockers=lic.elicense_blockers(today_of(services)), requested_at=services.clock(),
+        citizen_id_number=id_number,
+        issuing_office=lic.issuing_office,
+        reason=reason.strip()[:REVIEW_REASON_MAX],
+        blockers=lic.elicense_blockers(today_of(services)),
+        requested_at=services.clock(),
     )
     stored, created = await services.repos.elicense.request_review(review)
     log.info("e-license review requested", id_number=mask_id_number(id_number), created=created)
@@ -200,17 +207,25 @@ async def decide_review(
     notify the citizen (`NotificationType.ELICENSE_REVIEW_DECIDED`). None if the review is
     unknown or was already decided."""
     now = services.clock()
-    decided = await services.repos.elicense.decide(review_id, approve=approve, decided_by=staff_username,
-                                                   reason=reason, now=now)
+    decided = await services.repos.elicense.decide(
+        review_id, approve=approve, decided_by=staff_username, reason=reason, now=now
+    )
     if decided is None:
         return None
-    lic = (await services.repos.licenses.set_elicense_issued(decided.citizen_id_number, now) if approve
-           else await services.repos.licenses.by_id_number(decided.citizen_id_number))
+    lic = (
+        await services.repos.licenses.set_elicense_issued(decided.citizen_id_number, now)
+        if approve
+        else await services.repos.licenses.by_id_number(decided.citizen_id_number)
+    )
     where = office(decided.issuing_office)
     _, created = await notify(
-        services, citizen_id_number=decided.citizen_id_number, type=NotificationType.ELICENSE_REVIEW_DECIDED,
+        services,
+        citizen_id_number=decided.citizen_id_number,
+        type=NotificationType.ELICENSE_REVIEW_DECIDED,
         payload={
-            "review_id": decided.id, "approved": approve, "reason": reason or "",
+            "review_id": decided.id,
+            "approved": approve,
+            "reason": reason or "",
             "office_en": where.name.en if where else decided.issuing_office,
             "office_zh": where.name.zh if where else decided.issuing_office,
         },
@@ -263,5 +278,13 @@ async def show(services: Services, id_number: str) -> ELicenseCard | None:
         return None
     today = today_of(services)
     code, expires = await _new_code(services, id_number)
-    return ELicenseCard(license=lic, today=today, statuses=lic.statuses(today), blockers=lic.elicense_blockers(today),
-                        points=lic.points, cycle_end=cycle_end(lic), code=code, code_expires_at=expires)
+    return ELicenseCard(
+        license=lic,
+        today=today,
+        statuses=lic.statuses(today),
+        blockers=lic.elicense_blockers(today),
+        points=lic.points,
+        cycle_end=cycle_end(lic),
+        code=code,
+        code_expires_at=expires,
+    )

@@ -45,8 +45,14 @@ TRANSCRIPT_TURNS = 30
 DEFAULT_WAIT_PER_PERSON = 3 * 60  # seconds, until enough claims were seen to estimate
 MAX_AGENT_TEXT = 4000
 
-RESOLUTION_CODES: tuple[str, ...] = ("resolved", "information_given", "referred", "complaint_filed",
-                                     "no_response", "duplicate")
+RESOLUTION_CODES: tuple[str, ...] = (
+    "resolved",
+    "information_given",
+    "referred",
+    "complaint_filed",
+    "no_response",
+    "duplicate",
+)
 CALLBACK_TOPIC = "callback"
 
 
@@ -106,8 +112,15 @@ async def publish(services: Services, handoff_id: str, *events: dict[str, Any]) 
 
 
 def turn_event(turn: ConversationTurn, *, author: str | None = None) -> dict[str, Any]:
-    return {"type": "message", "role": turn.role.value, "kind": turn.kind.value, "text": turn.text or "",
-            "at": turn.at.isoformat(), "turn_id": turn.id, "author": author or turn.meta.get("author_name", "")}
+    return {
+        "type": "message",
+        "role": turn.role.value,
+        "kind": turn.kind.value,
+        "text": turn.text or "",
+        "at": turn.at.isoformat(),
+        "turn_id": turn.id,
+        "author": author or turn.meta.get("author_name", ""),
+    }
 
 
 @dataclass(frozen=True)
@@ -183,8 +196,9 @@ async def remember_intent(services: Services, user_id: int, intent: str, entitie
         log.warning("could not remember the intent", user_id=user_id)
 
 
-async def build_context(services: Services, *, user_id: int | None, lang: Lang,
-                        entities: dict[str, list[str]] | None = None) -> dict[str, Any]:
+async def build_context(
+    services: Services, *, user_id: int | None, lang: Lang, entities: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     """Language, recent intents, entities collected and the bound identity (masked)."""
     memory: dict[str, Any] = {"intents": [], "entities": {}}
     citizen = None
@@ -203,8 +217,11 @@ async def build_context(services: Services, *, user_id: int | None, lang: Lang,
         "language": lang,
         "recent_intents": list(memory["intents"]),
         "entities": collected,
-        "citizen": None if citizen is None else {
-            "id_number": mask_id_number(citizen.id_number), "name": mask_name(citizen.name),
+        "citizen": None
+        if citizen is None
+        else {
+            "id_number": mask_id_number(citizen.id_number),
+            "name": mask_name(citizen.name),
             "city": citizen.city,
         },
     }
@@ -247,13 +264,21 @@ async def queue_status(services: Services, handoff: Handoff) -> HandoffRequest:
     if handoff.state == HandoffState.WITH_AGENT:
         return HandoffRequest(RequestOutcome.WITH_AGENT, handoff)
     position = await services.repos.handoffs.queue_position(handoff)
-    return HandoffRequest(RequestOutcome.ALREADY_WAITING, handoff, position,
-                          await estimate_wait_minutes(services, position))
+    return HandoffRequest(
+        RequestOutcome.ALREADY_WAITING, handoff, position, await estimate_wait_minutes(services, position)
+    )
 
 
-async def request_handoff(services: Services, *, chat_id: int, user_id: int | None, lang: Lang,
-                          topic: str | None = None, entities: dict[str, list[str]] | None = None,
-                          actor: str = "citizen") -> HandoffRequest:
+async def request_handoff(
+    services: Services,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    lang: Lang,
+    topic: str | None = None,
+    entities: dict[str, list[str]] | None = None,
+    actor: str = "citizen",
+) -> HandoffRequest:
     """The citizen asks for a person: queue them (bot -> waiting), unless they already are, or
     nobody answers at this hour."""
     existing = await services.repos.handoffs.active_for_chat(chat_id)
@@ -265,9 +290,14 @@ async def request_handoff(services: Services, *, chat_id: int, user_id: int | No
     context = await build_context(services, user_id=user_id, lang=lang, entities=entities)
     citizen = await services.repos.citizens.by_telegram_user(user_id) if user_id is not None else None
     handoff, created = await services.repos.handoffs.open(
-        chat_id=chat_id, actor=actor, now=services.clock(), user_id=user_id,
-        citizen_id_number=citizen.id_number if citizen else None, language=Language(lang),
-        topic=topic or (context["recent_intents"][-1] if context["recent_intents"] else None), context=context,
+        chat_id=chat_id,
+        actor=actor,
+        now=services.clock(),
+        user_id=user_id,
+        citizen_id_number=citizen.id_number if citizen else None,
+        language=Language(lang),
+        topic=topic or (context["recent_intents"][-1] if context["recent_intents"] else None),
+        context=context,
     )
     await _mark_chat(services, handoff)
     if not created:
@@ -283,8 +313,9 @@ async def cancel_waiting(services: Services, chat_id: int, actor: str = "citizen
     handoff = await services.repos.handoffs.active_for_chat(chat_id)
     if handoff is None or handoff.state != HandoffState.WAITING:
         return None
-    closed = await services.repos.handoffs.close(handoff.id, actor=actor, now=services.clock(),
-                                                 resolution_code="citizen_cancelled")
+    closed = await services.repos.handoffs.close(
+        handoff.id, actor=actor, now=services.clock(), resolution_code="citizen_cancelled"
+    )
     if closed is None:
         return None
     await _mark_chat(services, closed)
@@ -292,8 +323,9 @@ async def cancel_waiting(services: Services, chat_id: int, actor: str = "citizen
     return closed
 
 
-async def request_callback(services: Services, *, chat_id: int, user_id: int | None, lang: Lang,
-                           message: str) -> Handoff:
+async def request_callback(
+    services: Services, *, chat_id: int, user_id: int | None, lang: Lang, message: str
+) -> Handoff:
     """Outside staff hours or after a long wait: a message for a person to call back. It waits
     in the staff queue (topic "callback") without taking the chat away from the bot."""
     context = await build_context(services, user_id=user_id, lang=lang)
@@ -301,17 +333,30 @@ async def request_callback(services: Services, *, chat_id: int, user_id: int | N
     context["callback_message"] = message[:2000]
     context["callback_phone"] = citizen.phone if citizen else None
     return await services.repos.handoffs.open_callback(
-        chat_id=chat_id, user_id=user_id, citizen_id_number=citizen.id_number if citizen else None,
-        language=Language(lang), context=context, now=services.clock(),
+        chat_id=chat_id,
+        user_id=user_id,
+        citizen_id_number=citizen.id_number if citizen else None,
+        language=Language(lang),
+        context=context,
+        now=services.clock(),
     )
 
 
-async def citizen_turn(services: Services, handoff_id: str, *, chat_id: int, user_id: int | None, kind: TurnKind,
-                       text: str | None, meta: dict[str, Any]) -> None:
+async def citizen_turn(
+    services: Services,
+    handoff_id: str,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    kind: TurnKind,
+    text: str | None,
+    meta: dict[str, Any],
+) -> None:
     """Something the citizen sent while a person has (or is about to have) the conversation
     (already in the transcript): show it on the consoles, typing first."""
-    turn = ConversationTurn(chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind,
-                            text=text, at=services.clock(), meta=meta)
+    turn = ConversationTurn(
+        chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind, text=text, at=services.clock(), meta=meta
+    )
     await publish(services, handoff_id, {"type": "typing", "who": "citizen"}, turn_event(turn) | {"meta": meta})
 
 
@@ -334,8 +379,11 @@ class ClaimResult:
 
 async def _joined(services: Services, link: CitizenLink, handoff: Handoff, staff: StaffUser) -> None:
     await _mark_chat(services, handoff)
-    await publish(services, handoff.id, {"type": "state", "state": handoff.state.value, "agent": staff.username,
-                                         "agent_name": staff.display_name})
+    await publish(
+        services,
+        handoff.id,
+        {"type": "state", "state": handoff.state.value, "agent": staff.username, "agent_name": staff.display_name},
+    )
     if handoff.topic != CALLBACK_TOPIC:
         await link.notice(handoff, CitizenNotice.JOINED, name=staff.display_name)
 
@@ -369,9 +417,14 @@ async def take_over_chat(services: Services, link: CitizenLink, chat_id: int, su
         lang: Lang = "zh" if citizen is None or (await _last_language(services, user_id)) == "zh" else "en"
         context = await build_context(services, user_id=user_id, lang=lang)
         existing, _ = await services.repos.handoffs.open(
-            chat_id=chat_id, actor=supervisor.username, now=services.clock(), user_id=user_id,
-            citizen_id_number=citizen.id_number if citizen else None, language=Language(lang),
-            topic="supervisor", context=context,
+            chat_id=chat_id,
+            actor=supervisor.username,
+            now=services.clock(),
+            user_id=user_id,
+            citizen_id_number=citizen.id_number if citizen else None,
+            language=Language(lang),
+            topic="supervisor",
+            context=context,
         )
     return await take_over(services, link, existing.id, supervisor)
 
@@ -389,8 +442,9 @@ def holds(handoff: Handoff | None, staff: StaffUser) -> bool:
     return handoff is not None and handoff.state == HandoffState.WITH_AGENT and handoff.agent == staff.username
 
 
-async def agent_message(services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser,
-                        text: str) -> ConversationTurn | None:
+async def agent_message(
+    services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, text: str
+) -> ConversationTurn | None:
     """The agent writes to the citizen: delivered, recorded (role agent), shown on every console.
 
     The holder is checked in MongoDB (a transfer or a close on another instance takes effect at
@@ -404,9 +458,17 @@ async def agent_message(services: Services, link: CitizenLink, handoff_id: str, 
     message_id = await link.relay_text(handoff, text, agent.display_name)
     now = services.clock()
     turn = await services.repos.conversations.append_turn(
-        chat_id=handoff.chat_id, role=TurnRole.AGENT, at=now, text=text, user_id=handoff.user_id,
-        meta={"agent": agent.username, "author_name": agent.display_name, "message_id": message_id,
-              "handoff_id": handoff.id},
+        chat_id=handoff.chat_id,
+        role=TurnRole.AGENT,
+        at=now,
+        text=text,
+        user_id=handoff.user_id,
+        meta={
+            "agent": agent.username,
+            "author_name": agent.display_name,
+            "message_id": message_id,
+            "handoff_id": handoff.id,
+        },
     )
     await publish(services, handoff.id, turn_event(turn, author=agent.display_name))
     if handoff.first_response_at is None:
@@ -424,31 +486,37 @@ async def agent_typing(services: Services, link: CitizenLink, handoff_id: str, a
     return True
 
 
-async def transfer(services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser,
-                   to_username: str) -> Handoff | None:
+async def transfer(
+    services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, to_username: str
+) -> Handoff | None:
     target = await services.repos.staff.by_username(to_username)
     if target is None or target.disabled or target.username == agent.username:
         return None
     handoff = await services.repos.handoffs.transfer(handoff_id, agent.username, target.username, services.clock())
     if handoff is None:
         return None
-    await publish(services, handoff.id, {"type": "state", "state": handoff.state.value, "agent": target.username,
-                                         "agent_name": target.display_name})
+    await publish(
+        services,
+        handoff.id,
+        {"type": "state", "state": handoff.state.value, "agent": target.username, "agent_name": target.display_name},
+    )
     if handoff.topic != CALLBACK_TOPIC:
         await link.notice(handoff, CitizenNotice.TRANSFERRED, name=target.display_name)
     return handoff
 
 
-async def close(services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser,
-                resolution_code: str) -> Handoff | None:
+async def close(
+    services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, resolution_code: str
+) -> Handoff | None:
     """with_agent -> closed: the citizen is back with the bot and asked to rate the help."""
     if resolution_code not in RESOLUTION_CODES:
         raise ValueError(f"unknown resolution code {resolution_code!r}")
     current = await services.repos.handoffs.by_id(handoff_id)
     if not holds(current, agent):
         return None
-    closed = await services.repos.handoffs.close(handoff_id, actor=agent.username, now=services.clock(),
-                                                 resolution_code=resolution_code)
+    closed = await services.repos.handoffs.close(
+        handoff_id, actor=agent.username, now=services.clock(), resolution_code=resolution_code
+    )
     if closed is None:
         return None
     await _mark_chat(services, closed)
@@ -466,8 +534,9 @@ async def add_note(services: Services, handoff_id: str, author: StaffUser, text:
     now = services.clock()
     added = await services.repos.handoffs.add_note(handoff_id, author.username, text, now)
     if added:
-        await publish(services, handoff_id, {"type": "note", "author": author.display_name, "text": text,
-                                             "at": now.isoformat()})
+        await publish(
+            services, handoff_id, {"type": "note", "author": author.display_name, "text": text, "at": now.isoformat()}
+        )
     return added
 
 

@@ -198,8 +198,9 @@ class OneTimeCodes:
             return CheckResult(CheckOutcome.EXPIRED)
         pending = json.loads(raw)
         if hmac.compare_digest(hash_code(code, bytes.fromhex(pending["salt"])), pending["hash"]):
-            await redis.delete(self._key("code", user_id), self._key("wrong", "u", user_id),
-                               self._key("cooldown", user_id))
+            await redis.delete(
+                self._key("code", user_id), self._key("wrong", "u", user_id), self._key("cooldown", user_id)
+            )
             return CheckResult(CheckOutcome.OK, subject=subject)
         worst = 0
         for counter in (self._key("wrong", "u", user_id), self._key("wrong", "s", subject)):
@@ -212,8 +213,9 @@ class OneTimeCodes:
             async with redis.pipeline(transaction=True) as pipe:
                 pipe.set(self._key("lock", "u", user_id), 1, ex=LOCK_SECONDS)
                 pipe.set(self._key("lock", "s", subject), 1, ex=LOCK_SECONDS)
-                pipe.delete(self._key("code", user_id), self._key("wrong", "u", user_id),
-                            self._key("wrong", "s", subject))
+                pipe.delete(
+                    self._key("code", user_id), self._key("wrong", "u", user_id), self._key("wrong", "s", subject)
+                )
                 await pipe.execute()
             log.info("one-time code locked out", purpose=self.purpose.value)
             return CheckResult(CheckOutcome.LOCKED, wait_seconds=LOCK_SECONDS, subject=subject)
@@ -276,13 +278,13 @@ async def confirm_binding(
         return BindOutcome(check)
     now = services.clock()
     try:
-        result = await services.repos.citizens.bind(check.subject, user_id=user_id, chat_id=chat_id,
-                                                     language=language, now=now)
+        result = await services.repos.citizens.bind(
+            check.subject, user_id=user_id, chat_id=chat_id, language=language, now=now
+        )
     except BindingConflict:
         return BindOutcome(check, conflict=True)
     await services.repos.notifications.release_for_citizen(check.subject, now)
-    log.info("identity bound", id_number=mask_id_number(check.subject),
-             rebound=result.previous_binding is not None)
+    log.info("identity bound", id_number=mask_id_number(check.subject), rebound=result.previous_binding is not None)
     return BindOutcome(check, bind=result)
 
 

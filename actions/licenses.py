@@ -50,9 +50,7 @@ def can_renew_by_mail(lic: DriverLicense, today: date) -> bool:
     """Renewal by mail: within 90 days before expiry or after it, with a physical exam result
     on file, and not revoked."""
     return (
-        lic.days_left(today) <= RENEWAL_WINDOW_DAYS
-        and lic.exam_result_on_file is not None
-        and lic.revoked_on is None
+        lic.days_left(today) <= RENEWAL_WINDOW_DAYS and lic.exam_result_on_file is not None and lic.revoked_on is None
     )
 
 
@@ -67,8 +65,11 @@ def _office_name(lic: DriverLicense, lang: str) -> str:
 
 def _renewal_step(status: LicenseStatus | None, lic: DriverLicense, today: date, lang: str) -> NextStep:
     base = "license-step-expired" if status == LicenseStatus.EXPIRED else "license-step-expiring"
-    args: dict[str, str | int] = {"valid_to": lic.valid_to.isoformat(), "days": abs(lic.days_left(today)),
-                                  "window": RENEWAL_WINDOW_DAYS}
+    args: dict[str, str | int] = {
+        "valid_to": lic.valid_to.isoformat(),
+        "days": abs(lic.days_left(today)),
+        "window": RENEWAL_WINDOW_DAYS,
+    }
     if lic.exam_result_on_file is not None:
         args["exam_date"] = lic.exam_result_on_file.isoformat()
         return NextStep(status, f"{base}-renew", args, "renewal")
@@ -93,32 +94,81 @@ def next_steps(lic: DriverLicense, today: date, lang: str = "en") -> list[NextSt
                     steps.append(_renewal_step(status, lic, today, lang))
             case LicenseStatus.SUSPENDED:
                 assert lic.suspension is not None
-                msg = ("license-step-suspended-points" if lic.suspension.reason == LicenseReason.POINTS_LIMIT_REACHED
-                       else "license-step-suspended")
-                steps.append(NextStep(status, msg, {
-                    "until": lic.suspension.until.isoformat(), "since": lic.suspension.since.isoformat(),
-                    "reason": _reason(lic.suspension.reason), "office": office_name}))
+                msg = (
+                    "license-step-suspended-points"
+                    if lic.suspension.reason == LicenseReason.POINTS_LIMIT_REACHED
+                    else "license-step-suspended"
+                )
+                steps.append(
+                    NextStep(
+                        status,
+                        msg,
+                        {
+                            "until": lic.suspension.until.isoformat(),
+                            "since": lic.suspension.since.isoformat(),
+                            "reason": _reason(lic.suspension.reason),
+                            "office": office_name,
+                        },
+                    )
+                )
             case LicenseStatus.REVOKED:
-                steps.append(NextStep(status, "license-step-revoked", {
-                    "since": lic.revoked_on.isoformat() if lic.revoked_on else "",
-                    "reason": _reason(lic.revoked_reason), "office": office_name}))
+                steps.append(
+                    NextStep(
+                        status,
+                        "license-step-revoked",
+                        {
+                            "since": lic.revoked_on.isoformat() if lic.revoked_on else "",
+                            "reason": _reason(lic.revoked_reason),
+                            "office": office_name,
+                        },
+                    )
+                )
             case LicenseStatus.DETAINED | LicenseStatus.TEMPORARILY_DETAINED:
                 held = lic.detention if status == LicenseStatus.DETAINED else lic.temporary_detention
                 assert held is not None
-                steps.append(NextStep(status, f"license-step-{status.value.replace('_', '-')}", {
-                    "since": held.since.isoformat(), "reason": _reason(held.reason), "office": office_name}))
+                steps.append(
+                    NextStep(
+                        status,
+                        f"license-step-{status.value.replace('_', '-')}",
+                        {"since": held.since.isoformat(), "reason": _reason(held.reason), "office": office_name},
+                    )
+                )
             case LicenseStatus.EXAM_OVERDUE:
-                steps.append(NextStep(status, "license-step-exam-overdue", {
-                    "due": lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else "",
-                    "community": EXAM_HOSPITALS_COMMUNITY, "hospitals": EXAM_HOSPITALS_LARGER}, "faq_exam"))
+                steps.append(
+                    NextStep(
+                        status,
+                        "license-step-exam-overdue",
+                        {
+                            "due": lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else "",
+                            "community": EXAM_HOSPITALS_COMMUNITY,
+                            "hospitals": EXAM_HOSPITALS_LARGER,
+                        },
+                        "faq_exam",
+                    )
+                )
             case LicenseStatus.PERIODIC_EXAM_OVERDUE:
-                steps.append(NextStep(status, "license-step-periodic-overdue", {
-                    "due": lic.next_periodic_exam_due.isoformat() if lic.next_periodic_exam_due else "",
-                    "office": office_name}))
+                steps.append(
+                    NextStep(
+                        status,
+                        "license-step-periodic-overdue",
+                        {
+                            "due": lic.next_periodic_exam_due.isoformat() if lic.next_periodic_exam_due else "",
+                            "office": office_name,
+                        },
+                    )
+                )
             case LicenseStatus.STOP_USE_ANNOUNCED:
-                steps.append(NextStep(status, "license-step-stop-use", {
-                    "since": lic.stop_use_announced_on.isoformat() if lic.stop_use_announced_on else "",
-                    "reason": _reason(lic.stop_use_reason), "office": office_name}))
+                steps.append(
+                    NextStep(
+                        status,
+                        "license-step-stop-use",
+                        {
+                            "since": lic.stop_use_announced_on.isoformat() if lic.stop_use_announced_on else "",
+                            "reason": _reason(lic.stop_use_reason),
+                            "office": office_name,
+                        },
+                    )
+                )
     return steps
 
 
@@ -138,9 +188,16 @@ class LicenseReport:
 
 def license_report(lic: DriverLicense, today: date, lang: str = "en") -> LicenseReport:
     return LicenseReport(
-        license=lic, today=today, statuses=lic.statuses(today), days_left=lic.days_left(today),
-        points=lic.points, points_left=max(0, POINTS_PER_CYCLE - lic.points), cycle_start=lic.cycle_start,
-        cycle_end=cycle_end(lic), steps=next_steps(lic, today, lang), office_name=_office_name(lic, lang),
+        license=lic,
+        today=today,
+        statuses=lic.statuses(today),
+        days_left=lic.days_left(today),
+        points=lic.points,
+        points_left=max(0, POINTS_PER_CYCLE - lic.points),
+        cycle_start=lic.cycle_start,
+        cycle_end=cycle_end(lic),
+        steps=next_steps(lic, today, lang),
+        office_name=_office_name(lic, lang),
     )
 
 

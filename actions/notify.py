@@ -25,8 +25,13 @@ async def notify(
     """Store one notification (once per `dedupe_key`); returns it and whether it was new."""
     now = services.clock()
     notification = Notification(
-        type=type, citizen_id_number=citizen_id_number, payload=payload, urgent=urgent,
-        dedupe_key=dedupe_key or f"{type.value}:{new_id()}", created_at=now, updated_at=now,
+        type=type,
+        citizen_id_number=citizen_id_number,
+        payload=payload,
+        urgent=urgent,
+        dedupe_key=dedupe_key or f"{type.value}:{new_id()}",
+        created_at=now,
+        updated_at=now,
         expires_at=now + UNBOUND_RETENTION,
     )
     stored, created = await services.repos.notifications.create(notification)

@@ -49,8 +49,9 @@ async def change_address(services: Services, id_number: str, address: str, posta
     """Store a validated mailing address and postal code (ValueError if not valid)."""
     if explain_address(address) is not None or (code := normalize_postal_code(postal_code)) is None:
         raise ValueError("address or postal code not valid")
-    citizen = await services.repos.citizens.update_contact(id_number, mailing_address=clean_text(address),
-                                                           postal_code=code)
+    citizen = await services.repos.citizens.update_contact(
+        id_number, mailing_address=clean_text(address), postal_code=code
+    )
     log.info("mailing address changed", id_number=mask_id_number(id_number))
     return citizen
 

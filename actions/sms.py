@@ -82,7 +82,7 @@ class HttpSmsGateway:
                     problem = f"HTTP {resp.status}"
                     if resp.status not in RETRYABLE_STATUSES:
                         break
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 problem = type(exc).__name__
             log.warning("sms attempt failed", phone=masked, attempt=attempt, problem=problem)
             if attempt < self._attempts:

@@ -291,8 +291,14 @@ async def owned_vehicle(services: Services, citizen: Citizen, plate: str) -> Veh
 
 
 async def grant_authorisation(
-    services: Services, citizen: Citizen, plate: str, *, grantee_id_number: str, grantee_name: str,
-    valid_from: date, valid_to: date,
+    services: Services,
+    citizen: Citizen,
+    plate: str,
+    *,
+    grantee_id_number: str,
+    grantee_name: str,
+    valid_from: date,
+    valid_to: date,
 ) -> GrantResult:
     """Let another person use the e-license of the citizen's vehicle ``plate`` for a period."""
     today = today_of(services)
@@ -318,7 +324,10 @@ async def grant_authorisation(
     if len(current) >= MAX_ACTIVE_AUTHORISATIONS:
         return GrantResult(GrantOutcome.LIMIT)
     auth = VehicleAuthorisation(
-        grantee_id_number=grantee, grantee_name=name, valid_from=valid_from, valid_to=valid_to,
+        grantee_id_number=grantee,
+        grantee_name=name,
+        valid_from=valid_from,
+        valid_to=valid_to,
         granted_at=services.clock(),
     )
     updated = await services.repos.vehicles.add_authorisation(plate, citizen.id_number, auth)

@@ -49,8 +49,9 @@ async def lookup_violations(
             return None
         plates = [plate]
     if not plates:
-        empty = ViolationPage(items=[], page=0, page_size=page_size, total=0, unprocessed=0,
-                              fine_due_yuan=0, points_pending=0)
+        empty = ViolationPage(
+            items=[], page=0, page_size=page_size, total=0, unprocessed=0, fine_due_yuan=0, points_pending=0
+        )
         return ViolationLookup(plates=[], page=empty)
     result = await services.repos.violations.page_by_plates(plates, page=max(page, 0), page_size=page_size)
     wanted = clamp_page(page, result.total, page_size)

@@ -22,8 +22,8 @@ from bot.routers import (
     deliveries,
     elicense,
     errors,
-    faq,
     fallback,
+    faq,
     handoff,
     identity,
     licenses,
@@ -40,8 +40,18 @@ COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unb
 def feature_routers() -> list[Router]:
     """Routers of the citizen services, between the common commands and the free-text fallback."""
     return [
-        handoff.router, notifications.router, identity.router, profile.router, licenses.router, elicense.router, vehicles.router, violations.router,
-        deliveries.router, business.router, complaints.router, faq.router,
+        handoff.router,
+        notifications.router,
+        identity.router,
+        profile.router,
+        licenses.router,
+        elicense.router,
+        vehicles.router,
+        violations.router,
+        deliveries.router,
+        business.router,
+        complaints.router,
+        faq.router,
     ]
 
 
@@ -59,8 +69,9 @@ def build_dispatcher(services: Services) -> Dispatcher:
     dp.update.outer_middleware(ContextMiddleware())
     dp.update.outer_middleware(DedupeMiddleware())
     dp.update.outer_middleware(IncomingTranscriptMiddleware(services.repos))
-    dp.update.outer_middleware(ThrottleMiddleware(services.settings.throttle_messages,
-                                                  services.settings.throttle_window))
+    dp.update.outer_middleware(
+        ThrottleMiddleware(services.settings.throttle_messages, services.settings.throttle_window)
+    )
     # While a person has the conversation, everything goes to them and the bot stays silent.
     dp.update.outer_middleware(HandoffMiddleware())
     dp.update.outer_middleware(dp.fsm)
@@ -79,5 +90,6 @@ async def set_commands(bot: Bot, services: Services) -> None:
     for lang in LANGS:
         t = services.catalog.translator(lang)
         commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
-        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                  language_code=None if lang == "en" else lang)
+        await bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=None if lang == "en" else lang
+        )

@@ -36,7 +36,7 @@ from actions.services import Services
 from bot.callbacks import GoCb, MenuCb
 from bot.context import FEATURES, Ctx
 from bot.keyboards import buttons, main_menu
-from web.metrics import ERRORS
+from core.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 
@@ -59,8 +59,11 @@ async def started(ctx: Ctx, form: str, *, arg: str = "") -> None:
     """Remember that ``form`` is open for this citizen (until finished, or expiry + a day)."""
     services = ctx.services
     try:
-        await services.redis.set(_key(services, ctx.user.id), json.dumps({"form": form, "arg": arg}),
-                                 ex=services.settings.form_ttl + NOTICE_WINDOW)
+        await services.redis.set(
+            _key(services, ctx.user.id),
+            json.dumps({"form": form, "arg": arg}),
+            ex=services.settings.form_ttl + NOTICE_WINDOW,
+        )
     except RedisError:
         ERRORS.labels("redis-forms").inc()
 
@@ -126,7 +129,9 @@ async def announce_expired(ctx: Ctx) -> bool:
     if item is None:
         await ctx.say("forms-expired", main_menu(ctx.t), title="", minutes=minutes)
         return True
-    markup = buttons([(ctx.t("forms-restart", title=ctx.t(item.title_id)), GoCb(feature=item.name, arg=expired.arg))],
-                     [(ctx.t("menu-title-short"), MenuCb(section="main"))])
+    markup = buttons(
+        [(ctx.t("forms-restart", title=ctx.t(item.title_id)), GoCb(feature=item.name, arg=expired.arg))],
+        [(ctx.t("menu-title-short"), MenuCb(section="main"))],
+    )
     await ctx.say("forms-expired", markup, title=ctx.t(item.title_id), minutes=minutes)
     return True

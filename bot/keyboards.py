@@ -35,15 +35,24 @@ def section_menu(t: Translator, section: str) -> InlineKeyboardMarkup:
 
 
 def language_menu() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="English", callback_data=LangCb(code="en").pack()),
-        InlineKeyboardButton(text="中文", callback_data=LangCb(code="zh").pack()),
-    ]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="English", callback_data=LangCb(code="en").pack()),
+                InlineKeyboardButton(text="中文", callback_data=LangCb(code="zh").pack()),
+            ]
+        ]
+    )
 
 
 def buttons(*rows: list[tuple[str, GoCb | MenuCb | str]]) -> InlineKeyboardMarkup:
     """Small helper: rows of (text, callback) pairs; a str callback is used as is."""
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text, callback_data=cb if isinstance(cb, str) else cb.pack()) for text, cb in row]
-        for row in rows
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=text, callback_data=cb if isinstance(cb, str) else cb.pack())
+                for text, cb in row
+            ]
+            for row in rows
+        ]
+    )

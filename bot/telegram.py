@@ -25,17 +25,31 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 from core.config import Settings
-from web.metrics import TELEGRAM_CALLS
+from core.metrics import TELEGRAM_CALLS
 
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 4
 MAX_RETRY_AFTER = 30  # seconds; a longer wait is the caller's business (the push worker reschedules)
-SAFE_ON_NETWORK_ERROR = frozenset({
-    "getMe", "getUpdates", "getFile", "getWebhookInfo", "setWebhook", "deleteWebhook", "getMyCommands",
-    "setMyCommands", "deleteMyCommands", "editMessageText", "editMessageReplyMarkup", "deleteMessage",
-    "answerCallbackQuery", "sendChatAction", "getChat",
-})
+SAFE_ON_NETWORK_ERROR = frozenset(
+    {
+        "getMe",
+        "getUpdates",
+        "getFile",
+        "getWebhookInfo",
+        "setWebhook",
+        "deleteWebhook",
+        "getMyCommands",
+        "setMyCommands",
+        "deleteMyCommands",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "deleteMessage",
+        "answerCallbackQuery",
+        "sendChatAction",
+        "getChat",
+    }
+)
 
 
 # aiogram validates every Bot API answer as `Response[<the method's return type>]`; pydantic keeps
@@ -44,12 +58,26 @@ SAFE_ON_NETWORK_ERROR = frozenset({
 # seen in the handoff bench's profile). Holding them here keeps them built once per process.
 PINNED_RESPONSE_TYPES: tuple[type, ...] = tuple(
     Response[returning]  # type: ignore[valid-type]
-    for returning in dict.fromkeys(method.__returning__ for method in (
-        methods.GetUpdates, methods.GetMe, methods.SendMessage, methods.SendPhoto, methods.SendDocument,
-        methods.SendLocation, methods.EditMessageText, methods.EditMessageReplyMarkup, methods.DeleteMessage,
-        methods.AnswerCallbackQuery, methods.SendChatAction, methods.SetMyCommands, methods.DeleteWebhook,
-        methods.SetWebhook, methods.GetFile,
-    ))
+    for returning in dict.fromkeys(
+        method.__returning__
+        for method in (
+            methods.GetUpdates,
+            methods.GetMe,
+            methods.SendMessage,
+            methods.SendPhoto,
+            methods.SendDocument,
+            methods.SendLocation,
+            methods.EditMessageText,
+            methods.EditMessageReplyMarkup,
+            methods.DeleteMessage,
+            methods.AnswerCallbackQuery,
+            methods.SendChatAction,
+            methods.SetMyCommands,
+            methods.DeleteWebhook,
+            methods.SetWebhook,
+            methods.GetFile,
+        )
+    )
 )
 
 

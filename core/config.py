@@ -45,7 +45,7 @@ def _check_url(value: str | None, schemes: tuple[str, ...], example: str) -> str
 
 
 def parse_staff_hours(value: str) -> tuple[int, int]:
-    """"08:00-20:00" -> (480, 1200): minutes after local midnight, start < end <= 24:00."""
+    """ "08:00-20:00" -> (480, 1200): minutes after local midnight, start < end <= 24:00."""
     try:
         start_text, end_text = value.strip().split("-")
         bounds = []
@@ -61,9 +61,7 @@ def parse_staff_hours(value: str) -> tuple[int, int]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
     # Telegram
     telegram_token: SecretStr | None = None
@@ -219,8 +217,17 @@ class Settings(BaseSettings):
         return f"http://{host}:{self.http_port}"
 
 
-_SENSITIVE = frozenset({"TELEGRAM_TOKEN", "WEBHOOK_SECRET", "MONGO_URL", "REDIS_URL", "SMS_GATEWAY_TOKEN",
-                        "EVENTS_API_KEYS", "STAFF_SESSION_SECRET"})
+_SENSITIVE = frozenset(
+    {
+        "TELEGRAM_TOKEN",
+        "WEBHOOK_SECRET",
+        "MONGO_URL",
+        "REDIS_URL",
+        "SMS_GATEWAY_TOKEN",
+        "EVENTS_API_KEYS",
+        "STAFF_SESSION_SECRET",
+    }
+)
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -236,13 +243,16 @@ def load_settings(**overrides: object) -> Settings:
             problems.append(f"{name}: {msg}{shown}")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
     if settings.webhook_url and not settings.webhook_secret:
-        raise ConfigError("invalid configuration: WEBHOOK_SECRET: required when WEBHOOK_URL is set "
-                          "(1-256 characters A-Z a-z 0-9 _ -)")
+        raise ConfigError(
+            "invalid configuration: WEBHOOK_SECRET: required when WEBHOOK_URL is set (1-256 characters A-Z a-z 0-9 _ -)"
+        )
     if settings.webhook_url and settings.sandbox_mode is False and not settings.webhook_url.startswith("https://"):
         raise ConfigError("invalid configuration: WEBHOOK_URL: Telegram delivers webhooks only to https:// URLs")
     if settings.push_rate > 30 and not settings.push_paid_broadcast:
-        raise ConfigError("invalid configuration: PUSH_RATE: Telegram allows at most 30 messages per second "
-                          "without paid broadcasts; set PUSH_PAID_BROADCAST=true for up to 1000")
+        raise ConfigError(
+            "invalid configuration: PUSH_RATE: Telegram allows at most 30 messages per second "
+            "without paid broadcasts; set PUSH_PAID_BROADCAST=true for up to 1000"
+        )
     if settings.webhook_secret is not None:
         secret = settings.webhook_secret.get_secret_value()
         if not secret or len(secret) > 256 or not all(c.isalnum() or c in "_-" for c in secret):

@@ -33,33 +33,33 @@ from datetime import date
 from typing import Final, Literal
 
 __all__ = [
-    "PROVINCES",
-    "PLATE_RE",
     "ID_NUMBER_RE",
+    "PHONE_RE",
+    "PLATE_RE",
+    "PROVINCES",
     "TICKET_RE",
     "TRACKING_RE",
-    "PHONE_RE",
-    "fold_text",
-    "normalize_plate",
-    "explain_plate",
-    "is_new_energy_plate",
-    "id_check_digit",
-    "normalize_id_number",
-    "explain_id_number",
     "birth_date_of",
-    "normalize_ticket_id",
-    "format_ticket_id",
-    "explain_ticket_id",
-    "ticket_date",
-    "normalize_tracking_number",
     "courier_of",
-    "explain_tracking_number",
-    "normalize_phone",
+    "explain_id_number",
     "explain_phone",
+    "explain_plate",
+    "explain_ticket_id",
+    "explain_tracking_number",
+    "fold_text",
+    "format_ticket_id",
+    "id_check_digit",
+    "is_new_energy_plate",
     "mask_id_number",
-    "mask_phone",
     "mask_name",
+    "mask_phone",
     "mask_text",
+    "normalize_id_number",
+    "normalize_phone",
+    "normalize_plate",
+    "normalize_ticket_id",
+    "normalize_tracking_number",
+    "ticket_date",
 ]
 
 PROVINCES: Final = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -72,9 +72,7 @@ _LD = f"[{_PLATE_LETTERS}0-9]"
 _CONVENTIONAL_SERIAL = re.compile(f"{_LD}{{5}}")
 _NEW_ENERGY_SERIAL = re.compile(f"[DF]{_LD}[0-9]{{4}}|[0-9]{{5}}[DF]")
 
-PLATE_RE: Final = re.compile(
-    f"[{PROVINCES}][A-Za-z][{re.escape(_PLATE_SEPARATORS)}]?[A-Za-z0-9]{{5,6}}(?![A-Za-z0-9])"
-)
+PLATE_RE: Final = re.compile(f"[{PROVINCES}][A-Za-z][{re.escape(_PLATE_SEPARATORS)}]?[A-Za-z0-9]{{5,6}}(?![A-Za-z0-9])")
 """Finds plate candidates (any case, optional separator); validate each with ``normalize_plate``."""
 
 ID_NUMBER_RE: Final = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")

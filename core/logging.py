@@ -55,7 +55,8 @@ def configure_logging(level: LogLevel = LogLevel.INFO, fmt: LogFormat = LogForma
         mask_sensitive,
     ]
     renderer: Any = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if use_json
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if use_json
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(

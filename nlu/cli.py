@@ -43,8 +43,12 @@ async def bench_command(args: argparse.Namespace, *, settings: Settings, rasa_bi
         url = args.url or settings.nlu_url
         if url is None:
             started = time.perf_counter()
-            child = await start_nlu_server(supervisor, models_dir=models_dir, rasa_bin=rasa_bin,
-                                           log_path=settings.data_dir.resolve() / "logs" / "rasa-bench.log")
+            child = await start_nlu_server(
+                supervisor,
+                models_dir=models_dir,
+                rasa_bin=rasa_bin,
+                log_path=settings.data_dir.resolve() / "logs" / "rasa-bench.log",
+            )
             print(f"Rasa server ready in {time.perf_counter() - started:.1f} s (training included if it ran)")
             url = child.url
         texts = [example.text for example in parse_test_file(args.data)]
@@ -59,8 +63,12 @@ async def _eval(args: argparse.Namespace, *, settings: Settings, rasa_bin: Path,
     try:
         url = args.url or settings.nlu_url
         if url is None:
-            child = await start_nlu_server(supervisor, models_dir=models_dir, rasa_bin=rasa_bin,
-                                           log_path=settings.data_dir.resolve() / "logs" / "rasa-eval.log")
+            child = await start_nlu_server(
+                supervisor,
+                models_dir=models_dir,
+                rasa_bin=rasa_bin,
+                log_path=settings.data_dir.resolve() / "logs" / "rasa-eval.log",
+            )
             url = child.url
         client = NluClient(url, timeout=10.0, retries=2)
         try:

@@ -382,9 +382,7 @@ def _validators() -> dict[str, tuple[_Normalizer, _Normalizer]]:
     }
 
 
-VALIDATED_ENTITIES: frozenset[str] = frozenset(
-    {"plate_number", "id_number", "ticket_id", "tracking_number"}
-)
+VALIDATED_ENTITIES: frozenset[str] = frozenset({"plate_number", "id_number", "ticket_id", "tracking_number"})
 # The hint used if a validator rejects a value without saying why (its explain_* returned None).
 _FORMAT_HINTS: dict[str, str] = {
     "plate_number": "plate-error-format",

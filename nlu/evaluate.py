@@ -90,7 +90,7 @@ def parse_annotated(annotated: str) -> tuple[str, tuple[AnnotatedEntity, ...]]:
     pos = 0
     length = 0
     for match in _ANNOTATION.finditer(annotated):
-        before = annotated[pos:match.start()]
+        before = annotated[pos : match.start()]
         plain.append(before)
         length += len(before)
         span_text = match["text"]
@@ -147,11 +147,7 @@ def _example_lines(examples: Any) -> list[str]:
     if examples is None:
         return []
     if isinstance(examples, str):  # `examples: |` followed by "- text" lines
-        return [
-            line.strip()
-            for line in _ITEM.split("\n" + examples)
-            if line.strip()
-        ]
+        return [line.strip() for line in _ITEM.split("\n" + examples) if line.strip()]
     if isinstance(examples, list):  # the long form: `- text: ...` (with metadata)
         lines: list[str] = []
         for entry in examples:
@@ -294,8 +290,16 @@ def compute_section(name: str, outcomes: Sequence[Outcome]) -> SectionReport:
         shown = o.predicted_intent or "<none>"
         confusions[(o.true_intent, shown)] += 1
         guess, guess_conf = o.best_guess if o.best_guess is not None else (None, 0.0)
-        mistakes.append(Mistake(text=o.text, true=o.true_intent, predicted=shown, confidence=o.confidence,
-                                best_guess=guess, best_guess_confidence=guess_conf))
+        mistakes.append(
+            Mistake(
+                text=o.text,
+                true=o.true_intent,
+                predicted=shown,
+                confidence=o.confidence,
+                best_guess=guess,
+                best_guess_confidence=guess_conf,
+            )
+        )
     labels = sorted(set(intent_tp) | set(intent_fp) | set(intent_fn))
     intents = {label: scores(intent_tp[label], intent_fp[label], intent_fn[label]) for label in labels}
     macro_f1 = sum(s.f1 for s in intents.values()) / len(intents) if intents else 0.0
@@ -366,9 +370,9 @@ class EvalReport:
             lines += ["", f"[{s.name}] entities", header]
             lines += [_score_row(k, v) for k, v in s.entities.items()] or ["  (no entities)"]
         lines += ["", "Confusions (true -> predicted: count), overall:"]
-        lines += [
-            f"  {c.true} -> {c.predicted}: {c.count}" for c in self.overall.confusions[:max_confusions]
-        ] or ["  (none)"]
+        lines += [f"  {c.true} -> {c.predicted}: {c.count}" for c in self.overall.confusions[:max_confusions]] or [
+            "  (none)"
+        ]
         if len(self.overall.confusions) > max_confusions:
             lines.append(f"  ... {len(self.overall.confusions) - max_confusions} more in the JSON report")
         return "\n".join(lines)
@@ -387,9 +391,7 @@ def check_thresholds(report: EvalReport) -> list[str]:
         if section is None or section.examples == 0:
             failures.append(f"no test examples in language {lang!r}")
         elif section.intent_macro_f1 < INTENT_MACRO_F1_MIN:
-            failures.append(
-                f"intent macro-F1 ({lang}) {section.intent_macro_f1:.3f} < {INTENT_MACRO_F1_MIN}"
-            )
+            failures.append(f"intent macro-F1 ({lang}) {section.intent_macro_f1:.3f} < {INTENT_MACRO_F1_MIN}")
     for ent in REQUIRED_ENTITIES:
         s = report.overall.entities.get(ent)
         if s is None or s.support == 0:

@@ -74,7 +74,8 @@ def _hash_inputs(project: Path) -> list[Path]:
     data = project / "data"
     if data.is_dir():
         files.extend(
-            p for p in data.rglob("*")
+            p
+            for p in data.rglob("*")
             if p.is_file()
             and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(data).parts)
         )
@@ -125,22 +126,33 @@ def serve_argv(*, rasa_bin: Path, model: Path, host: str, port: int) -> list[str
     if not model.is_file():
         raise FileNotFoundError(f"no NLU model at {model}")
     return [
-        str(rasa_bin), "run",
+        str(rasa_bin),
+        "run",
         "--enable-api",
-        "--model", str(model),
-        "--interface", host,
-        "--port", str(port),
+        "--model",
+        str(model),
+        "--interface",
+        host,
+        "--port",
+        str(port),
     ]
 
 
 def train_argv(*, rasa_bin: Path, project: Path, out: Path, fixed_name: str) -> list[str]:
     return [
-        str(rasa_bin), "train", "nlu",
-        "--config", str(project / "config.yml"),
-        "--domain", str(project / "domain.yml"),
-        "--nlu", str(project / "data"),
-        "--out", str(out),
-        "--fixed-model-name", fixed_name,
+        str(rasa_bin),
+        "train",
+        "nlu",
+        "--config",
+        str(project / "config.yml"),
+        "--domain",
+        str(project / "domain.yml"),
+        "--nlu",
+        str(project / "data"),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        fixed_name,
     ]
 
 
@@ -274,4 +286,3 @@ async def wait_until_ready(
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"Rasa at {base_url} not ready after {timeout} s ({last_error})")
             await asyncio.sleep(interval)
-

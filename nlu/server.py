@@ -24,5 +24,6 @@ async def start_nlu_server(
         await manage.wait_until_ready(url, timeout=1.0)
         return True
 
-    return await supervisor.start("nlu (Rasa)", argv, url=url, env=manage.rasa_env(), ready=ready,
-                                  timeout=NLU_START_TIMEOUT, log_path=log_path)
+    return await supervisor.start(
+        "nlu (Rasa)", argv, url=url, env=manage.rasa_env(), ready=ready, timeout=NLU_START_TIMEOUT, log_path=log_path
+    )

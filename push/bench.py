@@ -35,6 +35,7 @@ from pymongo import AsyncMongoClient
 
 from core.config import Settings
 from core.processes import Supervisor, free_port
+from push.stream import PushStream
 from sandbox.client import SandboxClient
 from storage.models import (
     Citizen,
@@ -45,7 +46,6 @@ from storage.models import (
     NotificationType,
     TelegramBinding,
 )
-from push.stream import PushStream
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
 
@@ -78,17 +78,22 @@ async def _wait_http(url: str, timeout: float = 30.0) -> None:
             await asyncio.sleep(0.1)
 
 
-async def run_bench(settings: Settings, *, users: int, rate: float, workers: int, kill_one: bool, timeout: float,
-                    json_out: str | None) -> int:
+async def run_bench(
+    settings: Settings, *, users: int, rate: float, workers: int, kill_one: bool, timeout: float, json_out: str | None
+) -> int:
     paid = rate > 30
     supervisor = Supervisor()
     tmp = Path(tempfile.mkdtemp(prefix="bench-push-"))
     tag = uuid.uuid4().hex[:8]
     prefix, db_name = f"bench{tag}", f"bench_{tag}"
     sandbox_port = free_port()
-    sandbox_proc = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(sandbox_port)],
-                                    cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    preexec_fn=_die_with_parent)
+    sandbox_proc = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", str(sandbox_port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )
     procs: list[subprocess.Popen[bytes]] = []
     main = asyncio.current_task()
     assert main is not None
@@ -96,16 +101,17 @@ async def run_bench(settings: Settings, *, users: int, rate: float, workers: int
     try:
         from storage.embedded import start_mongo, start_redis
 
-        mongo_url = (settings.mongo_url.get_secret_value() if settings.mongo_url
-                     else (await start_mongo(supervisor, tmp)).url)
-        redis_url = (settings.redis_url.get_secret_value() if settings.redis_url
-                     else (await start_redis(supervisor, tmp)).url)
+        mongo_url = (
+            settings.mongo_url.get_secret_value() if settings.mongo_url else (await start_mongo(supervisor, tmp)).url
+        )
+        redis_url = (
+            settings.redis_url.get_secret_value() if settings.redis_url else (await start_redis(supervisor, tmp)).url
+        )
         base = f"http://127.0.0.1:{sandbox_port}/sandbox"
         await _wait_http(f"{base}/api/limits")
         # Not connect_mongo's 10 s socket timeout: counting the outbox while the workers keep the
         # server busy can take longer, and the bench must not fail for it.
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True,
-                                                                     socketTimeoutMS=300_000)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True, socketTimeoutMS=300_000)
         redis = connect_redis(redis_url)
         repos = Repositories.from_db(client[db_name])
         await repos.notifications.ensure_indexes()
@@ -115,30 +121,68 @@ async def run_bench(settings: Settings, *, users: int, rate: float, workers: int
         now = datetime.now(UTC)
         prefs = NotificationPreferences(quiet_hours=False)
         for start in range(0, users, CHUNK):
-            citizens = [Citizen(id_number=f"B{i:017d}", name=f"Citizen {i}", phone="13800000000",
-                                mailing_address="-", postal_code="100000", city="beijing", created_at=now,
-                                telegram=TelegramBinding(user_id=chat_ids[i], chat_id=chat_ids[i],
-                                                         language=Language.ZH if i % 2 else Language.EN,
-                                                         bound_at=now, preferences=prefs))
-                        for i in range(start, min(users, start + CHUNK))]
+            citizens = [
+                Citizen(
+                    id_number=f"B{i:017d}",
+                    name=f"Citizen {i}",
+                    phone="13800000000",
+                    mailing_address="-",
+                    postal_code="100000",
+                    city="beijing",
+                    created_at=now,
+                    telegram=TelegramBinding(
+                        user_id=chat_ids[i],
+                        chat_id=chat_ids[i],
+                        language=Language.ZH if i % 2 else Language.EN,
+                        bound_at=now,
+                        preferences=prefs,
+                    ),
+                )
+                for i in range(start, min(users, start + CHUNK))
+            ]
             await repos.citizens.insert_many(citizens)
-            notifications = [Notification(type=NotificationType.LICENSE_MAILED, citizen_id_number=f"B{i:017d}",
-                                          payload={"courier": "EMS", "tracking_number": f"EA{i:09d}CN",
-                                                   "mailed_at": now.isoformat()},
-                                          dedupe_key=f"bench:{i}", created_at=now, updated_at=now).to_doc()
-                             for i in range(start, min(users, start + CHUNK))]
+            notifications = [
+                Notification(
+                    type=NotificationType.LICENSE_MAILED,
+                    citizen_id_number=f"B{i:017d}",
+                    payload={"courier": "EMS", "tracking_number": f"EA{i:09d}CN", "mailed_at": now.isoformat()},
+                    dedupe_key=f"bench:{i}",
+                    created_at=now,
+                    updated_at=now,
+                ).to_doc()
+                for i in range(start, min(users, start + CHUNK))
+            ]
             await repos.notifications.collection.insert_many(notifications, ordered=False)
-        env = {**os.environ, "MONGO_URL": mongo_url, "MONGO_DB": db_name, "REDIS_URL": redis_url,
-               "REDIS_PREFIX": prefix, "TELEGRAM_API_URL": base, "TELEGRAM_TOKEN": "",
-               "PUSH_RATE": str(rate), "PUSH_PAID_BROADCAST": "true" if paid else "false",
-               "PUSH_REMINDERS": "false", "PUSH_SWEEP_INTERVAL": "1", "PUSH_CLAIM_TIMEOUT": "10",
-               "LOG_LEVEL": "WARNING", "LOG_FORMAT": "json", "HTTP_PORT": "0"}
+        env = {
+            **os.environ,
+            "MONGO_URL": mongo_url,
+            "MONGO_DB": db_name,
+            "REDIS_URL": redis_url,
+            "REDIS_PREFIX": prefix,
+            "TELEGRAM_API_URL": base,
+            "TELEGRAM_TOKEN": "",
+            "PUSH_RATE": str(rate),
+            "PUSH_PAID_BROADCAST": "true" if paid else "false",
+            "PUSH_REMINDERS": "false",
+            "PUSH_SWEEP_INTERVAL": "1",
+            "PUSH_CLAIM_TIMEOUT": "10",
+            "LOG_LEVEL": "WARNING",
+            "LOG_FORMAT": "json",
+            "HTTP_PORT": "0",
+        }
         print(f"starting {workers} worker(s) at {rate:g}/s{' (paid broadcast)' if paid else ''}", flush=True)
         started = time.monotonic()
         for k in range(workers):
-            procs.append(subprocess.Popen([sys.executable, str(REPO / "bot.py"), "worker", "--name", f"bench-{k}"],
-                                          cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                                          stderr=open(tmp / f"worker-{k}.log", "wb"), preexec_fn=_die_with_parent))
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, str(REPO / "bot.py"), "worker", "--name", f"bench-{k}"],
+                    cwd=REPO,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=open(tmp / f"worker-{k}.log", "wb"),
+                    preexec_fn=_die_with_parent,
+                )
+            )
         samples: list[tuple[float, int]] = []
         peak_rss = 0.0
         killed_in_flight: int | None = None
@@ -153,17 +197,24 @@ async def run_bench(settings: Settings, *, users: int, rate: float, workers: int
                 procs[0].send_signal(signal.SIGKILL)
                 procs[0].wait()
                 killed_in_flight = await PushStream(redis, Keys(prefix)).pending_of("bench-0")
-                print(f"killed worker bench-0 with SIGKILL at {stats['messages_sent']:,} sent; "
-                      f"{killed_in_flight} notification(s) in flight", flush=True)
+                print(
+                    f"killed worker bench-0 with SIGKILL at {stats['messages_sent']:,} sent; "
+                    f"{killed_in_flight} notification(s) in flight",
+                    flush=True,
+                )
             # Counting the outbox is an aggregation over every notification: not every tick.
-            if time.monotonic() - last_db_check > 30 or (stats["messages_sent"] >= users
-                                                          and time.monotonic() - last_db_check > 3):
+            if time.monotonic() - last_db_check > 30 or (
+                stats["messages_sent"] >= users and time.monotonic() - last_db_check > 3
+            ):
                 last_db_check = time.monotonic()
                 counts = await repos.notifications.counts_by_state()
                 settled = counts[NotificationState.SENT] + counts[NotificationState.DEAD]
-                print(f"  {time.monotonic() - started:6.1f}s sent(sandbox) {stats['messages_sent']:>7,}  "
-                      f"outbox sent {counts[NotificationState.SENT]:,} dead {counts[NotificationState.DEAD]:,}  "
-                      f"429s {stats['too_many_requests']}  worker RSS peak {peak_rss:.0f} MB", flush=True)
+                print(
+                    f"  {time.monotonic() - started:6.1f}s sent(sandbox) {stats['messages_sent']:>7,}  "
+                    f"outbox sent {counts[NotificationState.SENT]:,} dead {counts[NotificationState.DEAD]:,}  "
+                    f"429s {stats['too_many_requests']}  worker RSS peak {peak_rss:.0f} MB",
+                    flush=True,
+                )
                 if settled >= users:
                     finished = True
                     break
@@ -184,12 +235,23 @@ async def run_bench(settings: Settings, *, users: int, rate: float, workers: int
         overall = total / max(1e-9, (stats["last_send_at"] or 0) - (stats["first_send_at"] or 0))
         counts = await repos.notifications.counts_by_state()
         result: dict[str, Any] = {
-            "users": users, "rate": rate, "workers": workers, "paid_broadcast": paid, "kill_one": kill_one,
-            "finished": finished, "messages_sent": total, "sustained_rate": round(sustained, 1),
-            "overall_rate": round(overall, 1), "sustained_vs_target": round(sustained / rate, 3),
-            "too_many_requests": stats["too_many_requests"], "lost": users - delivered, "duplicates": duplicates,
-            "in_flight_at_kill": killed_in_flight, "dead_letters": counts[NotificationState.DEAD],
-            "worker_peak_rss_mb": round(peak_rss, 1), "seconds": round(time.monotonic() - started, 1),
+            "users": users,
+            "rate": rate,
+            "workers": workers,
+            "paid_broadcast": paid,
+            "kill_one": kill_one,
+            "finished": finished,
+            "messages_sent": total,
+            "sustained_rate": round(sustained, 1),
+            "overall_rate": round(overall, 1),
+            "sustained_vs_target": round(sustained / rate, 3),
+            "too_many_requests": stats["too_many_requests"],
+            "lost": users - delivered,
+            "duplicates": duplicates,
+            "in_flight_at_kill": killed_in_flight,
+            "dead_letters": counts[NotificationState.DEAD],
+            "worker_peak_rss_mb": round(peak_rss, 1),
+            "seconds": round(time.monotonic() - started, 1),
         }
         print(json.dumps(result, indent=2))
         if json_out:
@@ -199,15 +261,19 @@ async def run_bench(settings: Settings, *, users: int, rate: float, workers: int
             if settings.redis_url:
                 keys = [k async for k in redis.scan_iter(match=f"{prefix}:*", count=1000)]
                 for start in range(0, len(keys), 1000):
-                    await redis.delete(*keys[start:start + 1000])
+                    await redis.delete(*keys[start : start + 1000])
             if settings.mongo_url:
                 await client.drop_database(db_name)
         except Exception as exc:  # the figures are in; a slow cleanup does not change them
             print(f"warning: cleanup failed: {exc!r}", flush=True)
         await redis.aclose()
         await client.close()
-        ok = finished and result["lost"] == 0 and result["too_many_requests"] == 0 and (
-            duplicates == 0 if not kill_one else duplicates <= (killed_in_flight or 0))
+        ok = (
+            finished
+            and result["lost"] == 0
+            and result["too_many_requests"] == 0
+            and (duplicates == 0 if not kill_one else duplicates <= (killed_in_flight or 0))
+        )
         return 0 if ok else 1
     finally:
         for p in procs:

@@ -36,8 +36,9 @@ def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p_worker.add_argument("--name", help="consumer name in the stream group (default: host-pid)")
     p_outbox = sub.add_parser("outbox", help="notification outbox: counts by state, dead letters, re-queue")
     p_outbox.add_argument("--limit", type=int, default=20, help="dead letters to list")
-    p_outbox.add_argument("--requeue", nargs="*", metavar="ID",
-                          help="re-queue dead letters (all but opted-out ones, or the given ids)")
+    p_outbox.add_argument(
+        "--requeue", nargs="*", metavar="ID", help="re-queue dead letters (all but opted-out ones, or the given ids)"
+    )
 
 
 def add_bench_subcommand(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,8 +60,16 @@ async def connected(settings: Settings) -> AsyncIterator[Services]:
     try:
         repos = Repositories.from_db(client[settings.mongo_db])
         await repos.notifications.ensure_indexes()
-        services = attach_push(Services(settings=settings, repos=repos, redis=redis,
-                                        keys=Keys(settings.redis_prefix), catalog=default_catalog(), nlu=None))
+        services = attach_push(
+            Services(
+                settings=settings,
+                repos=repos,
+                redis=redis,
+                keys=Keys(settings.redis_prefix),
+                catalog=default_catalog(),
+                nlu=None,
+            )
+        )
         yield services
     finally:
         await redis.aclose()
@@ -153,6 +162,15 @@ def command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "bench" and args.bench_command == "push":
         from push.bench import run_bench
 
-        return asyncio.run(run_bench(settings, users=args.users, rate=args.rate, workers=args.workers,
-                                     kill_one=args.kill_one, timeout=args.timeout, json_out=args.json_out))
+        return asyncio.run(
+            run_bench(
+                settings,
+                users=args.users,
+                rate=args.rate,
+                workers=args.workers,
+                kill_one=args.kill_one,
+                timeout=args.timeout,
+                json_out=args.json_out,
+            )
+        )
     raise AssertionError(args.command)

@@ -169,8 +169,14 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T"))
 
 
-async def _delivery(services: Services, event: dict[str, Any], kind: DeliveryKind, id_number: str,
-                    first_stage: DeliveryStage, at: datetime) -> Delivery:
+async def _delivery(
+    services: Services,
+    event: dict[str, Any],
+    kind: DeliveryKind,
+    id_number: str,
+    first_stage: DeliveryStage,
+    at: datetime,
+) -> Delivery:
     repos = services.repos.deliveries
     found: Delivery | None = None
     if event.get("delivery_id"):
@@ -186,11 +192,18 @@ async def _delivery(services: Services, event: dict[str, Any], kind: DeliveryKin
     if found is not None:
         return found
     citizen = await services.repos.citizens.by_id_number(id_number)
-    delivery = Delivery(kind=kind, citizen_id_number=id_number, stage=first_stage,
-                        stages=[StageEntry(stage=first_stage, at=at)], plate=plate,
-                        courier=Courier(event["courier"]) if event.get("courier") else None,
-                        tracking_number=event.get("tracking_number"),
-                        address=citizen.mailing_address if citizen else "", created_at=at, updated_at=at)
+    delivery = Delivery(
+        kind=kind,
+        citizen_id_number=id_number,
+        stage=first_stage,
+        stages=[StageEntry(stage=first_stage, at=at)],
+        plate=plate,
+        courier=Courier(event["courier"]) if event.get("courier") else None,
+        tracking_number=event.get("tracking_number"),
+        address=citizen.mailing_address if citizen else "",
+        created_at=at,
+        updated_at=at,
+    )
     await repos.insert(delivery)
     return delivery
 
@@ -210,8 +223,12 @@ async def apply_event(services: Services, key_id: str, event: dict[str, Any]) ->
         stage = DeliveryStage.MAILED if mailed else DeliveryStage.DELIVERED
         delivery = await _delivery(services, event, DeliveryKind.LICENSE_MAIL, id_number, stage, at)
         courier = Courier(event["courier"]) if event.get("courier") else None
-        delivery = await repos.deliveries.advance(delivery.id, stage, at=at, courier=courier,
-                                                  tracking_number=event.get("tracking_number")) or delivery
+        delivery = (
+            await repos.deliveries.advance(
+                delivery.id, stage, at=at, courier=courier, tracking_number=event.get("tracking_number")
+            )
+            or delivery
+        )
         payload: dict[str, Any] = {
             "delivery_id": delivery.id,
             "courier": event.get("courier") or (delivery.courier.value if delivery.courier else None),
@@ -219,49 +236,84 @@ async def apply_event(services: Services, key_id: str, event: dict[str, Any]) ->
             "mailed_at" if mailed else "delivered_at": at.isoformat(),
         }
         ntype = NotificationType.LICENSE_MAILED if mailed else NotificationType.LICENSE_DELIVERED
-        _, created = await notify(services, citizen_id_number=id_number, type=ntype, payload=payload,
-                                  urgent=urgent, dedupe_key=dedupe)
+        _, created = await notify(
+            services, citizen_id_number=id_number, type=ntype, payload=payload, urgent=urgent, dedupe_key=dedupe
+        )
     elif kind == "plate_delivery":
         id_number = normalize_id_number(event["id_number"]) or event["id_number"]
         stage = DeliveryStage(event["stage"])
         at = _time(event["occurred_at"]) if event.get("occurred_at") else now
         delivery = await _delivery(services, event, DeliveryKind.PLATE_DELIVERY, id_number, stage, at)
         courier = Courier(event["courier"]) if event.get("courier") else None
-        delivery = await repos.deliveries.advance(delivery.id, stage, at=at, courier=courier,
-                                                  tracking_number=event.get("tracking_number")) or delivery
-        payload = {"delivery_id": delivery.id, "plate": delivery.plate or normalize_plate(event["plate"]),
-                   "stage": stage.value,
-                   "courier": event.get("courier") or (delivery.courier.value if delivery.courier else None),
-                   "tracking_number": event.get("tracking_number") or delivery.tracking_number}
-        _, created = await notify(services, citizen_id_number=id_number, type=NotificationType.PLATE_DELIVERY,
-                                  payload=payload, urgent=urgent or stage == DeliveryStage.OUT_FOR_DELIVERY,
-                                  dedupe_key=f"plate_delivery:{delivery.id}:{stage.value}")
+        delivery = (
+            await repos.deliveries.advance(
+                delivery.id, stage, at=at, courier=courier, tracking_number=event.get("tracking_number")
+            )
+            or delivery
+        )
+        payload = {
+            "delivery_id": delivery.id,
+            "plate": delivery.plate or normalize_plate(event["plate"]),
+            "stage": stage.value,
+            "courier": event.get("courier") or (delivery.courier.value if delivery.courier else None),
+            "tracking_number": event.get("tracking_number") or delivery.tracking_number,
+        }
+        _, created = await notify(
+            services,
+            citizen_id_number=id_number,
+            type=NotificationType.PLATE_DELIVERY,
+            payload=payload,
+            urgent=urgent or stage == DeliveryStage.OUT_FOR_DELIVERY,
+            dedupe_key=f"plate_delivery:{delivery.id}:{stage.value}",
+        )
     elif kind == "elicense_review_decided":
         from actions.elicense import decide_review
 
-        decision = await decide_review(services, event["review_id"], bool(event["approved"]),
-                                       event.get("decided_by") or f"backoffice:{key_id}", event.get("reason"))
+        decision = await decide_review(
+            services,
+            event["review_id"],
+            bool(event["approved"]),
+            event.get("decided_by") or f"backoffice:{key_id}",
+            event.get("reason"),
+        )
         created = decision is not None and decision.notified
     elif kind == "complaint_updated":
         status = ComplaintStatus(event["status"])
         complaint = await repos.complaints.change_status(
-            event["ticket_id"], status, actor=event.get("updated_by") or f"backoffice:{key_id}", now=now,
-            text=event.get("text"))
+            event["ticket_id"],
+            status,
+            actor=event.get("updated_by") or f"backoffice:{key_id}",
+            now=now,
+            text=event.get("text"),
+        )
         if complaint is not None:
-            ntype = (NotificationType.COMPLAINT_RATING_REQUEST if status == ComplaintStatus.RESOLVED
-                     else NotificationType.COMPLAINT_UPDATED)
+            ntype = (
+                NotificationType.COMPLAINT_RATING_REQUEST
+                if status == ComplaintStatus.RESOLVED
+                else NotificationType.COMPLAINT_UPDATED
+            )
             _, created = await notify(
-                services, citizen_id_number=complaint.citizen_id_number, type=ntype,
+                services,
+                citizen_id_number=complaint.citizen_id_number,
+                type=ntype,
                 payload={"ticket_id": complaint.ticket_id, "status": status.value, "text": event.get("text") or ""},
-                urgent=urgent, dedupe_key=dedupe)
+                urgent=urgent,
+                dedupe_key=dedupe,
+            )
     elif kind == "violation_recorded":
         plate = normalize_plate(event["plate"]) or event["plate"]
         vehicle = await repos.vehicles.by_plate(plate)
         violation = Violation(
-            id=event.get("violation_id") or f"{key_id}:{event['event_id']}", plate=plate,
-            occurred_at=_time(event["occurred_at"]), place=Bilingual(**event["place"]), code=event["code"],
-            behaviour=Bilingual(**event["behaviour"]), fine_yuan=event["fine_yuan"], points=event["points"],
-            source=ViolationSource(event["source"]), recorded_by=event.get("recorded_by") or key_id,
+            id=event.get("violation_id") or f"{key_id}:{event['event_id']}",
+            plate=plate,
+            occurred_at=_time(event["occurred_at"]),
+            place=Bilingual(**event["place"]),
+            code=event["code"],
+            behaviour=Bilingual(**event["behaviour"]),
+            fine_yuan=event["fine_yuan"],
+            points=event["points"],
+            source=ViolationSource(event["source"]),
+            recorded_by=event.get("recorded_by") or key_id,
         )
         try:
             await repos.violations.insert(violation)
@@ -269,11 +321,21 @@ async def apply_event(services: Services, key_id: str, event: dict[str, Any]) ->
             pass  # recorded by an earlier, interrupted application of this event
         if vehicle is not None:
             _, created = await notify(
-                services, citizen_id_number=vehicle.owner_id_number, type=NotificationType.VIOLATION_RECORDED,
-                payload={"violation_id": violation.id, "plate": plate, "occurred_at": violation.occurred_at.isoformat(),
-                         "place": event["place"], "behaviour": event["behaviour"], "fine_yuan": event["fine_yuan"],
-                         "points": event["points"]},
-                urgent=urgent, dedupe_key=dedupe)
+                services,
+                citizen_id_number=vehicle.owner_id_number,
+                type=NotificationType.VIOLATION_RECORDED,
+                payload={
+                    "violation_id": violation.id,
+                    "plate": plate,
+                    "occurred_at": violation.occurred_at.isoformat(),
+                    "place": event["place"],
+                    "behaviour": event["behaviour"],
+                    "fine_yuan": event["fine_yuan"],
+                    "points": event["points"],
+                },
+                urgent=urgent,
+                dedupe_key=dedupe,
+            )
     else:
         raise AssertionError(kind)
     return 1 if created else 0
@@ -284,8 +346,12 @@ async def apply_event(services: Services, key_id: str, event: dict[str, Any]) ->
 
 async def process_events(services: Services, key_id: str, events: list[Any]) -> list[EventResult]:
     """Validate, store once, apply; one result per event, in order."""
-    results = [EventResult(index=i, event_id=e.get("event_id") if isinstance(e, dict) and isinstance(
-        e.get("event_id"), str) else None) for i, e in enumerate(events)]
+    results = [
+        EventResult(
+            index=i, event_id=e.get("event_id") if isinstance(e, dict) and isinstance(e.get("event_id"), str) else None
+        )
+        for i, e in enumerate(events)
+    ]
     valid: list[int] = []
     for i, event in enumerate(events):
         errors = validate(event)
@@ -307,8 +373,18 @@ async def process_events(services: Services, key_id: str, events: list[Any]) -> 
         return results
     collection = services.repos.db[COLLECTION]
     now = services.clock()
-    docs = [{"_id": f"{key_id}:{events[i]['event_id']}", "key_id": key_id, "event_id": events[i]["event_id"],
-             "type": events[i]["type"], "event": events[i], "received_at": now, "applied_at": None} for i in valid]
+    docs = [
+        {
+            "_id": f"{key_id}:{events[i]['event_id']}",
+            "key_id": key_id,
+            "event_id": events[i]["event_id"],
+            "type": events[i]["type"],
+            "event": events[i],
+            "received_at": now,
+            "applied_at": None,
+        }
+        for i in valid
+    ]
     duplicate_positions: set[int] = set()
     try:
         await collection.insert_many(docs, ordered=False)
@@ -338,8 +414,10 @@ async def process_events(services: Services, key_id: str, events: list[Any]) -> 
     async def apply(i: int) -> None:
         async with semaphore:
             results[i].notified = await apply_event(services, key_id, events[i])
-            await collection.update_one({"_id": f"{key_id}:{events[i]['event_id']}"},
-                                        {"$set": {"applied_at": services.clock(), "notified": results[i].notified}})
+            await collection.update_one(
+                {"_id": f"{key_id}:{events[i]['event_id']}"},
+                {"$set": {"applied_at": services.clock(), "notified": results[i].notified}},
+            )
 
     await asyncio.gather(*(apply(i) for i in to_apply))
     return results
@@ -374,17 +452,19 @@ def setup(app: web.Application, services_key: web.AppKey[Services]) -> None:
         if batch:
             events = parsed["events"] if isinstance(parsed, dict) else None
             if not isinstance(events, list) or not events:
-                return _problem(400, "expected {\"events\": [ ... ]} with at least one event")
+                return _problem(400, 'expected {"events": [ ... ]} with at least one event')
             if len(events) > MAX_BATCH:
                 return _problem(413, f"at most {MAX_BATCH} events per request (got {len(events)})")
             results = await process_events(services, key_id, events)
             log.info("events received", key_id=key_id, count=len(events))
-            return web.json_response({
-                "results": [r.to_json() for r in results],
-                "accepted": sum(r.status == "accepted" for r in results),
-                "duplicates": sum(r.status == "duplicate" for r in results),
-                "invalid": sum(r.status == "invalid" for r in results),
-            })
+            return web.json_response(
+                {
+                    "results": [r.to_json() for r in results],
+                    "accepted": sum(r.status == "accepted" for r in results),
+                    "duplicates": sum(r.status == "duplicate" for r in results),
+                    "invalid": sum(r.status == "invalid" for r in results),
+                }
+            )
         (result,) = await process_events(services, key_id, [parsed])
         status = 422 if result.status == "invalid" else 202
         return web.json_response(result.to_json(with_index=False), status=status)

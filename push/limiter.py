@@ -72,8 +72,21 @@ end
 return tostring(math.max(until_, current) - now)
 """
 
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendLocation", "sendMediaGroup",
-                          "sendVoice", "sendSticker", "sendVideo", "sendAnimation", "copyMessage", "forwardMessage"})
+SEND_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendLocation",
+        "sendMediaGroup",
+        "sendVoice",
+        "sendSticker",
+        "sendVideo",
+        "sendAnimation",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
 
 
 HORIZON = 0.25  # seconds: how far ahead pushes may book global slots (a reply's longest wait)

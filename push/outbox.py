@@ -93,8 +93,9 @@ class Relay:
         Runs once per claim timeout across all workers (its queries read the whole queue)."""
         settings = self.services.settings
         timeout = timedelta(seconds=settings.push_claim_timeout)
-        ok = await self.services.redis.set(self.sweep_key, b"1", nx=True,
-                                           px=max(1000, int(settings.push_claim_timeout * 1000)))
+        ok = await self.services.redis.set(
+            self.sweep_key, b"1", nx=True, px=max(1000, int(settings.push_claim_timeout * 1000))
+        )
         if not ok:
             return {}
         repos = self.services.repos
@@ -104,8 +105,7 @@ class Relay:
         # is a state older versions wrote while sending: its outcome is unknown (resend once).
         stuck = await repos.notifications.stuck_in_stream(now - timeout)
         present = await self.stream.contains([nid for nid, _, _ in stuck])
-        lost = [(nid, urgent, state) for (nid, urgent, state), inside in zip(stuck, present, strict=True)
-                if not inside]
+        lost = [(nid, urgent, state) for (nid, urgent, state), inside in zip(stuck, present, strict=True) if not inside]
         queued = [(nid, urgent) for nid, urgent, state in lost if state == NotificationState.QUEUED.value]
         sending = [(nid, urgent) for nid, urgent, state in lost if state != NotificationState.QUEUED.value]
         if queued:

@@ -47,7 +47,9 @@ async def run_reminders(services: Services, today: date | None = None) -> Remind
         days_left = lic.days_left(today)
         threshold = min(t for t in EXPIRY_THRESHOLDS if days_left <= t)
         _, created = await notify(
-            services, citizen_id_number=lic.id_number, type=NotificationType.LICENSE_EXPIRY_REMINDER,
+            services,
+            citizen_id_number=lic.id_number,
+            type=NotificationType.LICENSE_EXPIRY_REMINDER,
             payload={"valid_to": lic.valid_to.isoformat(), "threshold": threshold},
             dedupe_key=f"reminder:license_expiry:{lic.id_number}:{lic.valid_to.isoformat()}:{threshold}",
         )
@@ -56,15 +58,21 @@ async def run_reminders(services: Services, today: date | None = None) -> Remind
         assert lic.next_physical_exam_due is not None
         due = lic.next_physical_exam_due.isoformat()
         _, created = await notify(
-            services, citizen_id_number=lic.id_number, type=NotificationType.PHYSICAL_EXAM_REMINDER,
-            payload={"due": due}, dedupe_key=f"reminder:physical_exam:{lic.id_number}:{due}",
+            services,
+            citizen_id_number=lic.id_number,
+            type=NotificationType.PHYSICAL_EXAM_REMINDER,
+            payload={"due": due},
+            dedupe_key=f"reminder:physical_exam:{lic.id_number}:{due}",
         )
         report.count("physical_exam", created)
     async for vehicle in repos.vehicles.inspection_due_between(today, today + timedelta(days=INSPECTION_WINDOW)):
         due = vehicle.inspection_valid_until.isoformat()
         _, created = await notify(
-            services, citizen_id_number=vehicle.owner_id_number, type=NotificationType.INSPECTION_REMINDER,
-            payload={"plate": vehicle.plate, "due": due}, dedupe_key=f"reminder:inspection:{vehicle.plate}:{due}",
+            services,
+            citizen_id_number=vehicle.owner_id_number,
+            type=NotificationType.INSPECTION_REMINDER,
+            payload={"plate": vehicle.plate, "due": due},
+            dedupe_key=f"reminder:inspection:{vehicle.plate}:{due}",
         )
         report.count("inspection", created)
     log.info("daily reminders", day=today.isoformat(), created=report.created, existing=report.existing)

@@ -151,10 +151,22 @@ def render(notification: Notification, lang: Lang, catalog: Catalog, *, today: d
         when = ""
         if at is not None:
             local = at.astimezone(LOCAL_TZ)
-            when = t("push-datetime", y=str(local.year), m=f"{local.month:02d}", d=f"{local.day:02d}",
-                     time=local.strftime("%H:%M"))
-        text = t("push-violation-recorded", plate=quote(_s(p, "plate")), behaviour=quote(_bilingual(p, "behaviour", lang)),
-                 place=quote(_bilingual(p, "place", lang)), time=when, fine=_s(p, "fine_yuan"), points=_s(p, "points"))
+            when = t(
+                "push-datetime",
+                y=str(local.year),
+                m=f"{local.month:02d}",
+                d=f"{local.day:02d}",
+                time=local.strftime("%H:%M"),
+            )
+        text = t(
+            "push-violation-recorded",
+            plate=quote(_s(p, "plate")),
+            behaviour=quote(_bilingual(p, "behaviour", lang)),
+            place=quote(_bilingual(p, "place", lang)),
+            time=when,
+            fine=_s(p, "fine_yuan"),
+            points=_s(p, "points"),
+        )
         rows.append(button("push-btn-violations", F_VIOLATIONS))
     elif kind == T.LICENSE_EXPIRY_REMINDER:
         due = _parse_date(p.get("valid_to")) or today
@@ -167,8 +179,9 @@ def render(notification: Notification, lang: Lang, catalog: Catalog, *, today: d
         rows.append(button("push-btn-license", F_LICENSE))
     elif kind == T.INSPECTION_REMINDER:
         due = _parse_date(p.get("due")) or today
-        text = t("push-inspection-due", plate=quote(_s(p, "plate")), days=(due - today).days,
-                 date=_date(catalog, lang, due))
+        text = t(
+            "push-inspection-due", plate=quote(_s(p, "plate")), days=(due - today).days, date=_date(catalog, lang, due)
+        )
         rows.append(button("push-btn-vehicles", F_VEHICLES))
     else:  # ACCOUNT_REBOUND
         text = t("push-account-rebound")

@@ -98,8 +98,9 @@ class PushStream:
 
     async def read(self, consumer: str, count: int, block_ms: int) -> list[Entry]:
         """New entries for this consumer, urgent ones first."""
-        answer = await self.redis.xreadgroup(GROUP, consumer, {self.urgent: ">", self.normal: ">"},
-                                             count=count, block=block_ms)
+        answer = await self.redis.xreadgroup(
+            GROUP, consumer, {self.urgent: ">", self.normal: ">"}, count=count, block=block_ms
+        )
         by_stream = {_s(name): self._entries(_s(name), raw, False) for name, raw in answer or []}
         return by_stream.get(self.urgent, []) + by_stream.get(self.normal, [])
 
@@ -117,8 +118,9 @@ class PushStream:
         for stream in self.streams:
             cursor = "0-0"
             while len(out) < count:
-                answer = await self.redis.xautoclaim(stream, GROUP, consumer, min_idle_ms, start_id=cursor,
-                                                     count=count - len(out))
+                answer = await self.redis.xautoclaim(
+                    stream, GROUP, consumer, min_idle_ms, start_id=cursor, count=count - len(out)
+                )
                 cursor = _s(answer[0])
                 out.extend(self._entries(stream, answer[1], True))
                 if cursor == "0-0":

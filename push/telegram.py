@@ -4,7 +4,6 @@ small (aiogram's ~300 pydantic models alone take ~120 MB) and spends its CPU on 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -44,8 +43,9 @@ class NetworkError(Exception):
 
 
 def api_base(settings: Settings) -> str:
-    url = settings.telegram_api_url or (f"{settings.base_url}/sandbox" if settings.sandbox_mode
-                                        else "https://api.telegram.org")
+    url = settings.telegram_api_url or (
+        f"{settings.base_url}/sandbox" if settings.sandbox_mode else "https://api.telegram.org"
+    )
     return f"{url}/bot{settings.bot_token.get_secret_value()}"
 
 
@@ -63,7 +63,8 @@ class BotApiClient:
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.connections), timeout=self.timeout,
+                connector=aiohttp.TCPConnector(limit=self.connections),
+                timeout=self.timeout,
                 json_serialize=lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
             )
         return self._session
@@ -80,7 +81,7 @@ class BotApiClient:
                 except (json.JSONDecodeError, aiohttp.ContentTypeError, UnicodeDecodeError):
                     body = {"ok": False, "description": (await response.text())[:200]}
                 status = response.status
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise NetworkError(f"{type(exc).__name__}: {exc}") from exc
         if isinstance(body, dict) and body.get("ok"):
             return body.get("result")
@@ -95,11 +96,16 @@ class BotApiClient:
             raise ServerError(code, description)
         raise BadRequest(code, description)
 
-    async def send_message(self, chat_id: int, text: str, *, reply_markup: dict[str, Any] | None = None,
-                           paid_broadcast: bool = False) -> int:
+    async def send_message(
+        self, chat_id: int, text: str, *, reply_markup: dict[str, Any] | None = None, paid_broadcast: bool = False
+    ) -> int:
         """Send one HTML message; returns its message id."""
-        params: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML",
-                                  "link_preview_options": {"is_disabled": True}}
+        params: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
         if reply_markup is not None:
             params["reply_markup"] = reply_markup
         if paid_broadcast:

@@ -48,8 +48,9 @@ from storage.models import LOCAL_TZ, Citizen, Notification, NotificationState
 
 log = structlog.get_logger(__name__)
 
-OUTCOMES = Counter("push_notifications_total", "Push notifications settled by the workers, by outcome",
-                   ["outcome"])  # sent, held, dead, retry, refused_429
+OUTCOMES = Counter(
+    "push_notifications_total", "Push notifications settled by the workers, by outcome", ["outcome"]
+)  # sent, held, dead, retry, refused_429
 
 QUIET_START = time(22, 0)
 QUIET_END = time(7, 0)
@@ -66,9 +67,11 @@ def build_push_client(settings: Settings) -> BotApiClient:
 
 def build_limiter(services: Services) -> GlobalLimiter:
     s = services.settings
-    return GlobalLimiter(services.redis, services.keys,
-                         RateConfig(rate=s.push_rate, chat_interval=s.push_chat_interval,
-                                    group_per_minute=s.push_group_per_minute))
+    return GlobalLimiter(
+        services.redis,
+        services.keys,
+        RateConfig(rate=s.push_rate, chat_interval=s.push_chat_interval, group_per_minute=s.push_group_per_minute),
+    )
 
 
 def in_quiet_hours(moment: datetime) -> bool:
@@ -110,9 +113,16 @@ class Outcome:
 
 
 class PushWorker:
-    def __init__(self, services: Services, bot: BotApiClient, *, consumer: str | None = None,
-                 stream: PushStream | None = None, limiter: GlobalLimiter | None = None,
-                 run_reminders: bool | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bot: BotApiClient,
+        *,
+        consumer: str | None = None,
+        stream: PushStream | None = None,
+        limiter: GlobalLimiter | None = None,
+        run_reminders: bool | None = None,
+    ) -> None:
         self.services = services
         self.settings = services.settings
         self.bot = bot
@@ -138,8 +148,13 @@ class PushWorker:
     async def run(self) -> None:
         """Until `stop()`: fetch, send, complete; plus the relay/sweep/claim loop."""
         await self.stream.ensure_group()
-        log.info("push worker started", consumer=self.consumer, rate=self.settings.push_rate,
-                 concurrency=self.concurrency, paid_broadcast=self.settings.push_paid_broadcast)
+        log.info(
+            "push worker started",
+            consumer=self.consumer,
+            rate=self.settings.push_rate,
+            concurrency=self.concurrency,
+            paid_broadcast=self.settings.push_paid_broadcast,
+        )
         senders = [asyncio.create_task(self._sender(), name=f"push-send-{i}") for i in range(self.concurrency)]
         completer = asyncio.create_task(self._completer(), name="push-complete")
         housekeeping = asyncio.create_task(self._housekeeping(), name="push-housekeeping")
@@ -173,8 +188,9 @@ class PushWorker:
             try:
                 moved = await self.relay.relay_due()
                 busy = moved > 0  # more may be due: look again soon
-                claimed = await self.stream.autoclaim(self.consumer, int(self.settings.push_claim_timeout * 1000),
-                                                      self.batch)
+                claimed = await self.stream.autoclaim(
+                    self.consumer, int(self.settings.push_claim_timeout * 1000), self.batch
+                )
                 if claimed:
                     log.warning("claimed entries of a stopped worker", count=len(claimed))
                     await self._accept(claimed)
@@ -218,8 +234,11 @@ class PushWorker:
                 # A stopped worker held it: it may have reached Telegram. Resend once only.
                 if not await repos.notifications.take_over(notification.id, worker=self.consumer, now=now):
                     await repos.notifications.mark_dead(
-                        notification.id, "outcome unknown: the worker sending it stopped twice", now,
-                        expected=(S.QUEUED, S.SENDING))
+                        notification.id,
+                        "outcome unknown: the worker sending it stopped twice",
+                        now,
+                        expected=(S.QUEUED, S.SENDING),
+                    )
                     done.append(entry)
                     continue
             assert citizen is not None
@@ -247,8 +266,9 @@ class PushWorker:
             return True
         binding = citizen.telegram
         if binding.unreachable:
-            await repos.mark_dead(n.id, f"unreachable: {binding.unreachable_reason or 'blocked'}", now,
-                                  expected=expected)
+            await repos.mark_dead(
+                n.id, f"unreachable: {binding.unreachable_reason or 'blocked'}", now, expected=expected
+            )
             OUTCOMES.labels("dead").inc()
             return True
         if not binding.preferences.wants(n.type):
@@ -277,13 +297,18 @@ class PushWorker:
 
     async def _send(self, job: Job) -> Outcome:
         now_local = self.services.clock()
-        rendered = render(job.notification, job.lang, self.services.catalog,
-                          today=now_local.astimezone(LOCAL_TZ).date())
+        rendered = render(
+            job.notification, job.lang, self.services.catalog, today=now_local.astimezone(LOCAL_TZ).date()
+        )
         while True:
             await self.limiter.acquire(job.chat_id)
             try:
-                message_id = await self.bot.send_message(job.chat_id, rendered.text, reply_markup=rendered.markup,
-                                                         paid_broadcast=self.settings.push_paid_broadcast)
+                message_id = await self.bot.send_message(
+                    job.chat_id,
+                    rendered.text,
+                    reply_markup=rendered.markup,
+                    paid_broadcast=self.settings.push_paid_broadcast,
+                )
                 return Outcome(job, message_id=message_id)
             except RetryAfter as exc:
                 wait = float(exc.retry_after or 1)
@@ -292,8 +317,12 @@ class PushWorker:
                 if wait > self.settings.push_claim_timeout / 2:
                     now = self.services.clock()
                     await self.services.repos.notifications.retry_at(
-                        job.notification.id, now + timedelta(seconds=wait), "429 Too Many Requests", now,
-                        attempted=False)
+                        job.notification.id,
+                        now + timedelta(seconds=wait),
+                        "429 Too Many Requests",
+                        now,
+                        attempted=False,
+                    )
                     OUTCOMES.labels("refused_429").inc()
                     return Outcome(job, handled=True)
             except Forbidden as exc:
@@ -304,7 +333,8 @@ class PushWorker:
                     await self._unreachable(job, "chat_not_found", str(exc))
                 else:
                     await self.services.repos.notifications.dead_after_attempt(
-                        job.notification.id, str(exc), self.services.clock())
+                        job.notification.id, str(exc), self.services.clock()
+                    )
                     OUTCOMES.labels("dead").inc()
                 return Outcome(job, handled=True)
             except (ServerError, NetworkError) as exc:
@@ -315,8 +345,7 @@ class PushWorker:
         OUTCOMES.labels("dead").inc()
         now = self.services.clock()
         await self.services.repos.citizens.mark_unreachable(job.chat_id, reason=reason, now=now)
-        await self.services.repos.notifications.dead_after_attempt(job.notification.id, f"unreachable: {error}",
-                                                                   now)
+        await self.services.repos.notifications.dead_after_attempt(job.notification.id, f"unreachable: {error}", now)
         log.info("citizen unreachable", chat_id=job.chat_id, reason=reason)
 
     async def _retry_later(self, job: Job, error: str) -> None:
@@ -356,6 +385,6 @@ class PushWorker:
                 break
             except Exception:
                 log.exception("recording sent notifications failed", attempt=attempt + 1)
-                await asyncio.sleep(0.5 * 2 ** attempt)
+                await asyncio.sleep(0.5 * 2**attempt)
         self.sent += len(sent)
         OUTCOMES.labels("sent").inc(len(sent))

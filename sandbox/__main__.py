@@ -21,8 +21,14 @@ def main() -> None:
     args = parser.parse_args()
     app = web.Application()
     app.add_subapp("/sandbox", create_sandbox_app(SandboxLimits(enabled=not args.no_limits)))
-    web.run_app(app, host=args.host, port=args.port, access_log=None, shutdown_timeout=5,
-                print=lambda _: print(f"sandbox at http://{args.host}:{args.port}/sandbox/", flush=True))
+    web.run_app(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=None,
+        shutdown_timeout=5,
+        print=lambda _: print(f"sandbox at http://{args.host}:{args.port}/sandbox/", flush=True),
+    )
 
 
 if __name__ == "__main__":

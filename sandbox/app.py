@@ -29,8 +29,9 @@ SANDBOX_BOT_API = web.AppKey("sandbox_bot_api", BotApi)
 async def _index(request: web.Request) -> web.Response:
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     base = str(request.app.router["sandbox_index"].url_for())
-    return web.Response(text=page.replace("__SANDBOX_BASE__", base), content_type="text/html",
-                        headers={"Cache-Control": "no-cache"})
+    return web.Response(
+        text=page.replace("__SANDBOX_BASE__", base), content_type="text/html", headers={"Cache-Control": "no-cache"}
+    )
 
 
 async def _on_shutdown(app: web.Application) -> None:

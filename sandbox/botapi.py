@@ -34,7 +34,9 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_UPLOAD = 50 * 1024 * 1024
 MESSAGE_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendlocation"})
-CONFLICT_WEBHOOK = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 CONFLICT_POLLER = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
@@ -166,8 +168,7 @@ async def read_params(request: web.Request) -> Params:
     return Params(values, uploads)
 
 
-async def _read_multipart(reader: aiohttp.MultipartReader, values: dict[str, Any],
-                          uploads: dict[str, Upload]) -> None:
+async def _read_multipart(reader: aiohttp.MultipartReader, values: dict[str, Any], uploads: dict[str, Upload]) -> None:
     while True:
         part = await reader.next()
         if part is None:
@@ -283,14 +284,17 @@ class BotApi:
 
     def _flood_check(self, bot: BotState, chat: ChatState, params: Params) -> None:
         retry_after = bot.limiter.acquire(
-            chat.id, is_group=chat.type == "group", paid_broadcast=params.bool("allow_paid_broadcast"),
+            chat.id,
+            is_group=chat.type == "group",
+            paid_broadcast=params.bool("allow_paid_broadcast"),
             now=time.monotonic(),
         )
         if retry_after is not None:
             raise too_many_requests(retry_after)
 
-    def _formatted(self, params: Params, text_key: str, entities_key: str, limit: int,
-                   too_long: str) -> tuple[str, list[JSON], str | None]:
+    def _formatted(
+        self, params: Params, text_key: str, entities_key: str, limit: int, too_long: str
+    ) -> tuple[str, list[JSON], str | None]:
         raw = params.str(text_key) or ""
         parse_mode = params.str("parse_mode")
         explicit = params.json(entities_key)
@@ -318,26 +322,40 @@ class BotApi:
         if "inline_keyboard" in markup:
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-                raise bad_request("can't parse inline keyboard button: field \"inline_keyboard\" must be an Array")
+                raise bad_request('can\'t parse inline keyboard button: field "inline_keyboard" must be an Array')
             for row in rows:
                 for button in row:
                     if not isinstance(button, dict) or not button.get("text"):
-                        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                        raise bad_request(
+                            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                        )
                     data = button.get("callback_data")
                     if data is not None and not (1 <= len(str(data).encode()) <= 64):
                         raise bad_request("BUTTON_DATA_INVALID")
-                    kinds = {"callback_data", "url", "switch_inline_query", "switch_inline_query_current_chat",
-                             "web_app", "login_url", "callback_game", "pay", "copy_text",
-                             "switch_inline_query_chosen_chat"}
+                    kinds = {
+                        "callback_data",
+                        "url",
+                        "switch_inline_query",
+                        "switch_inline_query_current_chat",
+                        "web_app",
+                        "login_url",
+                        "callback_game",
+                        "pay",
+                        "copy_text",
+                        "switch_inline_query_chosen_chat",
+                    }
                     if not kinds & button.keys():
-                        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must have exactly one optional field")
+                        raise bad_request(
+                            "can't parse inline keyboard button: InlineKeyboardButton must have exactly one optional field"
+                        )
             return markup
         if "keyboard" in markup:
             rows = markup["keyboard"]
             if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
                 raise bad_request("can't parse reply keyboard markup JSON object")
-            normalised = [[button if isinstance(button, dict) else {"text": str(button)} for button in row]
-                          for row in rows]
+            normalised = [
+                [button if isinstance(button, dict) else {"text": str(button)} for button in row] for row in rows
+            ]
             return {**markup, "keyboard": normalised}
         if markup.get("remove_keyboard") or markup.get("force_reply"):
             return markup
@@ -364,17 +382,37 @@ class BotApi:
             raise bad_request("message to be replied not found")
         return target_id
 
-    def _deliver(self, bot: BotState, chat: ChatState, kind: str, params: Params, *, text: str = "",
-                 entities: list[JSON] | None = None, raw_text: str | None = None, parse_mode: str | None = None,
-                 media: JSON | None = None) -> JSON:
+    def _deliver(
+        self,
+        bot: BotState,
+        chat: ChatState,
+        kind: str,
+        params: Params,
+        *,
+        text: str = "",
+        entities: list[JSON] | None = None,
+        raw_text: str | None = None,
+        parse_mode: str | None = None,
+        media: JSON | None = None,
+    ) -> JSON:
         """Shared tail of every send method: checks, flood limits, storage, event, stats."""
         reply_markup = self._validate_markup(params.json("reply_markup"))
         reply_to = self._reply_to(chat, params)
         self._flood_check(bot, chat, params)
         message = StoredMessage(
-            message_id=chat.new_message_id(), chat_id=chat.id, from_bot=True, sender=bot.user,
-            date=int(time.time()), kind=kind, text=text, entities=entities or [], raw_text=raw_text,
-            parse_mode=parse_mode, reply_markup=reply_markup, reply_to_message_id=reply_to, media=media,
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_bot=True,
+            sender=bot.user,
+            date=int(time.time()),
+            kind=kind,
+            text=text,
+            entities=entities or [],
+            raw_text=raw_text,
+            parse_mode=parse_mode,
+            reply_markup=reply_markup,
+            reply_to_message_id=reply_to,
+            media=media,
         )
         chat.messages[message.message_id] = message
         if reply_markup is not None:
@@ -404,8 +442,13 @@ class BotApi:
             if not upload.data:
                 raise bad_request("file must be non-empty")
             ext = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else extension
-            stored = self.state.store_file(upload.data, folder=folder, extension=ext,
-                                           mime_type=upload.content_type or mime_type, file_name=upload.filename)
+            stored = self.state.store_file(
+                upload.data,
+                folder=folder,
+                extension=ext,
+                mime_type=upload.content_type or mime_type,
+                file_name=upload.filename,
+            )
             return {"file": stored}
         if value is None:
             raise bad_request(f"there is no {field} in the request")
@@ -419,8 +462,14 @@ class BotApi:
     # --- methods ----------------------------------------------------------------------------
 
     async def get_me(self, bot: BotState, params: Params) -> JSON:
-        return {**bot.user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **bot.user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def log_out(self, bot: BotState, params: Params) -> bool:
         return True
@@ -479,14 +528,19 @@ class BotApi:
                 pending.append(bot.webhook_queue.get_nowait())
         stop_webhook_workers(bot)
         bot.updates.clear()
-        bot.webhook = WebhookConfig(url=url, secret_token=secret, max_connections=max_connections,
-                                    allowed_updates=[str(a) for a in allowed] if isinstance(allowed, list) and allowed else None)
+        bot.webhook = WebhookConfig(
+            url=url,
+            secret_token=secret,
+            max_connections=max_connections,
+            allowed_updates=[str(a) for a in allowed] if isinstance(allowed, list) and allowed else None,
+        )
         queue: asyncio.Queue[JSON] = asyncio.Queue()
         for update in sorted(pending, key=lambda u: u["update_id"]):
             queue.put_nowait(update)
         bot.webhook_queue = queue
-        bot.webhook_workers = [asyncio.create_task(self._webhook_worker(bot, bot.webhook, queue))
-                               for _ in range(max_connections)]
+        bot.webhook_workers = [
+            asyncio.create_task(self._webhook_worker(bot, bot.webhook, queue)) for _ in range(max_connections)
+        ]
         bot.signal.fire()  # a poller still waiting learns about the webhook
         return True
 
@@ -507,8 +561,13 @@ class BotApi:
         if hook is None:
             return {"url": "", "has_custom_certificate": False, "pending_update_count": len(bot.updates)}
         pending = (bot.webhook_queue.qsize() if bot.webhook_queue is not None else 0) + bot.webhook_in_flight
-        info: JSON = {"url": hook.url, "has_custom_certificate": False, "pending_update_count": pending,
-                      "max_connections": hook.max_connections, "ip_address": "127.0.0.1"}
+        info: JSON = {
+            "url": hook.url,
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+            "max_connections": hook.max_connections,
+            "ip_address": "127.0.0.1",
+        }
         if hook.allowed_updates:
             info["allowed_updates"] = hook.allowed_updates
         if hook.last_error_date is not None:
@@ -548,8 +607,9 @@ class BotApi:
             finally:
                 bot.webhook_in_flight -= 1
 
-    async def _post_update(self, bot: BotState, hook: WebhookConfig, headers: dict[str, str],
-                           update: JSON) -> str | None:
+    async def _post_update(
+        self, bot: BotState, hook: WebhookConfig, headers: dict[str, str], update: JSON
+    ) -> str | None:
         if self.http is None or self.http.closed:
             self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         try:
@@ -597,34 +657,67 @@ class BotApi:
         text, entities, parse_mode = self._formatted(params, "text", "entities", MAX_TEXT, "message is too long")
         if not text.strip():
             raise bad_request("message text is empty")
-        return self._deliver(bot, chat, "text", params, text=text, entities=entities,
-                             raw_text=params.str("text"), parse_mode=parse_mode)
+        return self._deliver(
+            bot, chat, "text", params, text=text, entities=entities, raw_text=params.str("text"), parse_mode=parse_mode
+        )
 
     async def send_photo(self, bot: BotState, params: Params) -> JSON:
         chat = self._chat(params)
         self._ensure_reachable(chat)
-        caption, entities, parse_mode = self._formatted(params, "caption", "caption_entities", MAX_CAPTION,
-                                                        "message caption is too long")
+        caption, entities, parse_mode = self._formatted(
+            params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long"
+        )
         stored = self._input_file(params, "photo", folder="photos", extension="jpg", mime_type="image/jpeg")["file"]
         width, height = image_size(stored.data)
-        photo = [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                  "file_size": len(stored.data), "width": width, "height": height}]
-        return self._deliver(bot, chat, "photo", params, text=caption, entities=entities,
-                             raw_text=params.str("caption"), parse_mode=parse_mode, media={"photo": photo})
+        photo = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_size": len(stored.data),
+                "width": width,
+                "height": height,
+            }
+        ]
+        return self._deliver(
+            bot,
+            chat,
+            "photo",
+            params,
+            text=caption,
+            entities=entities,
+            raw_text=params.str("caption"),
+            parse_mode=parse_mode,
+            media={"photo": photo},
+        )
 
     async def send_document(self, bot: BotState, params: Params) -> JSON:
         chat = self._chat(params)
         self._ensure_reachable(chat)
-        caption, entities, parse_mode = self._formatted(params, "caption", "caption_entities", MAX_CAPTION,
-                                                        "message caption is too long")
-        stored = self._input_file(params, "document", folder="documents", extension="bin",
-                                  mime_type="application/octet-stream")["file"]
-        document: JSON = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                          "file_size": len(stored.data), "mime_type": stored.mime_type}
+        caption, entities, parse_mode = self._formatted(
+            params, "caption", "caption_entities", MAX_CAPTION, "message caption is too long"
+        )
+        stored = self._input_file(
+            params, "document", folder="documents", extension="bin", mime_type="application/octet-stream"
+        )["file"]
+        document: JSON = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.data),
+            "mime_type": stored.mime_type,
+        }
         if stored.file_name:
             document["file_name"] = stored.file_name
-        return self._deliver(bot, chat, "document", params, text=caption, entities=entities,
-                             raw_text=params.str("caption"), parse_mode=parse_mode, media={"document": document})
+        return self._deliver(
+            bot,
+            chat,
+            "document",
+            params,
+            text=caption,
+            entities=entities,
+            raw_text=params.str("caption"),
+            parse_mode=parse_mode,
+            media={"document": document},
+        )
 
     async def send_location(self, bot: BotState, params: Params) -> JSON:
         chat = self._chat(params)
@@ -634,8 +727,9 @@ class BotApi:
         assert latitude is not None and longitude is not None
         if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
             raise bad_request("wrong latitude or longitude")
-        return self._deliver(bot, chat, "location", params,
-                             media={"location": {"latitude": latitude, "longitude": longitude}})
+        return self._deliver(
+            bot, chat, "location", params, media={"location": {"latitude": latitude, "longitude": longitude}}
+        )
 
     def _editable(self, params: Params) -> tuple[ChatState, StoredMessage]:
         if params.has("inline_message_id"):
@@ -666,8 +760,10 @@ class BotApi:
         if markup is not None and "inline_keyboard" not in markup:
             raise bad_request("inline keyboard expected")
         if text == message.text and entities == message.entities and markup == message.reply_markup:
-            raise bad_request("message is not modified: specified new message content and reply markup are "
-                              "exactly the same as a current content and reply markup of the message")
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
         message.text, message.entities = text, entities
         message.raw_text, message.parse_mode = params.str("text"), parse_mode
         message.reply_markup = markup
@@ -679,8 +775,10 @@ class BotApi:
         if markup is not None and "inline_keyboard" not in markup:
             raise bad_request("inline keyboard expected")
         if markup == message.reply_markup or (markup is None and message.reply_markup is None):
-            raise bad_request("message is not modified: specified new message content and reply markup are "
-                              "exactly the same as a current content and reply markup of the message")
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
         message.reply_markup = markup
         return self._apply_edit(chat, message)
 
@@ -704,20 +802,42 @@ class BotApi:
         if text is not None and len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         record.answered = True
-        record.answer = {"text": text, "show_alert": params.bool("show_alert"), "url": params.str("url"),
-                         "cache_time": params.int("cache_time") or 0}
+        record.answer = {
+            "text": text,
+            "show_alert": params.bool("show_alert"),
+            "url": params.str("url"),
+            "cache_time": params.int("cache_time") or 0,
+        }
         chat = self.state.chats.get(record.chat_id)
         if chat is not None:
-            chat.add_event("callback_answer", {"callback_query_id": record.id, "message_id": record.message_id,
-                                               "data": record.data, "answer": record.answer})
+            chat.add_event(
+                "callback_answer",
+                {
+                    "callback_query_id": record.id,
+                    "message_id": record.message_id,
+                    "data": record.data,
+                    "answer": record.answer,
+                },
+            )
         return True
 
     async def send_chat_action(self, bot: BotState, params: Params) -> bool:
         chat = self._chat(params)
         self._ensure_reachable(chat)
         action = params.str("action", required=True)
-        known = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-                 "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+        known = {
+            "typing",
+            "upload_photo",
+            "record_video",
+            "upload_video",
+            "record_voice",
+            "upload_voice",
+            "upload_document",
+            "choose_sticker",
+            "find_location",
+            "record_video_note",
+            "upload_video_note",
+        }
         if action not in known:
             raise bad_request("wrong parameter action in request")
         chat.last_action = {"action": action, "at": time.time()}
@@ -727,13 +847,19 @@ class BotApi:
     @staticmethod
     def _commands_key(params: Params) -> tuple[str, str]:
         scope = params.json("scope")
-        scope_key = json.dumps(scope, sort_keys=True) if isinstance(scope, dict) and scope.get("type") != "default" else ""
+        scope_key = (
+            json.dumps(scope, sort_keys=True) if isinstance(scope, dict) and scope.get("type") != "default" else ""
+        )
         return scope_key, params.str("language_code") or ""
 
     async def set_my_commands(self, bot: BotState, params: Params) -> bool:
         commands = params.json("commands")
         if not isinstance(commands, list):
-            raise bad_request("commands is empty") if commands is None else bad_request("can't parse commands JSON object")
+            raise (
+                bad_request("commands is empty")
+                if commands is None
+                else bad_request("can't parse commands JSON object")
+            )
         if len(commands) > 100:
             raise bad_request("BOT_COMMANDS_TOO_MUCH")
         cleaned: list[JSON] = []
@@ -745,7 +871,9 @@ class BotApi:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(description) <= 256:
-                raise bad_request("command description is empty" if not description else "BOT_COMMAND_DESCRIPTION_INVALID")
+                raise bad_request(
+                    "command description is empty" if not description else "BOT_COMMAND_DESCRIPTION_INVALID"
+                )
             cleaned.append({"command": name, "description": description})
         bot.commands[self._commands_key(params)] = cleaned
         return True
@@ -780,7 +908,9 @@ def image_size(data: bytes) -> tuple[int, int]:
             marker = data[index + 1]
             length = int.from_bytes(data[index + 2 : index + 4], "big")
             if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-                return int.from_bytes(data[index + 7 : index + 9], "big"), int.from_bytes(data[index + 5 : index + 7], "big")
+                return int.from_bytes(data[index + 7 : index + 9], "big"), int.from_bytes(
+                    data[index + 5 : index + 7], "big"
+                )
             index += 2 + length
     return 0, 0
 

@@ -170,7 +170,9 @@ class CitizenApi:
             raise _fail("first_name is required")
         try:
             citizen = self.state.create_citizen(
-                first_name, last_name=body.get("last_name"), username=body.get("username"),
+                first_name,
+                last_name=body.get("last_name"),
+                username=body.get("username"),
                 language_code=body.get("language_code"),
                 user_id=_int(body["id"], "id") if body.get("id") is not None else None,
             )
@@ -220,9 +222,17 @@ class CitizenApi:
         action = chat.last_action
         if action is not None and time.time() - action["at"] > 5:
             action = None
-        return {"id": chat.id, "type": chat.type, "title": chat.title, "members": sorted(chat.members),
-                "telegram": self.state.chat_json(chat), "reply_keyboard": chat.reply_keyboard,
-                "chat_action": action, "seq": chat.seq, "message_count": len(chat.messages)}
+        return {
+            "id": chat.id,
+            "type": chat.type,
+            "title": chat.title,
+            "members": sorted(chat.members),
+            "telegram": self.state.chat_json(chat),
+            "reply_keyboard": chat.reply_keyboard,
+            "chat_action": action,
+            "seq": chat.seq,
+            "message_count": len(chat.messages),
+        }
 
     async def get_chat(self, request: web.Request) -> web.Response:
         return web.json_response(self._chat_view(self._chat(request)))
@@ -256,8 +266,9 @@ class CitizenApi:
         if chat_id not in self.state.chats:
             raise _fail("chat not found", 404)
         after = _int(request.query.get("after", request.headers.get("Last-Event-ID", "0")), "after")
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
-                                               "X-Accel-Buffering": "no"})
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
         await response.prepare(request)
         while not self.state.closing:
             chat = self.state.chats.get(chat_id)
@@ -286,8 +297,14 @@ class CitizenApi:
             raise _fail("text is longer than 4096 characters")
         sender = self._sender(chat, body)
         reply_to = body.get("reply_to_message_id")
-        message = self.state.user_message(chat, sender, "text", text=text, entities=command_entities(text),
-                                          reply_to_message_id=_int(reply_to, "reply_to_message_id") if reply_to else None)
+        message = self.state.user_message(
+            chat,
+            sender,
+            "text",
+            text=text,
+            entities=command_entities(text),
+            reply_to_message_id=_int(reply_to, "reply_to_message_id") if reply_to else None,
+        )
         return self._sent(chat, message.to_view())
 
     async def send_location(self, request: web.Request) -> web.Response:
@@ -297,8 +314,12 @@ class CitizenApi:
         longitude = _float(body.get("longitude"), "longitude")
         if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
             raise _fail("latitude must be within [-90, 90] and longitude within [-180, 180]")
-        message = self.state.user_message(chat, self._sender(chat, body), "location",
-                                          media={"location": {"latitude": latitude, "longitude": longitude}})
+        message = self.state.user_message(
+            chat,
+            self._sender(chat, body),
+            "location",
+            media={"location": {"latitude": latitude, "longitude": longitude}},
+        )
         return self._sent(chat, message.to_view())
 
     async def _upload(self, request: web.Request, field: str) -> tuple[JSON, bytes | None, str | None, str]:
@@ -333,14 +354,21 @@ class CitizenApi:
             raise _fail("a non-empty photo file is required (multipart field 'photo' or JSON 'data_base64')")
         sender = self._sender(chat, values)
         extension = (file_name or "photo.jpg").rsplit(".", 1)[-1].lower()
-        stored = self.state.store_file(data, folder="photos", extension=extension,
-                                       mime_type=content_type or "image/jpeg", file_name=file_name)
+        stored = self.state.store_file(
+            data, folder="photos", extension=extension, mime_type=content_type or "image/jpeg", file_name=file_name
+        )
         width, height = image_size(data)
-        size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": len(data),
-                "width": width, "height": height}
+        size = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(data),
+            "width": width,
+            "height": height,
+        }
         caption, entities = self._caption(values)
-        message = self.state.user_message(chat, sender, "photo", text=caption, entities=entities,
-                                          media={"photo": [size]})
+        message = self.state.user_message(
+            chat, sender, "photo", text=caption, entities=entities, media={"photo": [size]}
+        )
         return self._sent(chat, message.to_view())
 
     async def send_document(self, request: web.Request) -> web.Response:
@@ -353,11 +381,17 @@ class CitizenApi:
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
         mime = content_type or "application/octet-stream"
         stored = self.state.store_file(data, folder="documents", extension=extension, mime_type=mime, file_name=name)
-        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": len(data),
-                    "file_name": name, "mime_type": mime}
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(data),
+            "file_name": name,
+            "mime_type": mime,
+        }
         caption, entities = self._caption(values)
-        message = self.state.user_message(chat, sender, "document", text=caption, entities=entities,
-                                          media={"document": document})
+        message = self.state.user_message(
+            chat, sender, "document", text=caption, entities=entities, media={"document": document}
+        )
         return self._sent(chat, message.to_view())
 
     async def send_sticker(self, request: web.Request) -> web.Response:
@@ -365,9 +399,18 @@ class CitizenApi:
         body = await _json_body(request)
         emoji = str(body.get("emoji") or "👍")
         stored = self.state.store_file(STICKER_BYTES, folder="stickers", extension="webp", mime_type="image/webp")
-        sticker = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "type": "regular",
-                   "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": emoji,
-                   "file_size": len(STICKER_BYTES), "set_name": "SandboxStickers"}
+        sticker = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+            "file_size": len(STICKER_BYTES),
+            "set_name": "SandboxStickers",
+        }
         message = self.state.user_message(chat, self._sender(chat, body), "sticker", media={"sticker": sticker})
         return self._sent(chat, message.to_view())
 
@@ -377,8 +420,13 @@ class CitizenApi:
         duration = max(1, _int(values.get("duration") or 2, "duration"))
         payload = data or VOICE_BYTES
         stored = self.state.store_file(payload, folder="voice", extension="oga", mime_type=content_type or "audio/ogg")
-        voice = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "duration": duration,
-                 "mime_type": stored.mime_type, "file_size": len(payload)}
+        voice = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": duration,
+            "mime_type": stored.mime_type,
+            "file_size": len(payload),
+        }
         message = self.state.user_message(chat, self._sender(chat, values), "voice", media={"voice": voice})
         return self._sent(chat, message.to_view())
 
@@ -391,22 +439,43 @@ class CitizenApi:
         rows = (message.reply_markup or {}).get("inline_keyboard") or []
         buttons = [button for row in rows for button in row]
         wanted_data, wanted_text = body.get("callback_data"), body.get("text")
-        button = next((b for b in buttons if (wanted_data is not None and b.get("callback_data") == wanted_data)
-                       or (wanted_data is None and wanted_text is not None and b.get("text") == wanted_text)), None)
+        button = next(
+            (
+                b
+                for b in buttons
+                if (wanted_data is not None and b.get("callback_data") == wanted_data)
+                or (wanted_data is None and wanted_text is not None and b.get("text") == wanted_text)
+            ),
+            None,
+        )
         if button is None:
             raise _fail("no such inline button on that message")
         if "callback_data" not in button:
             return web.json_response({"callback_query_id": None, "button": button})
         sender = self._sender(chat, body)
         query_id = str(secrets.randbits(63))
-        self.state.callbacks[query_id] = CallbackRecord(query_id, chat.id, message.message_id, sender.id,
-                                                        str(button["callback_data"]))
-        self.state.push_update("callback_query", {
-            "id": query_id, "from": sender.to_telegram(), "message": self.state.message_telegram(chat, message),
-            "chat_instance": str(chat.id), "data": button["callback_data"],
-        })
-        event = chat.add_event("button_press", {"message_id": message.message_id, "callback_query_id": query_id,
-                                                "data": button["callback_data"], "text": button.get("text")})
+        self.state.callbacks[query_id] = CallbackRecord(
+            query_id, chat.id, message.message_id, sender.id, str(button["callback_data"])
+        )
+        self.state.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": sender.to_telegram(),
+                "message": self.state.message_telegram(chat, message),
+                "chat_instance": str(chat.id),
+                "data": button["callback_data"],
+            },
+        )
+        event = chat.add_event(
+            "button_press",
+            {
+                "message_id": message.message_id,
+                "callback_query_id": query_id,
+                "data": button["callback_data"],
+                "text": button.get("text"),
+            },
+        )
         return web.json_response({"callback_query_id": query_id, "button": button, "seq": event["seq"]})
 
     async def press_reply_button(self, request: web.Request) -> web.Response:
@@ -420,23 +489,35 @@ class CitizenApi:
         assert keyboard is not None
         if keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
-        message = self.state.user_message(chat, self._sender(chat, body), "text", text=text,
-                                          entities=command_entities(text))
+        message = self.state.user_message(
+            chat, self._sender(chat, body), "text", text=text, entities=command_entities(text)
+        )
         return self._sent(chat, message.to_view())
 
     async def get_callback(self, request: web.Request) -> web.Response:
         record = self.state.callbacks.get(request.match_info["callback_query_id"])
         if record is None:
             raise _fail("callback query not found", 404)
-        return web.json_response({"id": record.id, "chat_id": record.chat_id, "message_id": record.message_id,
-                                  "data": record.data, "answered": record.answered, "answer": record.answer})
+        return web.json_response(
+            {
+                "id": record.id,
+                "chat_id": record.chat_id,
+                "message_id": record.message_id,
+                "data": record.data,
+                "answered": record.answered,
+                "answer": record.answer,
+            }
+        )
 
     async def get_file(self, request: web.Request) -> web.Response:
         stored = self.state.files.get(request.match_info["file_id"])
         if stored is None:
             raise _fail("file not found", 404)
-        return web.Response(body=stored.data, content_type=stored.mime_type,
-                            headers={"Content-Security-Policy": "default-src 'none'; sandbox"})
+        return web.Response(
+            body=stored.data,
+            content_type=stored.mime_type,
+            headers={"Content-Security-Policy": "default-src 'none'; sandbox"},
+        )
 
     async def get_commands(self, request: web.Request) -> web.Response:
         bot = self.state.active_bot()
@@ -462,9 +543,14 @@ class CitizenApi:
     async def get_bots(self, request: web.Request) -> web.Response:
         bots = []
         for bot in self.state.bots.values():
-            bots.append({**bot.user, "active": bot.id == self.state.active_bot_id,
-                         "webhook_url": bot.webhook.url if bot.webhook is not None else None,
-                         "pending_updates": len(bot.updates) + (bot.webhook_queue.qsize() if bot.webhook_queue else 0)})
+            bots.append(
+                {
+                    **bot.user,
+                    "active": bot.id == self.state.active_bot_id,
+                    "webhook_url": bot.webhook.url if bot.webhook is not None else None,
+                    "pending_updates": len(bot.updates) + (bot.webhook_queue.qsize() if bot.webhook_queue else 0),
+                }
+            )
         return web.json_response({"bots": bots})
 
     # --- faults, stats, SMS, reset, limits --------------------------------------------------

@@ -44,9 +44,14 @@ class SandboxUser:
 
     @classmethod
     def from_json(cls, data: JSON) -> SandboxUser:
-        return cls(id=int(data["id"]), first_name=data["first_name"], last_name=data.get("last_name"),
-                   username=data.get("username"), language_code=data.get("language_code"),
-                   blocked_bot=bool(data.get("blocked_bot")))
+        return cls(
+            id=int(data["id"]),
+            first_name=data["first_name"],
+            last_name=data.get("last_name"),
+            username=data.get("username"),
+            language_code=data.get("language_code"),
+            blocked_bot=bool(data.get("blocked_bot")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +76,23 @@ class ChatMessage:
 
     @classmethod
     def from_json(cls, data: JSON) -> ChatMessage:
-        return cls(message_id=int(data["message_id"]), chat_id=int(data["chat_id"]), from_bot=data["from"] == "bot",
-                   kind=data["kind"], text=data.get("raw_text") or "", plain_text=data.get("text") or "",
-                   html=data.get("html") or "", entities=list(data.get("entities") or []),
-                   parse_mode=data.get("parse_mode"), reply_markup=data.get("reply_markup"),
-                   media=data.get("media"), version=int(data.get("version", 1)), edited=bool(data.get("edited")),
-                   deleted=bool(data.get("deleted")), raw=data)
+        return cls(
+            message_id=int(data["message_id"]),
+            chat_id=int(data["chat_id"]),
+            from_bot=data["from"] == "bot",
+            kind=data["kind"],
+            text=data.get("raw_text") or "",
+            plain_text=data.get("text") or "",
+            html=data.get("html") or "",
+            entities=list(data.get("entities") or []),
+            parse_mode=data.get("parse_mode"),
+            reply_markup=data.get("reply_markup"),
+            media=data.get("media"),
+            version=int(data.get("version", 1)),
+            edited=bool(data.get("edited")),
+            deleted=bool(data.get("deleted")),
+            raw=data,
+        )
 
     @property
     def inline_buttons(self) -> list[list[JSON]]:
@@ -122,8 +138,9 @@ class SandboxClient:
     async def __aenter__(self) -> SandboxClient:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.close()
 
     async def close(self) -> None:
@@ -136,11 +153,20 @@ class SandboxClient:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def _request(self, method: str, path: str, *, json: Any = None, data: Any = None,
-                       params: dict[str, str] | None = None, timeout: float = 30.0) -> Any:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Any = None,
+        params: dict[str, str] | None = None,
+        timeout: float = 30.0,
+    ) -> Any:
         url = f"{self.base_url}/api{path}"
-        async with self._http().request(method, url, json=json, data=data, params=params,
-                                        timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+        async with self._http().request(
+            method, url, json=json, data=data, params=params, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
             body = await response.json(content_type=None)
             if response.status >= 400:
                 raise SandboxError(response.status, str(body.get("error", body)))
@@ -155,18 +181,34 @@ class SandboxClient:
 
     # --- users and groups -------------------------------------------------------------------
 
-    async def create_user(self, first_name: str, *, last_name: str | None = None, username: str | None = None,
-                          language_code: str | None = "en", user_id: int | None = None) -> SandboxUser:
-        body: JSON = {"first_name": first_name, "last_name": last_name, "username": username,
-                      "language_code": language_code}
+    async def create_user(
+        self,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "en",
+        user_id: int | None = None,
+    ) -> SandboxUser:
+        body: JSON = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "language_code": language_code,
+        }
         if user_id is not None:
             body["id"] = user_id
         return SandboxUser.from_json(await self._request("POST", "/users", json=body))
 
-    async def create_users_bulk(self, n: int, *, first_name: str = "Citizen",
-                                language_code: str | None = "en") -> list[int]:
-        answer = await self._request("POST", "/users/bulk", json={"count": n, "first_name": first_name,
-                                                                  "language_code": language_code}, timeout=300.0)
+    async def create_users_bulk(
+        self, n: int, *, first_name: str = "Citizen", language_code: str | None = "en"
+    ) -> list[int]:
+        answer = await self._request(
+            "POST",
+            "/users/bulk",
+            json={"count": n, "first_name": first_name, "language_code": language_code},
+            timeout=300.0,
+        )
         return [int(user_id) for user_id in answer["ids"]]
 
     async def create_group(self, title: str, member_ids: list[int]) -> int:
@@ -181,8 +223,9 @@ class SandboxClient:
 
     # --- acting as a citizen ----------------------------------------------------------------
 
-    async def send_text(self, chat_id: int, text: str, *, from_user_id: int | None = None,
-                        reply_to_message_id: int | None = None) -> ChatMessage:
+    async def send_text(
+        self, chat_id: int, text: str, *, from_user_id: int | None = None, reply_to_message_id: int | None = None
+    ) -> ChatMessage:
         body: JSON = {"text": text}
         if from_user_id is not None:
             body["from_user_id"] = from_user_id
@@ -190,16 +233,24 @@ class SandboxClient:
             body["reply_to_message_id"] = reply_to_message_id
         return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/text", json=body))
 
-    async def send_location(self, chat_id: int, latitude: float, longitude: float, *,
-                            from_user_id: int | None = None) -> ChatMessage:
+    async def send_location(
+        self, chat_id: int, latitude: float, longitude: float, *, from_user_id: int | None = None
+    ) -> ChatMessage:
         body: JSON = {"latitude": latitude, "longitude": longitude}
         if from_user_id is not None:
             body["from_user_id"] = from_user_id
         return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/location", json=body))
 
-    async def send_photo(self, chat_id: int, data: bytes, caption: str | None = None, *,
-                         filename: str = "photo.jpg", content_type: str = "image/jpeg",
-                         from_user_id: int | None = None) -> ChatMessage:
+    async def send_photo(
+        self,
+        chat_id: int,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        filename: str = "photo.jpg",
+        content_type: str = "image/jpeg",
+        from_user_id: int | None = None,
+    ) -> ChatMessage:
         form = aiohttp.FormData()
         form.add_field("photo", data, filename=filename, content_type=content_type)
         if caption:
@@ -208,8 +259,15 @@ class SandboxClient:
             form.add_field("from_user_id", str(from_user_id))
         return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/photo", data=form))
 
-    async def send_document(self, chat_id: int, data: bytes, filename: str, caption: str | None = None, *,
-                            content_type: str = "application/octet-stream") -> ChatMessage:
+    async def send_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        filename: str,
+        caption: str | None = None,
+        *,
+        content_type: str = "application/octet-stream",
+    ) -> ChatMessage:
         form = aiohttp.FormData()
         form.add_field("document", data, filename=filename, content_type=content_type)
         if caption:
@@ -217,17 +275,20 @@ class SandboxClient:
         return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/document", data=form))
 
     async def send_sticker(self, chat_id: int, emoji: str = "👍") -> ChatMessage:
-        return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/sticker",
-                                                             json={"emoji": emoji}))
+        return await self._sent(
+            chat_id, await self._request("POST", f"/chats/{chat_id}/sticker", json={"emoji": emoji})
+        )
 
     async def send_voice(self, chat_id: int, duration: int = 2) -> ChatMessage:
-        return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/voice",
-                                                             json={"duration": duration}))
+        return await self._sent(
+            chat_id, await self._request("POST", f"/chats/{chat_id}/voice", json={"duration": duration})
+        )
 
     async def press_button(self, chat_id: int, message_id: int, callback_data: str) -> str:
         """Press an inline button; returns the callback query id."""
-        answer = await self._request("POST", f"/chats/{chat_id}/press",
-                                     json={"message_id": message_id, "callback_data": callback_data})
+        answer = await self._request(
+            "POST", f"/chats/{chat_id}/press", json={"message_id": message_id, "callback_data": callback_data}
+        )
         self._advance(chat_id, int(answer["seq"]))
         return str(answer["callback_query_id"])
 
@@ -244,8 +305,9 @@ class SandboxClient:
 
     async def press_reply_button(self, chat_id: int, text: str) -> ChatMessage:
         """Press a button of the chat's current reply keyboard (sends its text)."""
-        return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/reply_button",
-                                                             json={"text": text}))
+        return await self._sent(
+            chat_id, await self._request("POST", f"/chats/{chat_id}/reply_button", json={"text": text})
+        )
 
     async def callback_answer(self, callback_query_id: str) -> JSON | None:
         answer = await self._request("GET", f"/callbacks/{callback_query_id}")
@@ -262,8 +324,12 @@ class SandboxClient:
         return result
 
     async def events(self, chat_id: int, after: int = 0, timeout: float = 0.0) -> tuple[list[ChatEvent], int]:
-        answer = await self._request("GET", f"/chats/{chat_id}/events",
-                                     params={"after": str(after), "timeout": str(timeout)}, timeout=timeout + 30)
+        answer = await self._request(
+            "GET",
+            f"/chats/{chat_id}/events",
+            params={"after": str(after), "timeout": str(timeout)},
+            timeout=timeout + 30,
+        )
         events = [ChatEvent(int(e["seq"]), str(e["type"]), e) for e in answer["events"]]
         return events, int(answer["cursor"])
 
@@ -280,16 +346,19 @@ class SandboxClient:
                 if event.type == event_type:
                     return event
 
-    async def wait_bot_message(self, chat_id: int, *, contains: str | None = None,
-                               timeout: float = 10.0) -> ChatMessage:
+    async def wait_bot_message(
+        self, chat_id: int, *, contains: str | None = None, timeout: float = 10.0
+    ) -> ChatMessage:
         """The next new bot message or edit after the cursor (whose visible text contains
         ``contains``, when given). Events skipped on the way are consumed."""
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"no bot message{f' containing {contains!r}' if contains else ''} "
-                                   f"in chat {chat_id} within {timeout}s")
+                raise TimeoutError(
+                    f"no bot message{f' containing {contains!r}' if contains else ''} "
+                    f"in chat {chat_id} within {timeout}s"
+                )
             events, _ = await self.events(chat_id, self._cursors.get(chat_id, 0), min(remaining, 25.0))
             for event in events:
                 self._advance(chat_id, event.seq)
@@ -301,8 +370,16 @@ class SandboxClient:
 
     # --- faults, stats, SMS, limits ---------------------------------------------------------
 
-    async def inject_fault(self, method: str, *, status: int = 500, count: int = 1, retry_after: int | None = None,
-                           description: str | None = None, chat_id: int | None = None) -> JSON:
+    async def inject_fault(
+        self,
+        method: str,
+        *,
+        status: int = 500,
+        count: int = 1,
+        retry_after: int | None = None,
+        description: str | None = None,
+        chat_id: int | None = None,
+    ) -> JSON:
         body: JSON = {"method": method, "status": status, "count": count}
         if retry_after is not None:
             body["retry_after"] = retry_after
@@ -339,9 +416,9 @@ class SandboxClient:
 
     async def wait_sms(self, phone: str, *, timeout: float = 10.0) -> JSON:
         """The newest SMS for ``phone``, waiting for one to arrive if there is none yet."""
-        answer = await self._request("GET", "/sms", params={"phone": phone, "timeout": str(timeout)},
-                                     timeout=timeout + 30)
+        answer = await self._request(
+            "GET", "/sms", params={"phone": phone, "timeout": str(timeout)}, timeout=timeout + 30
+        )
         if not answer["sms"]:
             raise TimeoutError(f"no SMS for {phone} within {timeout}s")
         return dict(answer["sms"][0])
-

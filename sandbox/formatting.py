@@ -97,9 +97,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
         if char == "<":
             end = source.find(">", i)
             if end < 0:
-                raise EntityParseError(
-                    f"Can't find end of the tag starting at byte offset {_byte_offset(source, i)}"
-                )
+                raise EntityParseError(f"Can't find end of the tag starting at byte offset {_byte_offset(source, i)}")
             inner = source[i + 1 : end]
             if inner.startswith("/"):
                 name = inner[1:].strip().lower()
@@ -108,7 +106,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                 top = stack.pop()
                 if name and name != top.tag:
                     raise EntityParseError(
-                        f'Unmatched end tag at byte offset {_byte_offset(source, i)}, '
+                        f"Unmatched end tag at byte offset {_byte_offset(source, i)}, "
                         f'expected "</{top.tag}>", found "</{name}>"'
                     )
                 if top.entity is not None and out.pos > top.start:
@@ -118,15 +116,11 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                 match = _TAG_NAME_RE.match(inner)
                 name = match.group(1).lower() if match else inner.strip()[:16]
                 if match is None or name not in _HTML_TAG_TYPES:
-                    raise EntityParseError(
-                        f'Unsupported start tag "{name}" at byte offset {_byte_offset(source, i)}'
-                    )
+                    raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {_byte_offset(source, i)}')
                 attrs = _parse_attrs(inner[match.end() :])
                 entity: Entity | None = {"type": _HTML_TAG_TYPES[name], "offset": out.pos, "length": 0}
                 if name == "span" and attrs.get("class") != "tg-spoiler":
-                    raise EntityParseError(
-                        f'Unsupported start tag "span" at byte offset {_byte_offset(source, i)}'
-                    )
+                    raise EntityParseError(f'Unsupported start tag "span" at byte offset {_byte_offset(source, i)}')
                 if name == "a":
                     href = attrs.get("href", "")
                     mention = href[len("tg://user?id=") :] if href.startswith("tg://user?id=") else ""
@@ -243,9 +237,7 @@ def parse_markdown_v2(source: str) -> tuple[str, list[Entity]]:
                 j += 1
             if not closed:
                 name = "Pre" if is_pre else "Code"
-                raise EntityParseError(
-                    f"Can't find end of {name} entity at byte offset {_byte_offset(source, i)}"
-                )
+                raise EntityParseError(f"Can't find end of {name} entity at byte offset {_byte_offset(source, i)}")
             if out.pos > start:
                 entity: Entity = {"type": "pre" if is_pre else "code", "offset": start, "length": out.pos - start}
                 if language:
@@ -287,13 +279,12 @@ def parse_markdown_v2(source: str) -> tuple[str, list[Entity]]:
                     url_chars.append(source[j])
                     j += 1
                 if j >= n:
-                    raise EntityParseError(
-                        f"Can't find end of a URL at byte offset {_byte_offset(source, i + 1)}"
-                    )
+                    raise EntityParseError(f"Can't find end of a URL at byte offset {_byte_offset(source, i + 1)}")
                 _, start, _ = stack.pop(opened)
                 if out.pos > start:
-                    entities.append({"type": "text_link", "offset": start, "length": out.pos - start,
-                                     "url": "".join(url_chars)})
+                    entities.append(
+                        {"type": "text_link", "offset": start, "length": out.pos - start, "url": "".join(url_chars)}
+                    )
                 i = j + 1
                 continue
         if char in _MD_RESERVED:
@@ -348,8 +339,7 @@ def _parse_legacy_markdown(source: str) -> tuple[str, list[Entity]]:
             entities.append({"type": "code", "offset": start, "length": out.pos - start})
         else:
             out.add(match.group(5))
-            entities.append({"type": "text_link", "offset": start, "length": out.pos - start,
-                             "url": match.group(6)})
+            entities.append({"type": "text_link", "offset": start, "length": out.pos - start, "url": match.group(6)})
         last = match.end()
     out.add(source[last:])
     return out.text(), entities
@@ -366,11 +356,13 @@ def command_entities(text: str) -> list[Entity]:
     """``bot_command`` entities, as Telegram adds them to a user's message."""
     found: list[Entity] = []
     for match in _COMMAND_RE.finditer(text):
-        found.append({
-            "type": "bot_command",
-            "offset": utf16_len(text[: match.start()]),
-            "length": utf16_len(match.group(0)),
-        })
+        found.append(
+            {
+                "type": "bot_command",
+                "offset": utf16_len(text[: match.start()]),
+                "length": utf16_len(match.group(0)),
+            }
+        )
     return found
 
 
@@ -468,9 +460,24 @@ def entities_to_html(text: str, entities: list[Entity] | None) -> str:
 # Sanitiser for arbitrary HTML
 # ---------------------------------------------------------------------------------------------
 
-ALLOWED_TAGS = frozenset({
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a", "tg-spoiler", "blockquote",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "code",
+        "pre",
+        "a",
+        "tg-spoiler",
+        "blockquote",
+    }
+)
 
 
 class _Sanitiser(HTMLParser):

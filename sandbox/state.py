@@ -91,8 +91,12 @@ class StoredFile:
     file_name: str | None = None
 
     def to_telegram(self) -> JSON:
-        return {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                "file_size": len(self.data), "file_path": self.file_path}
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+            "file_path": self.file_path,
+        }
 
 
 @dataclass(slots=True)
@@ -201,8 +205,14 @@ class Fault:
     chat_id: int | None = None
 
     def to_view(self) -> JSON:
-        return {"method": self.method, "remaining": self.remaining, "status": self.status,
-                "description": self.description, "retry_after": self.retry_after, "chat_id": self.chat_id}
+        return {
+            "method": self.method,
+            "remaining": self.remaining,
+            "status": self.status,
+            "description": self.description,
+            "retry_after": self.retry_after,
+            "chat_id": self.chat_id,
+        }
 
 
 @dataclass(slots=True)
@@ -332,8 +342,14 @@ class SandboxState:
 
     # --- citizens and chats -----------------------------------------------------------------
 
-    def create_citizen(self, first_name: str, last_name: str | None = None, username: str | None = None,
-                       language_code: str | None = None, user_id: int | None = None) -> Citizen:
+    def create_citizen(
+        self,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+        user_id: int | None = None,
+    ) -> Citizen:
         if user_id is None:
             while self.next_user_id in self.citizens:
                 self.next_user_id += 1
@@ -397,21 +413,42 @@ class SandboxState:
                 info["until_date"] = 0
             return info
 
-        self.push_update("my_chat_member", {
-            "chat": self.chat_json(self.chats[citizen.id]), "from": citizen.to_telegram(), "date": date,
-            "old_chat_member": member(old), "new_chat_member": member(new),
-        })
+        self.push_update(
+            "my_chat_member",
+            {
+                "chat": self.chat_json(self.chats[citizen.id]),
+                "from": citizen.to_telegram(),
+                "date": date,
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
         self.chats[citizen.id].add_event("blocked" if blocked else "unblocked", {})
 
-    def user_message(self, chat: ChatState, sender: Citizen, kind: str, *, text: str = "",
-                     entities: list[Entity] | None = None, media: JSON | None = None,
-                     reply_to_message_id: int | None = None) -> StoredMessage:
+    def user_message(
+        self,
+        chat: ChatState,
+        sender: Citizen,
+        kind: str,
+        *,
+        text: str = "",
+        entities: list[Entity] | None = None,
+        media: JSON | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> StoredMessage:
         """Store a citizen's message and deliver it to the bot as a ``message`` update."""
         if chat.type == "private" and sender.blocked_bot:
             self.set_blocked(sender, False)
         message = StoredMessage(
-            message_id=chat.new_message_id(), chat_id=chat.id, from_bot=False, sender=sender.to_telegram(),
-            date=int(time.time()), kind=kind, text=text, entities=entities or [], media=media,
+            message_id=chat.new_message_id(),
+            chat_id=chat.id,
+            from_bot=False,
+            sender=sender.to_telegram(),
+            date=int(time.time()),
+            kind=kind,
+            text=text,
+            entities=entities or [],
+            media=media,
             reply_to_message_id=reply_to_message_id if reply_to_message_id in chat.messages else None,
         )
         chat.messages[message.message_id] = message
@@ -421,13 +458,17 @@ class SandboxState:
 
     # --- files ------------------------------------------------------------------------------
 
-    def store_file(self, data: bytes, *, folder: str, extension: str, mime_type: str,
-                   file_name: str | None = None) -> StoredFile:
+    def store_file(
+        self, data: bytes, *, folder: str, extension: str, mime_type: str, file_name: str | None = None
+    ) -> StoredFile:
         unique = secrets.token_urlsafe(9)
         stored = StoredFile(
-            file_id=f"SBX{folder[:2].upper()}{secrets.token_urlsafe(24)}", file_unique_id=f"U{unique}",
-            file_path=f"{folder}/file_{len(self.files)}_{unique}.{extension}", data=data,
-            mime_type=mime_type, file_name=file_name,
+            file_id=f"SBX{folder[:2].upper()}{secrets.token_urlsafe(24)}",
+            file_unique_id=f"U{unique}",
+            file_path=f"{folder}/file_{len(self.files)}_{unique}.{extension}",
+            data=data,
+            mime_type=mime_type,
+            file_name=file_name,
         )
         self.files[stored.file_id] = stored
         self.files_by_path[stored.file_path] = stored

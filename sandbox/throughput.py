@@ -45,7 +45,11 @@ async def run(seconds: float, concurrency: int, users: int, base: str) -> None:
         async def worker(offset: int) -> None:
             index = offset
             while time.monotonic() < deadline:
-                form = {"chat_id": str(ids[index % len(ids)]), "text": f"notice {index}", "allow_paid_broadcast": "true"}
+                form = {
+                    "chat_id": str(ids[index % len(ids)]),
+                    "text": f"notice {index}",
+                    "allow_paid_broadcast": "true",
+                }
                 async with http.post(url, data=form) as response:
                     await response.read()
                     counter[0 if response.status == 200 else 1] += 1
@@ -55,8 +59,10 @@ async def run(seconds: float, concurrency: int, users: int, base: str) -> None:
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         elapsed = time.monotonic() - started
         stats = await client.stats()
-        print(f"{counter[0]} ok, {counter[1]} errors in {elapsed:.1f}s: {counter[0] / elapsed:.0f} sendMessage/s "
-              f"(sandbox counted {stats['messages_sent']})")
+        print(
+            f"{counter[0]} ok, {counter[1]} errors in {elapsed:.1f}s: {counter[0] / elapsed:.0f} sendMessage/s "
+            f"(sandbox counted {stats['messages_sent']})"
+        )
 
 
 def main() -> None:
@@ -66,8 +72,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20_000)
     args = parser.parse_args()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), "--no-limits"],
-                              stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", str(port), "--no-limits"], stdout=subprocess.DEVNULL
+    )
     try:
         asyncio.run(run(args.seconds, args.concurrency, args.users, f"http://127.0.0.1:{port}/sandbox"))
     finally:

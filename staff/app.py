@@ -34,7 +34,7 @@ from core.config import Settings
 from core.i18n import Lang, Translator, lang_from_code, parse_lang
 from staff import auth, workqueues
 from staff.relay import Relay
-from storage.models import LOCAL_TZ, Handoff, HandoffState, StaffRole, StaffUser
+from storage.models import LOCAL_TZ, Handoff, StaffRole, StaffUser
 
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -92,14 +92,30 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
     session = request.get(SESSION)
     t = translator(request)
     body = rt.templates.get_template(template).render(
-        t=t, lang=ui_lang(request), me=request.get(USER), csrf=session.csrf if session else "",
-        path=request.path_qs, allowed=auth.allowed, Role=StaffRole, local=_local, ago=_ago,
-        flash=request.query.get("flash"), **context,
+        t=t,
+        lang=ui_lang(request),
+        me=request.get(USER),
+        csrf=session.csrf if session else "",
+        path=request.path_qs,
+        allowed=auth.allowed,
+        Role=StaffRole,
+        local=_local,
+        ago=_ago,
+        flash=request.query.get("flash"),
+        **context,
     )
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
-                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                 "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-                                                            "frame-ancestors 'none'; base-uri 'none'"})
+    return web.Response(
+        text=body,
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers={
+            "Cache-Control": "no-store",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+            "frame-ancestors 'none'; base-uri 'none'",
+        },
+    )
 
 
 def _local(at: datetime | None) -> str:
@@ -137,8 +153,10 @@ def requires(role: StaffRole) -> Callable[[Handler], Handler]:
                 raise web.HTTPForbidden(text="not allowed for your role")
             if request.method not in ("GET", "HEAD"):
                 given = request.headers.get("X-CSRF-Token")
-                if given is None and request.content_type in ("application/x-www-form-urlencoded",
-                                                              "multipart/form-data"):
+                if given is None and request.content_type in (
+                    "application/x-www-form-urlencoded",
+                    "multipart/form-data",
+                ):
                     given = (await request.post()).get("csrf")  # type: ignore[assignment]
                 if not auth.csrf_ok(request[SESSION], given if isinstance(given, str) else None):
                     raise web.HTTPForbidden(text="missing or wrong CSRF token")
@@ -178,10 +196,12 @@ def _secure(request: web.Request) -> bool:
 
 async def login_form(request: web.Request, *, error: str | None = None, status: int = 200) -> web.Response:
     token = request.cookies.get(auth.LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = render(request, "login.html", status=status, error=error, login_csrf=token,
-                      next=_safe_next(request.query.get("next")))
-    response.set_cookie(auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/staff",
-                        secure=_secure(request))
+    response = render(
+        request, "login.html", status=status, error=error, login_csrf=token, next=_safe_next(request.query.get("next"))
+    )
+    response.set_cookie(
+        auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/staff", secure=_secure(request)
+    )
     return response
 
 
@@ -203,8 +223,15 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     if outcome == auth.SignIn.BAD or token is None:
         return await login_form(request, error="staff-login-bad", status=401)
     response = web.HTTPSeeOther(_safe_next(str(form.get("next", ""))))
-    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Strict", path="/staff",
-                        secure=_secure(request), max_age=runtime(request).settings.staff_session_ttl)
+    response.set_cookie(
+        auth.COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        path="/staff",
+        secure=_secure(request),
+        max_age=runtime(request).settings.staff_session_ttl,
+    )
     response.del_cookie(auth.LOGIN_CSRF_COOKIE, path="/staff")
     raise response
 
@@ -220,8 +247,15 @@ async def logout(request: web.Request) -> web.StreamResponse:
 async def set_language(request: web.Request) -> web.StreamResponse:
     lang = parse_lang(request.query.get("to")) or "en"
     response = web.HTTPSeeOther(_safe_next(request.query.get("next")))
-    response.set_cookie(auth.LANG_COOKIE, lang, httponly=True, samesite="Strict", path="/staff",
-                        max_age=365 * 24 * 3600, secure=_secure(request))
+    response.set_cookie(
+        auth.LANG_COOKIE,
+        lang,
+        httponly=True,
+        samesite="Strict",
+        path="/staff",
+        max_age=365 * 24 * 3600,
+        secure=_secure(request),
+    )
     raise response
 
 
@@ -237,11 +271,17 @@ def _queue_rows(handoffs: list[Handoff], t: Translator) -> list[dict[str, Any]]:
     rows = []
     for h in handoffs:
         since = h.waiting_since or h.created_at
-        rows.append({
-            "id": h.id, "language": h.language.value, "topic": h.topic or "", "callback": h.topic == actions.CALLBACK_TOPIC,
-            "wait_seconds": int((now - since).total_seconds()), "waiting_since": since.isoformat(),
-            "citizen": (h.context.get("citizen") or {}).get("name") or t("staff-unbound"),
-        })
+        rows.append(
+            {
+                "id": h.id,
+                "language": h.language.value,
+                "topic": h.topic or "",
+                "callback": h.topic == actions.CALLBACK_TOPIC,
+                "wait_seconds": int((now - since).total_seconds()),
+                "waiting_since": since.isoformat(),
+                "citizen": (h.context.get("citizen") or {}).get("name") or t("staff-unbound"),
+            }
+        )
     return rows
 
 
@@ -300,8 +340,17 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
     staff = [s for s in await services.repos.staff.list_all() if not s.disabled and s.username != me(request).username]
     citizen_t = services.catalog.translator("zh" if handoff.language.value == "zh" else "en")
     canned = [(key, citizen_t(f"handoff-canned-{key}")) for key in CANNED]
-    return render(request, "conversation.html", h=handoff, holder=holder, turns=turns, staff=staff, canned=canned,
-                  resolutions=actions.RESOLUTION_CODES, target=services.settings.handoff_first_response_target)
+    return render(
+        request,
+        "conversation.html",
+        h=handoff,
+        holder=holder,
+        turns=turns,
+        staff=staff,
+        canned=canned,
+        resolutions=actions.RESOLUTION_CODES,
+        target=services.settings.handoff_first_response_target,
+    )
 
 
 @requires(StaffRole.AGENT)
@@ -406,8 +455,9 @@ async def conversation_ws(request: web.Request) -> web.StreamResponse:
                 if turn is None:
                     await ws.send_str(json.dumps({"type": "error", "error": "not-holder"}))
                 else:
-                    await ws.send_str(json.dumps({"type": "sent", "client_id": data.get("client_id"),
-                                                  "turn_id": turn.id}))
+                    await ws.send_str(
+                        json.dumps({"type": "sent", "client_id": data.get("client_id"), "turn_id": turn.id})
+                    )
             elif kind == "typing":
                 now = asyncio.get_running_loop().time()
                 if now - last_typing >= TYPING_INTERVAL:
@@ -433,20 +483,37 @@ async def supervisor_page(request: web.Request) -> web.StreamResponse:
     chats = await actions.recent_bot_chats(services)
     active_chats = {row.handoff.chat_id for row in view.rows}
     recent = await services.repos.handoffs.recent(limit=20)
-    return render(request, "supervisor.html", view=view, chats=[c for c in chats if c["chat_id"] not in active_chats],
-                  recent=recent, target=services.settings.handoff_first_response_target)
+    return render(
+        request,
+        "supervisor.html",
+        view=view,
+        chats=[c for c in chats if c["chat_id"] not in active_chats],
+        recent=recent,
+        target=services.settings.handoff_first_response_target,
+    )
 
 
 @requires(StaffRole.SUPERVISOR)
 async def supervisor_api(request: web.Request) -> web.StreamResponse:
     services = runtime(request).services
     view = await actions.overview(services, await auth.online(services))
-    return web.json_response({
-        "queue_length": view.queue_length, "agents_online": view.agents_online,
-        "conversations": [{"id": r.handoff.id, "state": r.handoff.state.value, "agent": r.handoff.agent,
-                           "wait_seconds": r.wait_seconds, "first_response_seconds": r.first_response_seconds,
-                           "late": r.late} for r in view.rows],
-    })
+    return web.json_response(
+        {
+            "queue_length": view.queue_length,
+            "agents_online": view.agents_online,
+            "conversations": [
+                {
+                    "id": r.handoff.id,
+                    "state": r.handoff.state.value,
+                    "agent": r.handoff.agent,
+                    "wait_seconds": r.wait_seconds,
+                    "first_response_seconds": r.first_response_seconds,
+                    "late": r.late,
+                }
+                for r in view.rows
+            ],
+        }
+    )
 
 
 # --- the app ----------------------------------------------------------------------------------------------
@@ -458,7 +525,7 @@ async def _long_wait_sweeper(rt: StaffRuntime) -> None:
         await asyncio.sleep(min(SWEEP_INTERVAL, max(0.5, rt.settings.handoff_max_wait / 2)))
         try:
             await actions.offer_after_long_wait(rt.services, rt.link)
-        except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
+        except Exception:
             log.exception("long-wait sweep failed")
 
 
@@ -484,11 +551,15 @@ def relay_ctx(staff_app: web.Application) -> Callable[[web.Application], AsyncIt
     return ctx
 
 
-def create_staff_app(settings: Settings, *, services: Callable[[], Services], bot: Callable[[], Bot]) -> web.Application:
+def create_staff_app(
+    settings: Settings, *, services: Callable[[], Services], bot: Callable[[], Bot]
+) -> web.Application:
     """`services`/`bot`: getters of the parent app's handles (they exist once it started)."""
-    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
-                                   autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-                                   undefined=jinja2.StrictUndefined)
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+    )
     app = web.Application(middlewares=[session_middleware])
     rt = StaffRuntime(settings=settings, services_of=services, bot_of=bot, templates=templates)
     app[STAFF] = rt
@@ -511,8 +582,9 @@ def create_staff_app(settings: Settings, *, services: Callable[[], Services], bo
     r.add_post("/chat/{chat_id}/takeover", take_over_chat)
     r.add_get("/supervisor", supervisor_page)
     r.add_get("/api/supervisor", supervisor_api)
-    workqueues.setup(r, requires=requires, render=render, runtime=runtime, me=me, translator=translator,
-                     redirect=redirect)
+    workqueues.setup(
+        r, requires=requires, render=render, runtime=runtime, me=me, translator=translator, redirect=redirect
+    )
     r.add_static("/static/", HERE / "static", append_version=True)
     return app
 

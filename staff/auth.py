@@ -106,8 +106,7 @@ async def sign_in(services: Services, username: str, password: str) -> tuple[Sig
     await services.redis.delete(fail_key)
     token = secrets.token_urlsafe(32)
     session = StaffSession(username=user.username, csrf=secrets.token_urlsafe(32), created=time.time())
-    await services.redis.set(_session_key(services, token), json.dumps(asdict(session)),
-                             ex=settings.staff_session_ttl)
+    await services.redis.set(_session_key(services, token), json.dumps(asdict(session)), ex=settings.staff_session_ttl)
     return SignIn.OK, token
 
 
@@ -146,14 +145,20 @@ async def online(services: Services) -> list[str]:
     return sorted(name.decode() for name in await services.redis.zrangebyscore(online_key(services), since, "+inf"))
 
 
-async def add_staff(repos: Repositories, *, username: str, password: str, role: StaffRole, display_name: str,
-                    now: datetime) -> StaffUser:
+async def add_staff(
+    repos: Repositories, *, username: str, password: str, role: StaffRole, display_name: str, now: datetime
+) -> StaffUser:
     """Create an account (raises `storage.repositories.StaffExists` when the username is taken)."""
     if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         raise ValueError("username: letters, digits, '.', '_' and '-' only")
     if len(password) < 8:
         raise ValueError("password: at least 8 characters")
-    user = StaffUser(username=username, password_hash=await hash_password(password), role=role,
-                     display_name=display_name or username, created_at=now)
+    user = StaffUser(
+        username=username,
+        password_hash=await hash_password(password),
+        role=role,
+        display_name=display_name or username,
+        created_at=now,
+    )
     await repos.staff.create(user)
     return user

@@ -73,8 +73,10 @@ def percentile(values: list[float], p: float) -> float:
 
 def summary(name: str, values: list[float]) -> str:
     ms = [v * 1000 for v in values]
-    return (f"{name}: n={len(ms)} p50={percentile(ms, 50):.1f} ms p95={percentile(ms, 95):.1f} ms "
-            f"p99={percentile(ms, 99):.1f} ms max={max(ms):.1f} ms")
+    return (
+        f"{name}: n={len(ms)} p50={percentile(ms, 50):.1f} ms p95={percentile(ms, 95):.1f} ms "
+        f"p99={percentile(ms, 99):.1f} ms max={max(ms):.1f} ms"
+    )
 
 
 async def _sign_in(base: str, username: str, password: str) -> tuple[aiohttp.ClientSession, str]:
@@ -82,8 +84,10 @@ async def _sign_in(base: str, username: str, password: str) -> tuple[aiohttp.Cli
     async with session.get(f"{base}/staff/login") as response:
         login_csrf = CSRF_RE.search(await response.text())
     assert login_csrf is not None
-    async with session.post(f"{base}/staff/login", data={"username": username, "password": password,
-                                                           "csrf": login_csrf.group(1), "next": "/staff/queue"}) as r:
+    async with session.post(
+        f"{base}/staff/login",
+        data={"username": username, "password": password, "csrf": login_csrf.group(1), "next": "/staff/queue"},
+    ) as r:
         page = await r.text()
     match = CSRF_RE.search(page)
     if r.status != 200 or match is None:
@@ -124,7 +128,7 @@ def _child_processes() -> dict[str, int]:
             raw = stat.read_text()
         except OSError:
             continue
-        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
         if int(raw.rsplit(")", 1)[1].split()[1]) == me and name != "python" and not name.startswith("python"):
             found[name] = int(stat.parent.name)
     return found
@@ -148,12 +152,24 @@ def app_overrides(settings: Settings, port: int) -> dict[str, Any]:
     at Telegram's paid-broadcast rate, staff around the clock, no NLU."""
     assert settings.mongo_url is not None and settings.redis_url is not None
     return {
-        "mongo_url": settings.mongo_url.get_secret_value(), "redis_url": settings.redis_url.get_secret_value(),
-        "telegram_token": None, "telegram_api_url": None, "webhook_url": None, "webhook_secret": None,
-        "nlu_url": None, "http_host": "127.0.0.1", "http_port": port, "public_url": None,
-        "demo_data": False, "mongo_db": f"bench_{uuid.uuid4().hex[:8]}", "redis_prefix": f"bench{uuid.uuid4().hex[:6]}",
-        "sandbox_global_rate": 1000.0, "sandbox_chat_rate": 20.0, "throttle_messages": 1000,
-        "staff_hours": "00:00-24:00", "handoff_max_wait": 3600,
+        "mongo_url": settings.mongo_url.get_secret_value(),
+        "redis_url": settings.redis_url.get_secret_value(),
+        "telegram_token": None,
+        "telegram_api_url": None,
+        "webhook_url": None,
+        "webhook_secret": None,
+        "nlu_url": None,
+        "http_host": "127.0.0.1",
+        "http_port": port,
+        "public_url": None,
+        "demo_data": False,
+        "mongo_db": f"bench_{uuid.uuid4().hex[:8]}",
+        "redis_prefix": f"bench{uuid.uuid4().hex[:6]}",
+        "sandbox_global_rate": 1000.0,
+        "sandbox_chat_rate": 20.0,
+        "throttle_messages": 1000,
+        "staff_hours": "00:00-24:00",
+        "handoff_max_wait": 3600,
     }
 
 
@@ -167,9 +183,16 @@ async def start_app_process(supervisor: Supervisor, overrides: dict[str, Any], l
             return response.status == 200
 
     try:
-        return await supervisor.start("app", [sys.executable, "-m", "staff.bench", "serve"], url=base,
-                                      log_path=log_path, ready=ready, timeout=60,
-                                      env={APP_SETTINGS_ENV: json.dumps(overrides)}, cwd=REPO)
+        return await supervisor.start(
+            "app",
+            [sys.executable, "-m", "staff.bench", "serve"],
+            url=base,
+            log_path=log_path,
+            ready=ready,
+            timeout=60,
+            env={APP_SETTINGS_ENV: json.dumps(overrides)},
+            cwd=REPO,
+        )
     finally:
         await http.close()
 
@@ -196,8 +219,14 @@ async def serve(overrides: dict[str, Any], profiler: cProfile.Profile | None = N
     return 0
 
 
-async def run_bench(settings: Settings, *, conversations: int = 200, agents: int = 20, rounds: int = 5,
-                    pause: tuple[float, float] = (2.0, 6.0)) -> BenchResult:
+async def run_bench(
+    settings: Settings,
+    *,
+    conversations: int = 200,
+    agents: int = 20,
+    rounds: int = 5,
+    pause: tuple[float, float] = (2.0, 6.0),
+) -> BenchResult:
     from staff.auth import add_staff
 
     overrides = app_overrides(settings, free_port())
@@ -214,8 +243,14 @@ async def run_bench(settings: Settings, *, conversations: int = 200, agents: int
         app = await start_app_process(supervisor, overrides, log_path)
         password = uuid.uuid4().hex
         for n in range(agents):
-            await add_staff(repos, username=f"agent{n}", password=password, role=StaffRole.AGENT,
-                            display_name=f"Agent {n}", now=datetime.now(UTC))
+            await add_staff(
+                repos,
+                username=f"agent{n}",
+                password=password,
+                role=StaffRole.AGENT,
+                display_name=f"Agent {n}",
+                now=datetime.now(UTC),
+            )
         users = await sb.create_users_bulk(conversations, first_name="Citizen")
 
         setup_slots = asyncio.Semaphore(SETUP_CONCURRENCY)
@@ -238,8 +273,9 @@ async def run_bench(settings: Settings, *, conversations: int = 200, agents: int
             handoff = await repos.handoffs.active_for_chat(user_id)
             assert handoff is not None, "citizen not queued"
             session, csrf = agent_logins[index % agents]
-            async with session.post(f"{base}/staff/h/{handoff.id}/claim",
-                                    headers={"X-CSRF-Token": csrf, "Accept": "application/json"}) as r:
+            async with session.post(
+                f"{base}/staff/h/{handoff.id}/claim", headers={"X-CSRF-Token": csrf, "Accept": "application/json"}
+            ) as r:
                 if r.status != 200:
                     raise RuntimeError(f"claim failed: {r.status}")
             convs.append(Conversation(user_id=user_id, handoff_id=handoff.id, agent=session, csrf=csrf))
@@ -253,8 +289,7 @@ async def run_bench(settings: Settings, *, conversations: int = 200, agents: int
 
         readers = []
         for conv in convs:
-            conv.ws = await conv.agent.ws_connect(f"{base}/staff/h/{conv.handoff_id}/ws?csrf={conv.csrf}",
-                                                  origin=base)
+            conv.ws = await conv.agent.ws_connect(f"{base}/staff/h/{conv.handoff_id}/ws?csrf={conv.csrf}", origin=base)
             conv.inbox = asyncio.Queue()
             readers.append(asyncio.create_task(reader(conv)))
 
@@ -296,8 +331,12 @@ async def run_bench(settings: Settings, *, conversations: int = 200, agents: int
             await conv.ws.close()
         for task in readers:
             task.cancel()
-        return BenchResult({"citizen_to_agent": to_agent, "agent_to_citizen": to_citizen}, after.since(before),
-                           after.wall - before.wall, (load_before, load_after))
+        return BenchResult(
+            {"citizen_to_agent": to_agent, "agent_to_citizen": to_citizen},
+            after.since(before),
+            after.wall - before.wall,
+            (load_before, load_after),
+        )
     finally:
         for session in sessions:
             await session.close()
@@ -330,15 +369,18 @@ async def bench_handoff(settings: Settings, *, conversations: int, agents: int, 
     started = time.perf_counter()
     result = await run_bench(settings, conversations=conversations, agents=agents, rounds=rounds)
     elapsed = time.perf_counter() - started
-    print(f"handoff relay: {conversations} concurrent agent conversations, {agents} agents, "
-          f"{rounds} round trips each ({elapsed:.1f} s in all); app in its own process, "
-          f"{os.cpu_count()} CPUs, load average {result.load[0]:.2f} before / {result.load[1]:.2f} after")
+    print(
+        f"handoff relay: {conversations} concurrent agent conversations, {agents} agents, "
+        f"{rounds} round trips each ({elapsed:.1f} s in all); app in its own process, "
+        f"{os.cpu_count()} CPUs, load average {result.load[0]:.2f} before / {result.load[1]:.2f} after"
+    )
     worst = 0.0
     for name, values in result.latencies.items():
         print(summary(name, values))
         worst = max(worst, percentile(values, 99))
-    cpu = ", ".join(f"{name} {seconds:.1f} s ({seconds / result.seconds:.0%} of a core)"
-                    for name, seconds in result.cpu.items())
+    cpu = ", ".join(
+        f"{name} {seconds:.1f} s ({seconds / result.seconds:.0%} of a core)" for name, seconds in result.cpu.items()
+    )
     print(f"CPU while talking ({result.seconds:.1f} s): {cpu}")
     verdict = "PASS" if worst < 0.2 else "FAIL"
     print(f"{verdict}: p99 target 200 ms")

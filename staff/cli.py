@@ -41,8 +41,14 @@ async def add_account(mongo_url: str, db: str, args: argparse.Namespace, passwor
     client = connect_mongo(mongo_url)
     try:
         repos = Repositories.from_db(client[db])
-        user = await add_staff(repos, username=args.username, password=password, role=StaffRole(args.role),
-                               display_name=args.name, now=datetime.now(UTC))
+        user = await add_staff(
+            repos,
+            username=args.username,
+            password=password,
+            role=StaffRole(args.role),
+            display_name=args.name,
+            now=datetime.now(UTC),
+        )
     finally:
         await client.close()
     return f"created {user.role.value} account {user.username!r} ({user.display_name})"

@@ -64,7 +64,7 @@ class Relay:
         return len(self._subscribers.get(handoff_id, ()))
 
     def dispatch(self, channel: str, data: bytes | str) -> None:
-        handoff_id = channel[len(self.prefix):]
+        handoff_id = channel[len(self.prefix) :]
         queues = self._subscribers.get(handoff_id)
         if not queues:
             return

@@ -19,15 +19,25 @@ from core.identifiers import mask_id_number
 from storage.models import ComplaintStatus, StaffRole
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-OPEN_COMPLAINTS = [ComplaintStatus.NEW, ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.IN_PROGRESS,
-                   ComplaintStatus.RESOLVED]
+OPEN_COMPLAINTS = [
+    ComplaintStatus.NEW,
+    ComplaintStatus.ACKNOWLEDGED,
+    ComplaintStatus.IN_PROGRESS,
+    ComplaintStatus.RESOLVED,
+]
 CLUSTER_WINDOW = timedelta(days=30)
 
 
-def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable[[Handler], Handler]],
-          render: Callable[..., web.Response], runtime: Callable[[web.Request], Any],
-          me: Callable[[web.Request], Any], translator: Callable[[web.Request], Any],
-          redirect: Callable[..., web.HTTPException]) -> None:
+def setup(
+    router: web.UrlDispatcher,
+    *,
+    requires: Callable[[StaffRole], Callable[[Handler], Handler]],
+    render: Callable[..., web.Response],
+    runtime: Callable[[web.Request], Any],
+    me: Callable[[web.Request], Any],
+    translator: Callable[[web.Request], Any],
+    redirect: Callable[..., web.HTTPException],
+) -> None:
     """Register the work-queue pages on the staff app (helpers passed in to avoid an import cycle)."""
 
     @requires(StaffRole.AGENT)
@@ -45,8 +55,9 @@ def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable
         t = translator(request)
         if decision not in ("approve", "reject") or (decision == "reject" and not reason):
             raise redirect("/staff/reviews", t("staff-review-reason-needed"))
-        decided = await elicense_actions.decide_review(services, request.match_info["id"], decision == "approve",
-                                                       me(request).username, reason)
+        decided = await elicense_actions.decide_review(
+            services, request.match_info["id"], decision == "approve", me(request).username, reason
+        )
         if decided is None:
             raise redirect("/staff/reviews", t("staff-review-already"))
         raise redirect("/staff/reviews", t("staff-review-done"))
@@ -58,8 +69,14 @@ def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable
         statuses = [ComplaintStatus(status)] if status in {s.value for s in ComplaintStatus} else OPEN_COMPLAINTS
         items = await services.repos.complaints.by_status(statuses, limit=100)
         clusters = await complaint_actions.list_clusters(services, services.clock() - CLUSTER_WINDOW)
-        return render(request, "complaints.html", items=items, clusters=clusters, statuses=list(ComplaintStatus),
-                      current=status or "")
+        return render(
+            request,
+            "complaints.html",
+            items=items,
+            clusters=clusters,
+            statuses=list(ComplaintStatus),
+            current=status or "",
+        )
 
     @requires(StaffRole.AGENT)
     async def complaint_page(request: web.Request) -> web.StreamResponse:
@@ -67,11 +84,9 @@ def setup(router: web.UrlDispatcher, *, requires: Callable[[StaffRole], Callable
         complaint = await services.repos.complaints.by_ticket(request.match_info["ticket"])
         if complaint is None:
             raise web.HTTPNotFound(text="no such complaint")
-        members = (await services.repos.complaints.cluster_members(complaint.cluster_id)
-                   if complaint.cluster_id else [])
+        members = await services.repos.complaints.cluster_members(complaint.cluster_id) if complaint.cluster_id else []
         targets = complaint_actions.TRANSITIONS.get(complaint.status, ())
-        return render(request, "complaint.html", c=complaint, targets=targets, members=members,
-                      mask=mask_id_number)
+        return render(request, "complaint.html", c=complaint, targets=targets, members=members, mask=mask_id_number)
 
     def back_to_complaint(request: web.Request, msg_id: str) -> web.HTTPException:
         """The redirect to the complaint's page with the notice ``msg_id``."""

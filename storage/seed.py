@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from core.identifiers import id_check_digit, normalize_plate
 from storage.data import CityInfo, batch_offsets_days, cities, demo_vocabulary, violation_codes
 from storage.models import (
     LOCAL_TZ,
+    STAGES_BY_KIND,
     Accident,
     AccidentStatus,
     Bilingual,
@@ -42,7 +43,6 @@ from storage.models import (
     Mortgage,
     RegistrationStatus,
     ReviewStatus,
-    STAGES_BY_KIND,
     StageEntry,
     Suspension,
     Vehicle,
@@ -141,24 +141,35 @@ _DEMO_PEOPLE: tuple[tuple[str, bool, str, str], ...] = (
 
 _DEMO_TEXTS: tuple[tuple[Bilingual, Bilingual], ...] = (
     (
-        Bilingual(en="Valid C1 license, two cars, many violations (more than one page).",
-                  zh="C1驾驶证有效，名下两辆车，违法记录多（需翻页）。"),
-        Bilingual(en="Check license status, vehicle status, violations with paging, e-license apply.",
-                  zh="查询驾驶证、车辆状态、分页查看违法记录、申领电子驾驶证。"),
+        Bilingual(
+            en="Valid C1 license, two cars, many violations (more than one page).",
+            zh="C1驾驶证有效，名下两辆车，违法记录多（需翻页）。",
+        ),
+        Bilingual(
+            en="Check license status, vehicle status, violations with paging, e-license apply.",
+            zh="查询驾驶证、车辆状态、分页查看违法记录、申领电子驾驶证。",
+        ),
     ),
     (
-        Bilingual(en="License expired 20 days ago; a physical exam result is on file.",
-                  zh="驾驶证已过期20天，已有体检结果。"),
+        Bilingual(
+            en="License expired 20 days ago; a physical exam result is on file.", zh="驾驶证已过期20天，已有体检结果。"
+        ),
         Bilingual(en="Ask about the license, then renew it by mail.", zh="查询驾驶证，然后办理邮寄换证。"),
     ),
     (
-        Bilingual(en="License detained, physical exam and periodic examination overdue.",
-                  zh="驾驶证被扣押，体检和审验均已逾期。"),
-        Bilingual(en="Ask for an electronic license: every reason is listed; then ask for a review.",
-                  zh="申领电子驾驶证：列出全部原因；再申请车管所审核。"),
+        Bilingual(
+            en="License detained, physical exam and periodic examination overdue.",
+            zh="驾驶证被扣押，体检和审验均已逾期。",
+        ),
+        Bilingual(
+            en="Ask for an electronic license: every reason is listed; then ask for a review.",
+            zh="申领电子驾驶证：列出全部原因；再申请车管所审核。",
+        ),
     ),
     (
-        Bilingual(en="Valid license, but e-licenses open in Lhasa later.", zh="驾驶证有效，但拉萨稍后才开通电子驾驶证。"),
+        Bilingual(
+            en="Valid license, but e-licenses open in Lhasa later.", zh="驾驶证有效，但拉萨稍后才开通电子驾驶证。"
+        ),
         Bilingual(en="Ask for an electronic license: you get the opening date.", zh="申领电子驾驶证：告知开通日期。"),
     ),
     (
@@ -170,7 +181,9 @@ _DEMO_TEXTS: tuple[tuple[Bilingual, Bilingual], ...] = (
         Bilingual(en="Ask where your license is.", zh="查询驾驶证邮寄进度。"),
     ),
     (
-        Bilingual(en="License expires in 25 days; e-license already issued.", zh="驾驶证25天后到期，已领取电子驾驶证。"),
+        Bilingual(
+            en="License expires in 25 days; e-license already issued.", zh="驾驶证25天后到期，已领取电子驾驶证。"
+        ),
         Bilingual(en="Renew by mail; show the e-license.", zh="邮寄换证；出示电子驾驶证。"),
     ),
     (
@@ -180,9 +193,24 @@ _DEMO_TEXTS: tuple[tuple[Bilingual, Bilingual], ...] = (
 )
 
 _CYCLE: tuple[str, ...] = (
-    "valid", "valid", "expiring_30", "valid", "expiring_90", "expired", "valid", "suspended",
-    "revoked", "detained", "temporarily_detained", "exam_overdue", "periodic_exam_overdue",
-    "stop_use", "multi", "valid", "expired_with_exam", "valid",
+    "valid",
+    "valid",
+    "expiring_30",
+    "valid",
+    "expiring_90",
+    "expired",
+    "valid",
+    "suspended",
+    "revoked",
+    "detained",
+    "temporarily_detained",
+    "exam_overdue",
+    "periodic_exam_overdue",
+    "stop_use",
+    "multi",
+    "valid",
+    "expired_with_exam",
+    "valid",
 )
 
 
@@ -290,7 +318,7 @@ def _vehicle_identities(rng_seed: int, people: list[_Person]) -> list[_VehicleId
         for _ in range(count):
             add(person)
     while len(result) < MIN_VEHICLES:
-        add(rng.choice(people[len(_DEMO_PEOPLE):]))
+        add(rng.choice(people[len(_DEMO_PEOPLE) :]))
     return result
 
 
@@ -319,7 +347,7 @@ def _add_years(d: date, years: int) -> date:
 
 def _local(d: date, rng: random.Random, first_hour: int = 7, last_hour: int = 21) -> datetime:
     moment = time(rng.randrange(first_hour, last_hour + 1), rng.randrange(60), rng.randrange(60))
-    return datetime.combine(d, moment, LOCAL_TZ).astimezone(timezone.utc)
+    return datetime.combine(d, moment, LOCAL_TZ).astimezone(UTC)
 
 
 def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
@@ -349,7 +377,11 @@ def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
     earliest = _add_years(person.birth, 18)
     if first_issued < earliest:
         first_issued = min(earliest, valid_from)
-    cycle_start = first_issued.replace(year=today.year) if (first_issued.month, first_issued.day) != (2, 29) else date(today.year, 2, 28)
+    cycle_start = (
+        first_issued.replace(year=today.year)
+        if (first_issued.month, first_issued.day) != (2, 29)
+        else date(today.year, 2, 28)
+    )
     if cycle_start > today:
         cycle_start = _add_years(cycle_start, -1)
     professional = license_class in (LicenseClass.A1, LicenseClass.A2, LicenseClass.B2)
@@ -380,11 +412,19 @@ def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
     if "expired" in blockers:
         lic.valid_to = today - timedelta(days=days(1, 200))
     if "detained" in blockers:
-        lic.detention = Detention(since=since, reason=rng.choice(
-            (LicenseReason.ACCIDENT_INVESTIGATION, LicenseReason.COURT_ORDER, LicenseReason.UNPAID_FINES)))
+        lic.detention = Detention(
+            since=since,
+            reason=rng.choice(
+                (LicenseReason.ACCIDENT_INVESTIGATION, LicenseReason.COURT_ORDER, LicenseReason.UNPAID_FINES)
+            ),
+        )
     if "temporarily_detained" in blockers:
-        lic.temporary_detention = Detention(since=since, reason=rng.choice(
-            (LicenseReason.DRUNK_DRIVING, LicenseReason.ACCIDENT_INVESTIGATION, LicenseReason.SERIOUS_SPEEDING)))
+        lic.temporary_detention = Detention(
+            since=since,
+            reason=rng.choice(
+                (LicenseReason.DRUNK_DRIVING, LicenseReason.ACCIDENT_INVESTIGATION, LicenseReason.SERIOUS_SPEEDING)
+            ),
+        )
     if "exam_overdue" in blockers:
         lic.next_physical_exam_due = today - timedelta(days=days(10, 300))
     if "periodic_exam_overdue" in blockers:
@@ -395,15 +435,21 @@ def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
         lic.stop_use_announced_on = today - timedelta(days=days(5, 400))
         lic.stop_use_reason = rng.choice((LicenseReason.HEALTH_CONDITION, LicenseReason.LICENSE_LOST_REPLACED))
     if s in ("suspended", "demo_suspended"):
-        reason = LicenseReason.POINTS_LIMIT_REACHED if s == "demo_suspended" else rng.choice(
-            (LicenseReason.POINTS_LIMIT_REACHED, LicenseReason.DRUNK_DRIVING, LicenseReason.SERIOUS_SPEEDING))
+        reason = (
+            LicenseReason.POINTS_LIMIT_REACHED
+            if s == "demo_suspended"
+            else rng.choice(
+                (LicenseReason.POINTS_LIMIT_REACHED, LicenseReason.DRUNK_DRIVING, LicenseReason.SERIOUS_SPEEDING)
+            )
+        )
         lic.suspension = Suspension(since=since, until=today + timedelta(days=days(10, 170)), reason=reason)
         if reason == LicenseReason.POINTS_LIMIT_REACHED:
             lic.points = 12
     if s == "revoked":
         lic.revoked_on = today - timedelta(days=days(30, 600))
         lic.revoked_reason = rng.choice(
-            (LicenseReason.DRUNK_DRIVING, LicenseReason.HIT_AND_RUN, LicenseReason.FRAUDULENT_APPLICATION))
+            (LicenseReason.DRUNK_DRIVING, LicenseReason.HIT_AND_RUN, LicenseReason.FRAUDULENT_APPLICATION)
+        )
         lic.points = 0
     if s in ("expired_with_exam", "demo_expired") or (s in ("expiring_30", "expiring_90") and rng.random() < 0.5):
         lic.exam_result_on_file = today - timedelta(days=days(1, 30))
@@ -422,11 +468,16 @@ def _build(rng_seed: int, today: date) -> DemoData:
     offsets = batch_offsets_days()
     for info in cities():
         data.elicense_cities.append(
-            ELicenseCity(_id=info.id, name=info.name, province=info.province, batch=info.batch,
-                         opens_on=today + timedelta(days=offsets[info.batch]))
+            ELicenseCity(
+                _id=info.id,
+                name=info.name,
+                province=info.province,
+                batch=info.batch,
+                opens_on=today + timedelta(days=offsets[info.batch]),
+            )
         )
     city_open = {c.city: c.is_open(today) for c in data.elicense_cities}
-    created = datetime.combine(today - timedelta(days=400), time(9), LOCAL_TZ).astimezone(timezone.utc)
+    created = datetime.combine(today - timedelta(days=400), time(9), LOCAL_TZ).astimezone(UTC)
 
     for person in people:
         road = rng.choice(roads)
@@ -467,8 +518,10 @@ def _build(rng_seed: int, today: date) -> DemoData:
         mortgage = None
         if rng.random() < 0.2 or (owner.scenario == "demo_two_cars" and ident.brand["new_energy"]):
             lender = rng.choice(lenders)
-            mortgage = Mortgage(lender=Bilingual(zh=lender[0], en=lender[1]),
-                                registered_on=registered_on + timedelta(days=rng.randrange(0, 10)))
+            mortgage = Mortgage(
+                lender=Bilingual(zh=lender[0], en=lender[1]),
+                registered_on=registered_on + timedelta(days=rng.randrange(0, 10)),
+            )
         accidents: list[Accident] = []
         if rng.random() < 0.12:
             for k in range(rng.choice((1, 1, 2))):
@@ -477,8 +530,10 @@ def _build(rng_seed: int, today: date) -> DemoData:
                     Accident(
                         id=f"{DEMO_PREFIX}a-{n:04d}-{k}",
                         occurred_at=_local(today - timedelta(days=rng.randrange(1, 400)), rng),
-                        place=Bilingual(zh=f"{owner.city.name.zh}{road_a[0]}与{road_b[0]}交叉口",
-                                        en=f"{road_a[1]} & {road_b[1]}, {owner.city.name.en}"),
+                        place=Bilingual(
+                            zh=f"{owner.city.name.zh}{road_a[0]}与{road_b[0]}交叉口",
+                            en=f"{road_a[1]} & {road_b[1]}, {owner.city.name.en}",
+                        ),
                         status=rng.choice(list(AccidentStatus)),
                     )
                 )
@@ -542,18 +597,25 @@ def _build(rng_seed: int, today: date) -> DemoData:
                     _id=f"{DEMO_PREFIX}v-{counter:05d}",
                     plate=vehicle.plate,
                     occurred_at=occurred,
-                    place=Bilingual(zh=f"{city.name.zh}{road_a[0]}与{road_b[0]}交叉口",
-                                    en=f"{road_a[1]} & {road_b[1]}, {city.name.en}"),
+                    place=Bilingual(
+                        zh=f"{city.name.zh}{road_a[0]}与{road_b[0]}交叉口",
+                        en=f"{road_a[1]} & {road_b[1]}, {city.name.en}",
+                    ),
                     code=code.code,
                     behaviour=code.behaviour,
                     fine_yuan=code.fine_yuan,
                     points=code.points,
                     status=status,
                     source=ViolationSource.CAMERA if camera else ViolationSource.OFFICER,
-                    recorded_by=f"CAM-{city.id.upper()}-{rng.randrange(1, 400):03d}" if camera
+                    recorded_by=f"CAM-{city.id.upper()}-{rng.randrange(1, 400):03d}"
+                    if camera
                     else f"{rng.randrange(10000, 99999)}",
-                    processed_at=occurred + timedelta(days=rng.randrange(1, 20)) if status != ViolationStatus.UNPROCESSED else None,
-                    paid_at=occurred + timedelta(days=rng.randrange(20, 40)) if status == ViolationStatus.PAID else None,
+                    processed_at=occurred + timedelta(days=rng.randrange(1, 20))
+                    if status != ViolationStatus.UNPROCESSED
+                    else None,
+                    paid_at=occurred + timedelta(days=rng.randrange(20, 40))
+                    if status == ViolationStatus.PAID
+                    else None,
                 )
             )
             counter += 1
@@ -567,8 +629,13 @@ def _build(rng_seed: int, today: date) -> DemoData:
             count = rng.randrange(0, 4)
         else:
             bucket = rng.choices(("none", "few", "some", "many", "lots"), weights=(30, 38, 20, 9, 3))[0]
-            count = {"none": 0, "few": rng.randrange(1, 4), "some": rng.randrange(4, 9),
-                     "many": rng.randrange(10, 26), "lots": rng.randrange(30, 61)}[bucket]
+            count = {
+                "none": 0,
+                "few": rng.randrange(1, 4),
+                "some": rng.randrange(4, 9),
+                "many": rng.randrange(10, 26),
+                "lots": rng.randrange(30, 61),
+            }[bucket]
         add_violations(vehicle, count, owner_city[vehicle.owner_id_number])
     while len(data.violations) < MIN_VIOLATIONS:
         vehicle = rng.choice(data.vehicles)
@@ -604,7 +671,9 @@ def _add_deliveries(data: DemoData, people: list[_Person], today: date, rng: ran
         stages = STAGES_BY_KIND[kind]
         reached = stages[: stages.index(stage) + 1]
         start = today - timedelta(days=len(reached) + rng.randrange(0, 3))
-        entries = [StageEntry(stage=st, at=_local(start + timedelta(days=i), rng, 8, 18)) for i, st in enumerate(reached)]
+        entries = [
+            StageEntry(stage=st, at=_local(start + timedelta(days=i), rng, 8, 18)) for i, st in enumerate(reached)
+        ]
         courier = Courier.EMS if kind == DeliveryKind.LICENSE_MAIL else Courier.SF
         shipped = DeliveryStage.MAILED if kind == DeliveryKind.LICENSE_MAIL else DeliveryStage.OUT_FOR_DELIVERY
         has_tracking = shipped in reached
@@ -630,25 +699,66 @@ def _add_complaints(data: DemoData, people: list[_Person], today: date, rng: ran
     ordinary = [p for p in people if not p.scenario.startswith("demo_")]
     base = GeoPoint(lat=39.9087, lon=116.3975)  # near Tian'anmen, Beijing
     specs: list[tuple[ComplaintTopic, str, GeoPoint | None, int, ComplaintStatus, str]] = [
-        (ComplaintTopic.ILLEGAL_PARKING, "东长安街南池子路口", base, 12, ComplaintStatus.IN_PROGRESS,
-         "路口东侧每天晚上有车辆长时间违停，占用非机动车道，很危险。"),
-        (ComplaintTopic.ILLEGAL_PARKING, "南池子大街北口", GeoPoint(lat=base.lat + 0.0015, lon=base.lon + 0.0012), 6,
-         ComplaintStatus.ACKNOWLEDGED, "Cars park on the bike lane every evening near the north end of Nanchizi Street."),
-        (ComplaintTopic.ILLEGAL_PARKING, "东长安街 南池子路口", None, 2, ComplaintStatus.NEW,
-         "又有车违停在南池子路口，自行车只能走机动车道。"),
-        (ComplaintTopic.ROAD_FACILITIES, "人民路与解放路交叉口", None, 20, ComplaintStatus.RESOLVED,
-         "The pedestrian signal at this crossing stays red for more than three minutes."),
-        (ComplaintTopic.WINDOW_SERVICE, "车管所三号窗口", None, 9, ComplaintStatus.CLOSED,
-         "窗口工作人员午休时间提前离开，排队一个多小时没有办成。"),
-        (ComplaintTopic.CONGESTION, "中山路学校门口", None, 3, ComplaintStatus.NEW,
-         "School pick-up time blocks Zhongshan Road completely every weekday around 16:30."),
+        (
+            ComplaintTopic.ILLEGAL_PARKING,
+            "东长安街南池子路口",
+            base,
+            12,
+            ComplaintStatus.IN_PROGRESS,
+            "路口东侧每天晚上有车辆长时间违停，占用非机动车道，很危险。",
+        ),
+        (
+            ComplaintTopic.ILLEGAL_PARKING,
+            "南池子大街北口",
+            GeoPoint(lat=base.lat + 0.0015, lon=base.lon + 0.0012),
+            6,
+            ComplaintStatus.ACKNOWLEDGED,
+            "Cars park on the bike lane every evening near the north end of Nanchizi Street.",
+        ),
+        (
+            ComplaintTopic.ILLEGAL_PARKING,
+            "东长安街 南池子路口",
+            None,
+            2,
+            ComplaintStatus.NEW,
+            "又有车违停在南池子路口，自行车只能走机动车道。",
+        ),
+        (
+            ComplaintTopic.ROAD_FACILITIES,
+            "人民路与解放路交叉口",
+            None,
+            20,
+            ComplaintStatus.RESOLVED,
+            "The pedestrian signal at this crossing stays red for more than three minutes.",
+        ),
+        (
+            ComplaintTopic.WINDOW_SERVICE,
+            "车管所三号窗口",
+            None,
+            9,
+            ComplaintStatus.CLOSED,
+            "窗口工作人员午休时间提前离开，排队一个多小时没有办成。",
+        ),
+        (
+            ComplaintTopic.CONGESTION,
+            "中山路学校门口",
+            None,
+            3,
+            ComplaintStatus.NEW,
+            "School pick-up time blocks Zhongshan Road completely every weekday around 16:30.",
+        ),
     ]
     for topic, place, location, age, status, text in specs:
         person = rng.choice(ordinary)
         created_at = _local(today - timedelta(days=age), rng, 8, 20)
         history = [ComplaintEvent(at=created_at, actor="citizen", action="created", status=ComplaintStatus.NEW)]
         step = created_at
-        order = [ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED]
+        order = [
+            ComplaintStatus.ACKNOWLEDGED,
+            ComplaintStatus.IN_PROGRESS,
+            ComplaintStatus.RESOLVED,
+            ComplaintStatus.CLOSED,
+        ]
         for st in order[: order.index(status) + 1] if status != ComplaintStatus.NEW else []:
             step = step + timedelta(hours=rng.randrange(2, 30))
             history.append(ComplaintEvent(at=step, actor="demo.agent", action="status_changed", status=st))
@@ -676,8 +786,10 @@ def _add_complaints(data: DemoData, people: list[_Person], today: date, rng: ran
 
 def _add_reviews(data: DemoData, people: list[_Person], today: date, rng: random.Random) -> None:
     blocked = [
-        lic for lic in data.licenses
-        if lic.elicense_blockers(today) and lic.revoked_on is None
+        lic
+        for lic in data.licenses
+        if lic.elicense_blockers(today)
+        and lic.revoked_on is None
         and not next(p for p in people if p.id_number == lic.id_number).scenario.startswith("demo_")
     ]
     for n, (lic, status) in enumerate(
@@ -739,7 +851,9 @@ async def load_demo_data(
     meta = await meta_coll.find_one({"_id": META_ID})
     if meta is not None and not force:
         counts = meta.get("counts", {})
-        return SeedReport(loaded=False, version=int(meta.get("version", 0)), **{k: int(counts.get(k, 0)) for k in _COUNT_KEYS})
+        return SeedReport(
+            loaded=False, version=int(meta.get("version", 0)), **{k: int(counts.get(k, 0)) for k in _COUNT_KEYS}
+        )
 
     data = build_demo_data(today, rng_seed)
     # Also clears what an interrupted earlier load left behind (no meta document yet).
@@ -780,7 +894,7 @@ async def load_demo_data(
             "version": SEED_VERSION,
             "rng_seed": rng_seed,
             "today": today.isoformat(),
-            "loaded_at": datetime.now(timezone.utc),
+            "loaded_at": datetime.now(UTC),
             "counts": counts,
             "complaint_ids": complaint_ids,
         },
@@ -790,15 +904,22 @@ async def load_demo_data(
 
 
 _COUNT_KEYS = (
-    "citizens", "licenses", "vehicles", "violations", "deliveries", "complaints", "elicense_cities", "elicense_reviews",
+    "citizens",
+    "licenses",
+    "vehicles",
+    "violations",
+    "deliveries",
+    "complaints",
+    "elicense_cities",
+    "elicense_reviews",
 )
 
 __all__ = [
     "DEFAULT_RNG_SEED",
     "DEMO_IDENTITIES",
+    "SEED_VERSION",
     "DemoData",
     "DemoIdentity",
-    "SEED_VERSION",
     "SeedReport",
     "build_demo_data",
     "load_demo_data",

@@ -26,18 +26,18 @@ import redis.asyncio as aioredis
 from aiohttp import web
 from pydantic import SecretStr
 
-from core.config import Settings
-from core.i18n import default_catalog
 from actions.services import Services
 from actions.sms import SmsGateway
+from core.config import Settings
+from core.i18n import default_catalog
+from core.processes import Supervisor, free_port
 from sandbox.client import SandboxClient, SandboxUser
+from storage.embedded import start_mongo
 from storage.models import LOCAL_TZ, Citizen, Language, NotificationPreferences, NotificationType
 from storage.mongo import connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
 from storage.seed import load_demo_data
-from core.processes import Supervisor, free_port
-from storage.embedded import start_mongo
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -49,9 +49,13 @@ async def supervisor() -> AsyncIterator[Supervisor]:
     sup = Supervisor()
     yield sup
     await sup.stop_all()
-    stray = [p for p in psutil.Process().children(recursive=True)
-             if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-             and any(name in " ".join(p.cmdline()) for name in ("secantusd", "redis-server", "rasa"))]
+    stray = [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if p.is_running()
+        and p.status() != psutil.STATUS_ZOMBIE
+        and any(name in " ".join(p.cmdline()) for name in ("secantusd", "redis-server", "rasa"))
+    ]
     assert not stray, f"embedded servers left running after the tests: {[p.cmdline()[:3] for p in stray]}"
 
 
@@ -75,8 +79,12 @@ async def nlu_url(supervisor: Supervisor, tmp_path_factory: pytest.TempPathFacto
     """The project's trained model served by a real Rasa server."""
     from nlu.server import start_nlu_server
 
-    child = await start_nlu_server(supervisor, models_dir=REPO / "models", rasa_bin=REPO / ".venv-rasa" / "bin" / "rasa",
-                                   log_path=tmp_path_factory.mktemp("rasa") / "rasa.log")
+    child = await start_nlu_server(
+        supervisor,
+        models_dir=REPO / "models",
+        rasa_bin=REPO / ".venv-rasa" / "bin" / "rasa",
+        log_path=tmp_path_factory.mktemp("rasa") / "rasa.log",
+    )
     return child.url
 
 
@@ -87,11 +95,20 @@ def make_settings(mongo_url: str, redis_url: str) -> Callable[..., Settings]:
     def make(**overrides: object) -> Settings:
         port = free_port()
         values: dict[str, object] = {
-            "telegram_token": None, "telegram_api_url": None, "webhook_url": None, "webhook_secret": None,
-            "mongo_url": SecretStr(mongo_url), "mongo_db": f"test_{uuid.uuid4().hex[:8]}",
-            "redis_url": SecretStr(redis_url), "redis_prefix": f"t{uuid.uuid4().hex[:6]}",
-            "nlu_url": None, "http_host": "127.0.0.1", "http_port": port, "public_url": None,
-            "demo_data": True, "log_format": "console",
+            "telegram_token": None,
+            "telegram_api_url": None,
+            "webhook_url": None,
+            "webhook_secret": None,
+            "mongo_url": SecretStr(mongo_url),
+            "mongo_db": f"test_{uuid.uuid4().hex[:8]}",
+            "redis_url": SecretStr(redis_url),
+            "redis_prefix": f"t{uuid.uuid4().hex[:6]}",
+            "nlu_url": None,
+            "http_host": "127.0.0.1",
+            "http_port": port,
+            "public_url": None,
+            "demo_data": True,
+            "log_format": "console",
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -111,7 +128,7 @@ class RunningApp:
 
 
 @pytest.fixture(scope="session")
-def start_app() -> Callable[[Settings], "asyncio.Future[RunningApp]"]:
+def start_app() -> Callable[[Settings], asyncio.Future[RunningApp]]:
     from web.app import create_app, start_server
 
     async def start(settings: Settings) -> RunningApp:
@@ -168,19 +185,22 @@ def services_of(running: RunningApp) -> Services:
     return running.app[SERVICES]
 
 
-async def bind_directly(running: RunningApp, user: SandboxUser, id_number: str, language: str = "en",
-                        *, notifications: bool = False) -> Citizen:
+async def bind_directly(
+    running: RunningApp, user: SandboxUser, id_number: str, language: str = "en", *, notifications: bool = False
+) -> Citizen:
     """Bind a sandbox citizen to an identity without the SMS flow (for tests about other features;
     the binding flow itself is tested end to end through the sandbox).
 
     Push notifications are off unless asked for: the demo identities are shared by many tests, and
     a notification another test caused would arrive in the middle of this test's dialogue."""
     services = services_of(running)
-    result = await services.repos.citizens.bind(id_number, user_id=user.id, chat_id=user.id,
-                                                language=Language(language), now=datetime.now(UTC))
+    result = await services.repos.citizens.bind(
+        id_number, user_id=user.id, chat_id=user.id, language=Language(language), now=datetime.now(UTC)
+    )
     if not notifications:
         await services.repos.citizens.set_preferences(
-            user.id, NotificationPreferences(disabled_types=list(NotificationType)))
+            user.id, NotificationPreferences(disabled_types=list(NotificationType))
+        )
     return result.citizen
 
 
@@ -198,15 +218,22 @@ async def demo_database(mongo_url: str, prefix: str) -> AsyncIterator[Repositori
 
 
 @asynccontextmanager
-async def default_services(repos: Repositories, redis_url: str, prefix: str,
-                           sms: SmsGateway | None = None) -> AsyncIterator[Services]:
+async def default_services(
+    repos: Repositories, redis_url: str, prefix: str, sms: SmsGateway | None = None
+) -> AsyncIterator[Services]:
     """Services with default settings over ``repos`` and Redis, keys under ``<prefix><random>``
     (deleted after), no NLU."""
     redis = connect_redis(redis_url)
     keys = Keys(f"{prefix}{uuid.uuid4().hex[:6]}")
-    yield Services(settings=Settings(_env_file=None), repos=repos, redis=redis, keys=keys,  # type: ignore[call-arg]
-                   catalog=default_catalog(), nlu=None, sms=sms)
+    yield Services(
+        settings=Settings(_env_file=None),
+        repos=repos,
+        redis=redis,
+        keys=keys,  # type: ignore[call-arg]
+        catalog=default_catalog(),
+        nlu=None,
+        sms=sms,
+    )
     async for key in redis.scan_iter(match=keys("*")):
         await redis.delete(key)
     await redis.aclose()
-

@@ -29,17 +29,17 @@ from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
 from bot.telegram import build_bot
 from core.config import Settings
 from core.i18n import default_catalog
+from core.metrics import ERRORS
 from nlu.client import NluClient
+from push import events as push_events
+from push.outbox import attach_push
+from push.priority import PriorityRateMiddleware
+from push.worker import PushWorker, build_limiter, build_push_client
 from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from push import events as push_events
-from push.priority import PriorityRateMiddleware
-from push.outbox import attach_push
-from push.worker import PushWorker, build_limiter, build_push_client
 from web import health
-from web.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 
@@ -55,7 +55,6 @@ WEBHOOK_TASKS = web.AppKey("webhook_tasks", set)
 
 DRAIN_TIMEOUT = 15.0
 TRANSCRIPT_DROPPED = ERRORS.labels("transcript-dropped")
-
 
 
 class StartupError(RuntimeError):
@@ -114,8 +113,15 @@ async def services_ctx(app: web.Application) -> AsyncIterator[None]:
     # Transcript turns are written in the background, in batches (the relay does not wait on
     # MongoDB); stopped after the bot and the relay (reverse order), writing what is queued.
     repos.conversations.start_writer(on_drop=TRANSCRIPT_DROPPED.inc)
-    app[SERVICES] = Services(settings=settings, repos=repos, redis=app[REDIS], keys=Keys(settings.redis_prefix),
-                             catalog=default_catalog(), nlu=nlu, sms=sms)
+    app[SERVICES] = Services(
+        settings=settings,
+        repos=repos,
+        redis=app[REDIS],
+        keys=Keys(settings.redis_prefix),
+        catalog=default_catalog(),
+        nlu=nlu,
+        sms=sms,
+    )
     app[SERVICES] = attach_push(app[SERVICES])  # notify() hands new notifications to the push stream
     yield
     await repos.conversations.stop_writer()
@@ -179,8 +185,9 @@ async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher) -> None:
     allowed = dp.resolve_used_update_types()
     if settings.webhook_mode:
         assert settings.webhook_url is not None and settings.webhook_secret is not None
-        await _set_webhook_once(services, bot, settings.webhook_url, settings.webhook_secret.get_secret_value(),
-                                allowed)
+        await _set_webhook_once(
+            services, bot, settings.webhook_url, settings.webhook_secret.get_secret_value(), allowed
+        )
         return
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("polling for updates", api=bot.session.api.base)
@@ -239,8 +246,11 @@ def create_app(settings: Settings) -> web.Application:
     if settings.sandbox_mode:
         from sandbox.app import SandboxLimits, create_sandbox_app
 
-        limits = SandboxLimits(per_chat_rate=settings.sandbox_chat_rate, global_rate=settings.sandbox_global_rate,
-                               group_per_minute=settings.sandbox_group_per_minute)
+        limits = SandboxLimits(
+            per_chat_rate=settings.sandbox_chat_rate,
+            global_rate=settings.sandbox_global_rate,
+            group_per_minute=settings.sandbox_group_per_minute,
+        )
         app.add_subapp("/sandbox", create_sandbox_app(limits))
     # The staff console (issue 6); its relay listener (Redis pub/sub) and long-wait sweeper start
     # after the bot and stop before it.

@@ -20,8 +20,8 @@ from redis.exceptions import RedisError
 from actions.services import Services
 from core.i18n import Lang, lang_from_code, parse_lang
 from core.identifiers import PROVINCES
+from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
 from nlu.client import detect_language
-from web.metrics import ERRORS, HANDLER_LATENCY, UPDATES
 
 log = structlog.get_logger(__name__)
 LAST_LANG_TTL = 90 * 24 * 3600
@@ -41,7 +41,8 @@ async def resolve_language(services: Services, user: User, text: str | None) -> 
     keys = services.keys
     try:
         chosen, last, open_form = await services.redis.mget(
-            keys("lang", user.id), keys("lastlang", user.id), keys("form", user.id))
+            keys("lang", user.id), keys("lastlang", user.id), keys("form", user.id)
+        )
     except RedisError:
         ERRORS.labels("redis-language").inc()
         chosen = last = open_form = None

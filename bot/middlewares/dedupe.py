@@ -15,7 +15,7 @@ from aiogram.types import TelegramObject, Update
 from redis.exceptions import RedisError
 
 from actions.services import Services
-from web.metrics import ERRORS, UPDATES_DUPLICATE
+from core.metrics import ERRORS, UPDATES_DUPLICATE
 
 log = structlog.get_logger(__name__)
 SEEN_TTL = 24 * 3600

@@ -72,8 +72,15 @@ class HandoffMiddleware(BaseMiddleware):
         kind, text = describe_message(message)
         user_id = message.from_user.id if message.from_user else None
         if marker.state == HandoffState.WITH_AGENT:  # the hot path: one GET, one pipelined PUBLISH
-            await actions.citizen_turn(services, marker.handoff_id, chat_id=chat.id, user_id=user_id, kind=kind,
-                                       text=text, meta=message_meta(message))
+            await actions.citizen_turn(
+                services,
+                marker.handoff_id,
+                chat_id=chat.id,
+                user_id=user_id,
+                kind=kind,
+                text=text,
+                meta=message_meta(message),
+            )
             return None
         handoff = await actions.active_for_chat(services, chat.id)  # waiting: confirm in MongoDB
         if handoff is None:
@@ -82,8 +89,9 @@ class HandoffMiddleware(BaseMiddleware):
             await actions.cancel_waiting(services, chat.id)
             await message.answer(t("handoff-stopped"), reply_markup=main_menu(t))
             return None
-        await actions.citizen_turn(services, handoff.id, chat_id=chat.id, user_id=user_id, kind=kind, text=text,
-                                   meta=message_meta(message))
+        await actions.citizen_turn(
+            services, handoff.id, chat_id=chat.id, user_id=user_id, kind=kind, text=text, meta=message_meta(message)
+        )
         position = await services.repos.handoffs.queue_position(handoff)
         await message.answer(t("handoff-waiting-hint", position=position), reply_markup=stop_keyboard(t))
         return None

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from actions.services import Services
 from core.i18n import Translator
-from web.metrics import ERRORS, UPDATES_THROTTLED
+from core.metrics import ERRORS, UPDATES_THROTTLED
 
 log = structlog.get_logger(__name__)
 

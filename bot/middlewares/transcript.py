@@ -32,9 +32,9 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from pymongo.errors import PyMongoError
 
+from core.metrics import ERRORS
 from storage.models import TurnKind, TurnRole
 from storage.repositories import Repositories
-from web.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 
@@ -81,19 +81,25 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         if event.message is not None and event.message.from_user is not None:
             kind, text = describe_message(event.message)
-            await self._record(event.message.chat.id, event.message.from_user.id, kind, text,
-                               {"message_id": event.message.message_id})
+            await self._record(
+                event.message.chat.id, event.message.from_user.id, kind, text, {"message_id": event.message.message_id}
+            )
         elif event.callback_query is not None and event.callback_query.message is not None:
             query = event.callback_query
-            await self._record(query.message.chat.id, query.from_user.id, TurnKind.CALLBACK, button_text(query),
-                               {"data": query.data})
+            await self._record(
+                query.message.chat.id, query.from_user.id, TurnKind.CALLBACK, button_text(query), {"data": query.data}
+            )
         return await handler(event, data)
 
-    async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None,
-                      meta: dict[str, Any]) -> None:
+    async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None, meta: dict[str, Any]) -> None:
         try:
             await self.repos.conversations.append_turn(
-                chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind, text=text, meta=meta,
+                chat_id=chat_id,
+                user_id=user_id,
+                role=TurnRole.CITIZEN,
+                kind=kind,
+                text=text,
+                meta=meta,
                 at=datetime.now(UTC),
             )
         except PyMongoError:
@@ -102,8 +108,11 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
 
 
 _RECORDED: dict[type, TurnKind] = {
-    SendMessage: TurnKind.TEXT, SendPhoto: TurnKind.PHOTO, SendDocument: TurnKind.DOCUMENT,
-    SendLocation: TurnKind.LOCATION, EditMessageText: TurnKind.TEXT,
+    SendMessage: TurnKind.TEXT,
+    SendPhoto: TurnKind.PHOTO,
+    SendDocument: TurnKind.DOCUMENT,
+    SendLocation: TurnKind.LOCATION,
+    EditMessageText: TurnKind.TEXT,
 }
 
 
@@ -124,7 +133,12 @@ class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
                 meta["edited"] = True
             try:
                 await self.repos.conversations.append_turn(
-                    chat_id=chat_id, user_id=None, role=TurnRole.BOT, kind=kind, text=text, meta=meta,
+                    chat_id=chat_id,
+                    user_id=None,
+                    role=TurnRole.BOT,
+                    kind=kind,
+                    text=text,
+                    meta=meta,
                     at=datetime.now(UTC),
                 )
             except PyMongoError:

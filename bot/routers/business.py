@@ -12,8 +12,8 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.text_decorations import html_decoration
 
 from actions.applications import (
     PlateBlock,
@@ -59,33 +59,47 @@ def render_renewal_blocks(ctx: Ctx, check: RenewalCheck) -> str:
     for block in check.blocks:
         if block == RenewalBlock.OPEN_APPLICATION:
             continue
-        lines.append(ctx.t(f"business-renewal-block-{block.value.replace('_', '-')}",
-                           valid_to=fmt_day(check.valid_to) if check.valid_to else "",
-                           opens=fmt_day(check.window_opens) if check.window_opens else "",
-                           days=abs(check.days_left)))
+        lines.append(
+            ctx.t(
+                f"business-renewal-block-{block.value.replace('_', '-')}",
+                valid_to=fmt_day(check.valid_to) if check.valid_to else "",
+                opens=fmt_day(check.window_opens) if check.window_opens else "",
+                days=abs(check.days_left),
+            )
+        )
     return "\n".join(lines)
 
 
 def confirm_markup(ctx: Ctx) -> InlineKeyboardMarkup:
     return buttons(
         [(ctx.t("business-button-confirm"), BizCb(action="confirm").pack())],
-        [(ctx.t("business-button-change-address"), BizCb(action="change").pack()),
-         (ctx.t("business-button-cancel"), BizCb(action="cancel").pack())],
+        [
+            (ctx.t("business-button-change-address"), BizCb(action="change").pack()),
+            (ctx.t("business-button-cancel"), BizCb(action="cancel").pack()),
+        ],
     )
 
 
 async def send_summary(ctx: Ctx, citizen: Citizen) -> None:
     form = await ctx.state.get_data()
-    common = {"address": quote(str(form["address"])), "postal": str(form["postal"]),
-              "phone": mask_phone(citizen.phone)}
+    common = {"address": quote(str(form["address"])), "postal": str(form["postal"]), "phone": mask_phone(citizen.phone)}
     if form.get("flow") == "renewal":
-        text = ctx.t("business-renewal-summary", license_class=str(form["license_class"]),
-                     valid_to=str(form["valid_to"]), expired="yes" if form.get("expired") else "no", **common)
+        text = ctx.t(
+            "business-renewal-summary",
+            license_class=str(form["license_class"]),
+            valid_to=str(form["valid_to"]),
+            expired="yes" if form.get("expired") else "no",
+            **common,
+        )
     else:
         reason = str(form["reason"])
-        text = ctx.t("business-plate-summary", plate=str(form["plate"]),
-                     reason=ctx.t(f"business-plate-reason-{reason}"),
-                     materials=ctx.t(f"business-plate-materials-{reason}"), **common)
+        text = ctx.t(
+            "business-plate-summary",
+            plate=str(form["plate"]),
+            reason=ctx.t(f"business-plate-reason-{reason}"),
+            materials=ctx.t(f"business-plate-materials-{reason}"),
+            **common,
+        )
     await ctx.state.set_state(BusinessForm.confirm)
     await ctx.send(text, confirm_markup(ctx))
 
@@ -101,38 +115,57 @@ async def renewal(ctx: Ctx) -> None:
         markup = None
         if app.delivery_id:
             markup = buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=app.delivery_id))])
-        await ctx.say("business-renewal-open", markup, at=fmt_local(app.created_at),
-                      status=ctx.t(f"business-status-{app.status.value}"))
+        await ctx.say(
+            "business-renewal-open",
+            markup,
+            at=fmt_local(app.created_at),
+            status=ctx.t(f"business-status-{app.status.value}"),
+        )
         return
     if start.license is None:
         await ctx.say("business-renewal-no-license")
         return
     if not start.check.ok:
-        await ctx.send(render_renewal_blocks(ctx, start.check),
-                       buttons([(ctx.t("business-button-exam-faq"), GoCb(feature="faq_exam"))]))
+        await ctx.send(
+            render_renewal_blocks(ctx, start.check),
+            buttons([(ctx.t("business-button-exam-faq"), GoCb(feature="faq_exam"))]),
+        )
         return
     await ctx.state.set_state(BusinessForm.confirm)
-    await ctx.state.set_data({
-        "flow": "renewal", "address": citizen.mailing_address, "postal": citizen.postal_code,
-        "license_class": start.license.license_class.value, "valid_to": fmt_day(start.license.valid_to),
-        "expired": start.check.days_left < 0,
-    })
+    await ctx.state.set_data(
+        {
+            "flow": "renewal",
+            "address": citizen.mailing_address,
+            "postal": citizen.postal_code,
+            "license_class": start.license.license_class.value,
+            "valid_to": fmt_day(start.license.valid_to),
+            "expired": start.check.days_left < 0,
+        }
+    )
     await send_summary(ctx, citizen)
 
 
 async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) -> None:
-    result = await submit_renewal(ctx.services, citizen, mailing_address=str(form["address"]),
-                                  postal_code=str(form["postal"]))
+    result = await submit_renewal(
+        ctx.services, citizen, mailing_address=str(form["address"]), postal_code=str(form["postal"])
+    )
     if result.application is None or result.delivery is None:
         if result.start.open_application is not None:
-            await ctx.say("business-renewal-open", None, at=fmt_local(result.start.open_application.created_at),
-                          status=ctx.t(f"business-status-{result.start.open_application.status.value}"))
+            await ctx.say(
+                "business-renewal-open",
+                None,
+                at=fmt_local(result.start.open_application.created_at),
+                status=ctx.t(f"business-status-{result.start.open_application.status.value}"),
+            )
         else:
             await ctx.send(render_renewal_blocks(ctx, result.start.check))
         return
-    await ctx.say("business-renewal-submitted",
-                  buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))]),
-                  number=result.application.id[-8:].upper(), address=quote(str(form["address"])))
+    await ctx.say(
+        "business-renewal-submitted",
+        buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))]),
+        number=result.application.id[-8:].upper(),
+        address=quote(str(form["address"])),
+    )
 
 
 # --- replacement plates ----------------------------------------------------------------------------
@@ -153,8 +186,9 @@ async def plate_delivery(ctx: Ctx) -> None:
     if not owned:
         await ctx.say("business-plate-no-vehicles")
         return
-    await ctx.say("business-plate-pick", buttons(*[[(v.plate, BizCb(action="plate", value=v.plate).pack())]
-                                                   for v in owned]))
+    await ctx.say(
+        "business-plate-pick", buttons(*[[(v.plate, BizCb(action="plate", value=v.plate).pack())] for v in owned])
+    )
 
 
 async def choose_plate(ctx: Ctx, citizen: Citizen, plate: str) -> None:
@@ -172,25 +206,40 @@ async def choose_plate(ctx: Ctx, citizen: Citizen, plate: str) -> None:
         await ctx.say(f"business-plate-block-{check.block.value.replace('_', '-')}", markup, **args)
         return
     await ctx.state.set_state(BusinessForm.reason)
-    await ctx.state.set_data({"flow": "plate", "plate": plate, "address": citizen.mailing_address,
-                              "postal": citizen.postal_code})
-    await ctx.say("business-plate-ask-reason",
-                  buttons(*[[(ctx.t(f"business-plate-reason-{r.value}"), BizCb(action="reason", value=r.value).pack())]
-                            for r in PlateRequestReason]),
-                  plate=plate)
+    await ctx.state.set_data(
+        {"flow": "plate", "plate": plate, "address": citizen.mailing_address, "postal": citizen.postal_code}
+    )
+    await ctx.say(
+        "business-plate-ask-reason",
+        buttons(
+            *[
+                [(ctx.t(f"business-plate-reason-{r.value}"), BizCb(action="reason", value=r.value).pack())]
+                for r in PlateRequestReason
+            ]
+        ),
+        plate=plate,
+    )
 
 
 async def submit_plate_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) -> None:
     result = await submit_plate_request(
-        ctx.services, citizen, plate=str(form["plate"]), reason=PlateRequestReason(str(form["reason"])),
-        address=str(form["address"]), postal_code=str(form["postal"]),
+        ctx.services,
+        citizen,
+        plate=str(form["plate"]),
+        reason=PlateRequestReason(str(form["reason"])),
+        address=str(form["address"]),
+        postal_code=str(form["postal"]),
     )
     if result.request is None:
         await choose_plate(ctx, citizen, str(form["plate"]))
         return
-    await ctx.say("business-plate-submitted",
-                  buttons([(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))]),
-                  number=result.request.id[-8:].upper(), plate=result.request.plate, phone=mask_phone(citizen.phone))
+    await ctx.say(
+        "business-plate-submitted",
+        buttons([(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))]),
+        number=result.request.id[-8:].upper(),
+        plate=result.request.plate,
+        phone=mask_phone(citizen.phone),
+    )
 
 
 # --- the shared form -------------------------------------------------------------------------------

@@ -24,8 +24,15 @@ router = Router(name="common")
 def make_ctx(event: Message | CallbackQuery, data: dict[str, Any], *, arg: str = "") -> Ctx:
     chat = data["event_chat"]
     return Ctx(
-        bot=data["bot"], services=data["services"], chat_id=chat.id, user=data["event_from_user"],
-        lang=data["lang"], t=data["t"], state=data["state"], event=event, arg=arg,
+        bot=data["bot"],
+        services=data["services"],
+        chat_id=chat.id,
+        user=data["event_from_user"],
+        lang=data["lang"],
+        t=data["t"],
+        state=data["state"],
+        event=event,
+        arg=arg,
     )
 
 
@@ -101,8 +108,9 @@ async def on_menu(query: CallbackQuery, callback_data: MenuCb, t: Translator, bo
         text = t(f"menu-section-{callback_data.section}-title")
     else:
         markup, text = main_menu(t), t("menu-title")
-    await bot.edit_message_text(text=text, chat_id=query.message.chat.id,
-                                message_id=query.message.message_id, reply_markup=markup)
+    await bot.edit_message_text(
+        text=text, chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=markup
+    )
 
 
 @router.callback_query(GoCb.filter())

@@ -130,27 +130,29 @@ def place_text(t: Translator, text: str | None, location: GeoPoint | None) -> st
 
 def topic_keyboard(t: Translator) -> InlineKeyboardMarkup:
     topics = [(topic_name(t, topic), CplCb(action="topic", value=topic.value)) for topic in ComplaintTopic]
-    rows = [topics[i:i + 2] for i in range(0, len(topics), 2)]
+    rows = [topics[i : i + 2] for i in range(0, len(topics), 2)]
     return buttons(*rows, [(t("complaints-button-cancel"), CplCb(action="cancel"))])
 
 
 def place_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=t("complaints-button-share-location"), request_location=True)]],
-        resize_keyboard=True, one_time_keyboard=True, input_field_placeholder=t("complaints-place-placeholder"),
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder=t("complaints-place-placeholder"),
     )
 
 
 def photos_keyboard(t: Translator, count: int) -> InlineKeyboardMarkup:
     label = "complaints-button-photos-done" if count else "complaints-button-photos-skip"
-    return buttons([(t(label), CplCb(action="photos_done"))],
-                   [(t("complaints-button-cancel"), CplCb(action="cancel"))])
+    return buttons([(t(label), CplCb(action="photos_done"))], [(t("complaints-button-cancel"), CplCb(action="cancel"))])
 
 
 def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return buttons([(t("complaints-button-submit"), CplCb(action="submit"))],
-                   [(t("complaints-button-edit"), CplCb(action="edit")),
-                    (t("complaints-button-cancel"), CplCb(action="cancel"))])
+    return buttons(
+        [(t("complaints-button-submit"), CplCb(action="submit"))],
+        [(t("complaints-button-edit"), CplCb(action="edit")), (t("complaints-button-cancel"), CplCb(action="cancel"))],
+    )
 
 
 def edit_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -284,9 +286,12 @@ async def on_form_message(message: Message, **data: Any) -> None:
         draft.location = GeoPoint(lat=message.location.latitude, lon=message.location.longitude)
         if draft.editing == "place":
             draft.editing = None
-        await _advance(ctx, draft, ctx.t("complaints-place-noted",
-                                         place=place_text(ctx.t, draft.place_text, draft.location)),
-                       remove_keyboard=current == ComplaintForm.place.state)
+        await _advance(
+            ctx,
+            draft,
+            ctx.t("complaints-place-noted", place=place_text(ctx.t, draft.place_text, draft.location)),
+            remove_keyboard=current == ComplaintForm.place.state,
+        )
     elif message.photo:
         await _on_photo(ctx, draft, current, message)
     elif message.text is not None:
@@ -349,8 +354,12 @@ async def _on_text(ctx: Ctx, draft: ComplaintDraft, current: str | None, text: s
         draft.place_text = place
         if draft.editing == "place":
             draft.editing = None
-        await _advance(ctx, draft, t("complaints-place-noted", place=place_text(t, draft.place_text, draft.location)),
-                       remove_keyboard=True)
+        await _advance(
+            ctx,
+            draft,
+            t("complaints-place-noted", place=place_text(t, draft.place_text, draft.location)),
+            remove_keyboard=True,
+        )
     elif current == ComplaintForm.description.state:
         if (hint := actions.check_description(text)) is not None:
             await ctx.say(hint, None, min=DESCRIPTION_MIN, max=DESCRIPTION_MAX, length=len(text.strip()))
@@ -369,8 +378,9 @@ async def _on_text(ctx: Ctx, draft: ComplaintDraft, current: str | None, text: s
             await _advance(ctx, draft)
             return
         await _save(ctx, draft)
-        await ctx.say("complaints-error-photos", photos_keyboard(t, len(draft.photos)),
-                      count=len(draft.photos), max=MAX_PHOTOS)
+        await ctx.say(
+            "complaints-error-photos", photos_keyboard(t, len(draft.photos)), count=len(draft.photos), max=MAX_PHOTOS
+        )
     elif current == ComplaintForm.confirm.state:
         if _capture_plate(draft, text):
             await _advance(ctx, draft, t("complaints-plate-noted", plate=html.quote(draft.plate or "")))
@@ -434,8 +444,7 @@ async def _submit(ctx: Ctx, draft: ComplaintDraft, query: CallbackQuery | None) 
     if citizen is None:
         return
     try:
-        complaint = await actions.submit(ctx.services, citizen, draft, chat_id=ctx.chat_id,
-                                         language=Language(ctx.lang))
+        complaint = await actions.submit(ctx.services, citizen, draft, chat_id=ctx.chat_id, language=Language(ctx.lang))
     except actions.IncompleteDraft:
         await _advance(ctx, draft)
         return
@@ -443,10 +452,19 @@ async def _submit(ctx: Ctx, draft: ComplaintDraft, query: CallbackQuery | None) 
     await forms.end(ctx)
     if query is not None:
         await _clear_buttons(query)
-    markup = buttons([(ctx.t("complaints-button-view"), GoCb(feature="complaint_view", arg=complaint.ticket_id)),
-                      (ctx.t("complaints-menu-mine"), GoCb(feature="my_complaints"))])
-    await ctx.say("complaints-filed", markup, ticket=complaint.ticket_id,
-                  acknowledge_by=local_time(complaint.acknowledge_by), answer_by=local_time(complaint.answer_by))
+    markup = buttons(
+        [
+            (ctx.t("complaints-button-view"), GoCb(feature="complaint_view", arg=complaint.ticket_id)),
+            (ctx.t("complaints-menu-mine"), GoCb(feature="my_complaints")),
+        ]
+    )
+    await ctx.say(
+        "complaints-filed",
+        markup,
+        ticket=complaint.ticket_id,
+        acknowledge_by=local_time(complaint.acknowledge_by),
+        answer_by=local_time(complaint.answer_by),
+    )
 
 
 # --- status ---------------------------------------------------------------------------------------
@@ -471,13 +489,19 @@ async def show_ticket(ctx: Ctx, citizen: Citizen, raw: str) -> None:
     rows.append([(t("complaints-menu-mine"), GoCb(feature="my_complaints"))])
     rating = t("complaints-view-rating", stars=stars_text(complaint.rating)) if complaint.rating else ""
     await ctx.say(
-        "complaints-view", buttons(*rows),
-        ticket=complaint.ticket_id, status=status_name(t, complaint.status), topic=topic_name(t, complaint.topic),
+        "complaints-view",
+        buttons(*rows),
+        ticket=complaint.ticket_id,
+        status=status_name(t, complaint.status),
+        topic=topic_name(t, complaint.topic),
         place=place_text(t, complaint.place_text, complaint.location),
         plate=html.quote(complaint.plate) if complaint.plate else t("complaints-value-none"),
-        photos=len(complaint.photos), filed=local_time(complaint.created_at), deadline=deadline_text(t, complaint),
+        photos=len(complaint.photos),
+        filed=local_time(complaint.created_at),
+        deadline=deadline_text(t, complaint),
         description=html.quote(_short(complaint.description, 1000)),
-        history="\n".join(history_lines(t, complaint)), rating=rating,
+        history="\n".join(history_lines(t, complaint)),
+        rating=rating,
     )
 
 
@@ -506,12 +530,21 @@ async def my_complaints(ctx: Ctx) -> None:
     items = []
     for c in result.items:
         history = history_lines(t, c)
-        items.append(t("complaints-list-item", ticket=c.ticket_id, topic=topic_name(t, c.topic),
-                       status=status_name(t, c.status), filed=local_time(c.created_at),
-                       deadline=deadline_text(t, c), latest=history[-1] if history else "", entries=len(history)))
+        items.append(
+            t(
+                "complaints-list-item",
+                ticket=c.ticket_id,
+                topic=topic_name(t, c.topic),
+                status=status_name(t, c.status),
+                filed=local_time(c.created_at),
+                deadline=deadline_text(t, c),
+                latest=history[-1] if history else "",
+                entries=len(history),
+            )
+        )
     text = t("complaints-list-title", page=result.page) + "\n\n" + "\n\n".join(items)
     rows: list[list[tuple[str, GoCb | MenuCb | str]]] = [
-        [(c.ticket_id, GoCb(feature="complaint_view", arg=c.ticket_id)) for c in result.items[i:i + 2]]
+        [(c.ticket_id, GoCb(feature="complaint_view", arg=c.ticket_id)) for c in result.items[i : i + 2]]
         for i in range(0, len(result.items), 2)
     ]
     nav: list[tuple[str, GoCb | MenuCb | str]] = []
@@ -622,9 +655,12 @@ async def on_stars(query: CallbackQuery, callback_data: RateCb, **data: Any) -> 
     await ctx.state.set_state(ComplaintRating.comment)
     await ctx.state.set_data({"ticket": complaint.ticket_id, "stars": callback_data.stars})
     await forms.started(ctx, "complaint_rate", arg=complaint.ticket_id)
-    await ctx.say("complaints-rate-ask-comment",
-                  buttons([(ctx.t("complaints-button-skip-comment"), RateSkipCb(ticket=complaint.ticket_id))]),
-                  stars=stars_text(callback_data.stars), max=RATING_COMMENT_MAX)
+    await ctx.say(
+        "complaints-rate-ask-comment",
+        buttons([(ctx.t("complaints-button-skip-comment"), RateSkipCb(ticket=complaint.ticket_id))]),
+        stars=stars_text(callback_data.stars),
+        max=RATING_COMMENT_MAX,
+    )
 
 
 @router.callback_query(RateSkipCb.filter(), ComplaintRating.comment)
@@ -637,8 +673,14 @@ async def on_skip_comment(query: CallbackQuery, **data: Any) -> None:
 @router.message(ComplaintRating.comment)
 async def on_rating_comment(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
-    skip = buttons([(ctx.t("complaints-button-skip-comment"),
-                     RateSkipCb(ticket=str((await ctx.state.get_data()).get("ticket", ""))))])
+    skip = buttons(
+        [
+            (
+                ctx.t("complaints-button-skip-comment"),
+                RateSkipCb(ticket=str((await ctx.state.get_data()).get("ticket", ""))),
+            )
+        ]
+    )
     if message.text is None:
         await ctx.say("complaints-rate-comment-text", skip)
         return

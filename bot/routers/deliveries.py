@@ -31,8 +31,13 @@ def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
         t("deliveries-current", stage=t(f"deliveries-stage-{delivery.stage.value}")),
     ]
     if delivery.courier is not None and delivery.tracking_number:
-        lines.append(t("deliveries-courier", courier=t(f"deliveries-courier-{delivery.courier.value}"),
-                       tracking=quote(delivery.tracking_number)))
+        lines.append(
+            t(
+                "deliveries-courier",
+                courier=t(f"deliveries-courier-{delivery.courier.value}"),
+                tracking=quote(delivery.tracking_number),
+            )
+        )
     else:
         lines.append(t("deliveries-no-tracking"))
     lines.append(t("deliveries-address", address=quote(delivery.address)))
@@ -50,8 +55,12 @@ def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
 
 
 def render_summary(ctx: Ctx, delivery: Delivery) -> str:
-    return ctx.t("deliveries-summary", title=delivery_title(ctx, delivery),
-                 stage=ctx.t(f"deliveries-stage-{delivery.stage.value}"), at=fmt_local(delivery.updated_at))
+    return ctx.t(
+        "deliveries-summary",
+        title=delivery_title(ctx, delivery),
+        stage=ctx.t(f"deliveries-stage-{delivery.stage.value}"),
+        at=fmt_local(delivery.updated_at),
+    )
 
 
 def render_request(ctx: Ctx, request: PlateDeliveryRequest) -> str:
@@ -69,8 +78,9 @@ async def deliveries(ctx: Ctx) -> None:
             continue
         found = await my_delivery_by_tracking(ctx.services, citizen, tracking)
         if found is not None:
-            await ctx.send(render_delivery(ctx, found), buttons([(ctx.t("deliveries-button-all"),
-                                                                  GoCb(feature="deliveries"))]))
+            await ctx.send(
+                render_delivery(ctx, found), buttons([(ctx.t("deliveries-button-all"), GoCb(feature="deliveries"))])
+            )
             return
         await ctx.say("deliveries-tracking-unknown", None, tracking=quote(tracking))
     items = await my_deliveries(ctx.services, citizen)
@@ -85,8 +95,15 @@ async def deliveries(ctx: Ctx) -> None:
     parts += [render_delivery(ctx, d) for d in open_items]
     if done:
         parts.append(ctx.t("deliveries-done-title") + "\n" + "\n".join(render_summary(ctx, d) for d in done))
-    rows = [[(ctx.t("deliveries-button-view", title=delivery_title(ctx, d), at=fmt_local(d.updated_at)[:10]),
-              GoCb(feature="delivery_view", arg=d.id))] for d in done]
+    rows = [
+        [
+            (
+                ctx.t("deliveries-button-view", title=delivery_title(ctx, d), at=fmt_local(d.updated_at)[:10]),
+                GoCb(feature="delivery_view", arg=d.id),
+            )
+        ]
+        for d in done
+    ]
     await ctx.send("\n\n".join(parts), buttons(*rows) if rows else None)
 
 

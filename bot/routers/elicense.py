@@ -9,8 +9,8 @@ from typing import Any
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.text_decorations import html_decoration
 
 from actions import elicense
 from actions.elicense import ELicenseCard, Eligibility, ReviewOutcome, Verdict
@@ -25,6 +25,7 @@ from core.i18n import Translator
 from core.identifiers import mask_id_number
 
 router = Router(name="elicense")
+
 
 class ReviewForm(StatesGroup):
     reason = State()
@@ -44,8 +45,13 @@ def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKe
         case Verdict.CITY_NOT_OPEN:
             city = found.city
             if city is not None and found.opens_on is not None:
-                lines.append(t("elicense-city-not-open", city=html_decoration.quote(city.name.get(t.lang)),
-                               date=found.opens_on.isoformat()))
+                lines.append(
+                    t(
+                        "elicense-city-not-open",
+                        city=html_decoration.quote(city.name.get(t.lang)),
+                        date=found.opens_on.isoformat(),
+                    )
+                )
             else:
                 lines.append(t("elicense-city-unknown"))
             if found.remedies:
@@ -63,8 +69,7 @@ def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKe
     return "\n".join(lines), buttons(*rows) if rows else None
 
 
-@feature("elicense_check", title="elicense-menu-check", section="inquiry", intents=("elicense_eligibility",),
-         order=30)
+@feature("elicense_check", title="elicense-menu-check", section="inquiry", intents=("elicense_eligibility",), order=30)
 async def check(ctx: Ctx) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
@@ -134,8 +139,13 @@ def render_card(t: Translator, card: ELicenseCard) -> str:
     lic = card.license
     lines = [
         t("elicense-card-title"),
-        t("elicense-card-line", license_class=lic.license_class.value, number=mask_id_number(lic.id_number),
-          valid_from=lic.valid_from.isoformat(), valid_to=lic.valid_to.isoformat()),
+        t(
+            "elicense-card-line",
+            license_class=lic.license_class.value,
+            number=mask_id_number(lic.id_number),
+            valid_from=lic.valid_from.isoformat(),
+            valid_to=lic.valid_to.isoformat(),
+        ),
         t("elicense-card-status", statuses=", ".join(status_label(t, s) for s in card.statuses)),
         t("elicense-card-points", points=card.points, cycle_end=card.cycle_end.isoformat()),
     ]
@@ -162,7 +172,8 @@ async def show(ctx: Ctx) -> None:
     event = ctx.event
     if ctx.arg == "refresh" and isinstance(event, CallbackQuery) and isinstance(event.message, Message):
         with suppress(TelegramBadRequest):  # too old to edit: the card is sent anew below
-            await ctx.bot.edit_message_text(text=text, chat_id=ctx.chat_id, message_id=event.message.message_id,
-                                            reply_markup=markup)
+            await ctx.bot.edit_message_text(
+                text=text, chat_id=ctx.chat_id, message_id=event.message.message_id, reply_markup=markup
+            )
             return
     await ctx.send(text, markup)

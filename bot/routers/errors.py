@@ -12,8 +12,8 @@ from redis.exceptions import RedisError
 
 from actions.services import Services
 from bot.middlewares.context import resolve_language
+from core.metrics import ERRORS
 from nlu.client import NluUnavailable
-from web.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 router = Router(name="errors")
@@ -23,13 +23,27 @@ router = Router(name="errors")
 async def on_error(event: ErrorEvent, services: Services, bot: Bot) -> bool:
     exc = event.exception
     update = event.update
-    where = ("mongo" if isinstance(exc, PyMongoError) else "redis" if isinstance(exc, RedisError)
-             else "nlu" if isinstance(exc, NluUnavailable) else "telegram" if isinstance(exc, TelegramAPIError)
-             else "handler")
+    where = (
+        "mongo"
+        if isinstance(exc, PyMongoError)
+        else "redis"
+        if isinstance(exc, RedisError)
+        else "nlu"
+        if isinstance(exc, NluUnavailable)
+        else "telegram"
+        if isinstance(exc, TelegramAPIError)
+        else "handler"
+    )
     ERRORS.labels(where).inc()
     log.error("update failed", where=where, update_id=update.update_id, exc_info=exc)
     message = update.message or (update.callback_query.message if update.callback_query else None)
-    user = update.message.from_user if update.message else update.callback_query.from_user if update.callback_query else None
+    user = (
+        update.message.from_user
+        if update.message
+        else update.callback_query.from_user
+        if update.callback_query
+        else None
+    )
     if message is None or where == "telegram":
         return True
     lang = await resolve_language(services, user, None) if user else "en"

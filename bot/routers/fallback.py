@@ -23,8 +23,8 @@ from bot.context import INTENTS, Ctx
 from bot.keyboards import buttons, main_menu
 from bot.routers.common import make_ctx
 from core.i18n import Translator
+from core.metrics import ERRORS, NLU_CALLS
 from nlu.client import NluUnavailable, decide, normalize_entities
-from web.metrics import ERRORS, NLU_CALLS
 
 log = structlog.get_logger(__name__)
 router = Router(name="fallback")
@@ -79,10 +79,14 @@ async def free_text(message: Message, **data: Any) -> None:
         return
     NLU_CALLS.labels("ok").inc()
     check = normalize_entities(result.entities)
-    decision = decide(result, threshold=services.settings.nlu_threshold,
-                      ambiguity_band=services.settings.nlu_ambiguity)
-    log.info("nlu", intent=decision.intent, kind=decision.kind, confidence=round(decision.confidence, 3),
-             entities=sorted(check.valid))
+    decision = decide(result, threshold=services.settings.nlu_threshold, ambiguity_band=services.settings.nlu_ambiguity)
+    log.info(
+        "nlu",
+        intent=decision.intent,
+        kind=decision.kind,
+        confidence=round(decision.confidence, 3),
+        entities=sorted(check.valid),
+    )
     if check.invalid and not check.valid:
         _, raw, hint = check.invalid[0]
         await ctx.say(hint, None, value=raw)
@@ -119,8 +123,13 @@ async def _not_understood(ctx: Ctx) -> None:
         count = 1
     human = INTENTS.get("human_handoff")
     if count >= 2 and human is not None:
-        await ctx.say("nlu-offer-human", buttons([(ctx.t(human.title_id), GoCb(feature=human.name))],
-                                                 [(ctx.t("menu-title-short"), MenuCb(section="main"))]))
+        await ctx.say(
+            "nlu-offer-human",
+            buttons(
+                [(ctx.t(human.title_id), GoCb(feature=human.name))],
+                [(ctx.t("menu-title-short"), MenuCb(section="main"))],
+            ),
+        )
         return
     await ctx.say("nlu-not-understood", main_menu(ctx.t))
 

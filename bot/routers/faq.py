@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.text_decorations import html_decoration
 
 from actions.faq import FAQ_TOPICS, FaqTopic, elicense_schedule
 from actions.services import today_of
@@ -29,16 +29,20 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
 
 
 def follow_up_markup(ctx: Ctx, topic: FaqTopic) -> InlineKeyboardMarkup:
-    rows = [[(ctx.t(FEATURES[name].title_id), GoCb(feature=name))] for name in FOLLOW_UPS.get(topic.feature, ())
-            if name in FEATURES]
+    rows = [
+        [(ctx.t(FEATURES[name].title_id), GoCb(feature=name))]
+        for name in FOLLOW_UPS.get(topic.feature, ())
+        if name in FEATURES
+    ]
     rows.append([(ctx.t("faq-button-more"), GoCb(feature="faq"))])
     return buttons(*rows)
 
 
 @feature("faq", title="faq-menu", section="consult", order=10)
 async def faq_menu(ctx: Ctx) -> None:
-    await ctx.say("faq-title", buttons(*[[(ctx.t(topic.title_id), GoCb(feature=topic.feature))]
-                                         for topic in FAQ_TOPICS]))
+    await ctx.say(
+        "faq-title", buttons(*[[(ctx.t(topic.title_id), GoCb(feature=topic.feature))] for topic in FAQ_TOPICS])
+    )
 
 
 async def answer(ctx: Ctx, topic: FaqTopic) -> None:
@@ -52,8 +56,7 @@ async def answer_cities(ctx: Ctx, topic: FaqTopic) -> None:
     for batch in batches:
         names = ctx.t("faq-cities-separator").join(quote(c.name.get(ctx.lang)) for c in batch.cities)
         key = "faq-cities-batch-open" if batch.is_open else "faq-cities-batch-later"
-        lines.append(ctx.t(key, batch=batch.batch, date=fmt_day(batch.opens_on), count=len(batch.cities),
-                           cities=names))
+        lines.append(ctx.t(key, batch=batch.batch, date=fmt_day(batch.opens_on), count=len(batch.cities), cities=names))
     if not batches:
         lines.append(ctx.t("faq-cities-none"))
     await ctx.send("\n\n".join(lines), follow_up_markup(ctx, topic))

@@ -82,13 +82,15 @@ class TelegramCitizenLink:
         elif notice == CitizenNotice.LEFT:
             await self.bot.send_message(handoff.chat_id, t("handoff-left"), reply_markup=rating_keyboard(handoff.id))
         elif notice == CitizenNotice.OFFER_MESSAGE:
-            await self.bot.send_message(handoff.chat_id, t("handoff-long-wait"),
-                                        reply_markup=leave_message_keyboard(t, waiting=True))
+            await self.bot.send_message(
+                handoff.chat_id, t("handoff-long-wait"), reply_markup=leave_message_keyboard(t, waiting=True)
+            )
 
     async def relay_text(self, handoff: Handoff, text: str, author: str) -> int | None:
         t = self.catalog.translator(_lang(handoff))
-        sent = await self.relay_bot.send_message(handoff.chat_id,
-                                                 t("handoff-agent-says", name=html.quote(author), text=html.quote(text)))
+        sent = await self.relay_bot.send_message(
+            handoff.chat_id, t("handoff-agent-says", name=html.quote(author), text=html.quote(text))
+        )
         return sent.message_id
 
     async def typing(self, chat_id: int) -> None:
@@ -97,18 +99,23 @@ class TelegramCitizenLink:
 
 @feature("human", title="handoff-title", section="consult", intents=("human_handoff",), order=90)
 async def talk_to_person(ctx: Ctx) -> None:
-    result = await actions.request_handoff(ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang,
-                                           entities=ctx.entities)
+    result = await actions.request_handoff(
+        ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang, entities=ctx.entities
+    )
     if result.outcome == RequestOutcome.QUEUED:
         await ctx.say("handoff-queued", stop_keyboard(ctx.t), position=result.position, minutes=result.wait_minutes)
     elif result.outcome == RequestOutcome.ALREADY_WAITING:
-        await ctx.say("handoff-already-waiting", stop_keyboard(ctx.t), position=result.position,
-                      minutes=result.wait_minutes)
+        await ctx.say(
+            "handoff-already-waiting", stop_keyboard(ctx.t), position=result.position, minutes=result.wait_minutes
+        )
     elif result.outcome == RequestOutcome.WITH_AGENT:
         await ctx.say("handoff-already-with-agent")
     else:
-        await ctx.say("handoff-closed-hours", leave_message_keyboard(ctx.t, waiting=False),
-                      hours=ctx.services.settings.staff_hours)
+        await ctx.say(
+            "handoff-closed-hours",
+            leave_message_keyboard(ctx.t, waiting=False),
+            hours=ctx.services.settings.staff_hours,
+        )
 
 
 async def stop_waiting(ctx: Ctx) -> None:
@@ -157,8 +164,9 @@ async def on_callback_request(query: CallbackQuery, **data: Any) -> None:
 @router.message(HandoffForm.callback_message, F.text, ~F.text.startswith("/"))
 async def on_callback_message(message: Message, **data: Any) -> None:
     ctx = make_ctx(message, data)
-    handoff = await actions.request_callback(ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang,
-                                             message=message.text or "")
+    handoff = await actions.request_callback(
+        ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang, message=message.text or ""
+    )
     await ctx.state.clear()
     phone = handoff.context.get("callback_phone")
     ref = handoff.id[-6:].upper()

@@ -9,8 +9,8 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import Message
+from aiogram.utils.text_decorations import html_decoration
 
 from actions import identity
 from actions.identity import CheckOutcome, SendOutcome, SendResult
@@ -26,6 +26,7 @@ from storage.models import Language, TelegramBinding
 log = structlog.get_logger(__name__)
 router = Router(name="identity")
 
+
 class BindForm(StatesGroup):
     name = State()
     id_number = State()
@@ -40,10 +41,14 @@ def _who(name: str, id_number: str) -> dict[str, str]:
 async def bind(ctx: Ctx) -> None:
     current = await identity.current_identity(ctx.services, ctx.user.id)
     if current is not None and ctx.arg != "new":
-        await ctx.say("identity-already-bound", buttons(
-            [(ctx.t("identity-bind-other-button"), GoCb(feature="bind", arg="new"))],
-            [(ctx.t("identity-unbind-button"), GoCb(feature="unbind"))],
-        ), **_who(current.name, current.id_number))
+        await ctx.say(
+            "identity-already-bound",
+            buttons(
+                [(ctx.t("identity-bind-other-button"), GoCb(feature="bind", arg="new"))],
+                [(ctx.t("identity-unbind-button"), GoCb(feature="unbind"))],
+            ),
+            **_who(current.name, current.id_number),
+        )
         return
     given = ctx.entities.get("id_number", [])
     await forms.begin(ctx, BindForm.name, "bind")
@@ -83,12 +88,16 @@ async def on_id_number(message: Message, **data: Any) -> None:
 
 
 async def _send_code(ctx: Ctx, name: str, id_number: str, *, resend: bool) -> None:
-    result = await identity.start_binding(ctx.services, user_id=ctx.user.id, name=name, id_number=id_number,
-                                          language=Language(ctx.lang))
+    result = await identity.start_binding(
+        ctx.services, user_id=ctx.user.id, name=name, id_number=id_number, language=Language(ctx.lang)
+    )
     if result.outcome == SendOutcome.SENT:
         await ctx.state.set_state(BindForm.code)
-        await ctx.say("identity-code-sent", buttons([(ctx.t("identity-resend-button"), GoCb(feature="bind_resend"))]),
-                      minutes=identity.CODE_TTL // 60)
+        await ctx.say(
+            "identity-code-sent",
+            buttons([(ctx.t("identity-resend-button"), GoCb(feature="bind_resend"))]),
+            minutes=identity.CODE_TTL // 60,
+        )
         return
     await _refused(ctx, result, keep_form=resend)
 
@@ -125,8 +134,9 @@ async def on_code(message: Message, **data: Any) -> None:
     if code is None:
         await ctx.say("identity-error-code")
         return
-    outcome = await identity.confirm_binding(ctx.services, user_id=ctx.user.id, chat_id=ctx.chat_id, code=code,
-                                             language=Language(ctx.lang))
+    outcome = await identity.confirm_binding(
+        ctx.services, user_id=ctx.user.id, chat_id=ctx.chat_id, code=code, language=Language(ctx.lang)
+    )
     check = outcome.check
     match check.outcome:
         case CheckOutcome.WRONG:
@@ -157,8 +167,11 @@ async def _tell_previous_account(ctx: Ctx, previous: TelegramBinding) -> None:
     """The identity was bound to another Telegram account: that account is told at once."""
     t = ctx.services.catalog.translator(previous.language.value)
     try:
-        await ctx.bot.send_message(previous.chat_id, t("identity-rebound-notice"),
-                                   reply_markup=buttons([(t("identity-menu-bind"), GoCb(feature="bind"))]))
+        await ctx.bot.send_message(
+            previous.chat_id,
+            t("identity-rebound-notice"),
+            reply_markup=buttons([(t("identity-menu-bind"), GoCb(feature="bind"))]),
+        )
     except TelegramAPIError as exc:
         log.warning("could not tell the previous account about a re-binding", error=type(exc).__name__)
 
@@ -170,10 +183,14 @@ async def unbind(ctx: Ctx) -> None:
         await ctx.say("identity-not-bound", buttons([(ctx.t("identity-menu-bind"), GoCb(feature="bind"))]))
         return
     if ctx.arg != "yes":
-        await ctx.say("identity-unbind-confirm", buttons(
-            [(ctx.t("identity-unbind-yes"), GoCb(feature="unbind", arg="yes"))],
-            [(ctx.t("identity-unbind-no"), MenuCb(section="main"))],
-        ), **_who(current.name, current.id_number))
+        await ctx.say(
+            "identity-unbind-confirm",
+            buttons(
+                [(ctx.t("identity-unbind-yes"), GoCb(feature="unbind", arg="yes"))],
+                [(ctx.t("identity-unbind-no"), MenuCb(section="main"))],
+            ),
+            **_who(current.name, current.id_number),
+        )
         return
     await identity.unbind(ctx.services, ctx.user.id)
     await ctx.say("identity-unbound", main_menu(ctx.t))

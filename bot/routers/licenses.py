@@ -66,15 +66,28 @@ def render_report(t: Translator, report: LicenseReport) -> str:
     lines = [
         t("license-title"),
         t("license-line-class", license_class=lic.license_class.value, number=mask_id_number(lic.id_number)),
-        t("license-line-validity", valid_from=lic.valid_from.isoformat(), valid_to=lic.valid_to.isoformat(),
-          left=validity),
+        t(
+            "license-line-validity",
+            valid_from=lic.valid_from.isoformat(),
+            valid_to=lic.valid_to.isoformat(),
+            left=validity,
+        ),
         t("license-line-status", statuses=", ".join(status_label(t, s) for s in report.statuses)),
-        t("license-line-points", points=report.points, left=report.points_left,
-          cycle_start=report.cycle_start.isoformat(), cycle_end=report.cycle_end.isoformat()),
-        t("license-line-physical", date=lic.next_physical_exam_due.isoformat()
-          if lic.next_physical_exam_due else not_required),
-        t("license-line-periodic", date=lic.next_periodic_exam_due.isoformat()
-          if lic.next_periodic_exam_due else not_required),
+        t(
+            "license-line-points",
+            points=report.points,
+            left=report.points_left,
+            cycle_start=report.cycle_start.isoformat(),
+            cycle_end=report.cycle_end.isoformat(),
+        ),
+        t(
+            "license-line-physical",
+            date=lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else not_required,
+        ),
+        t(
+            "license-line-periodic",
+            date=lic.next_periodic_exam_due.isoformat() if lic.next_periodic_exam_due else not_required,
+        ),
         t("license-line-office", office=html_decoration.quote(report.office_name)),
     ]
     if lic.exam_result_on_file is not None:

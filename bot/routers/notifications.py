@@ -34,8 +34,12 @@ def preferences_markup(t: Translator, prefs: NotificationPreferences) -> InlineK
     row: list[InlineKeyboardButton] = []
     for kind in CHOOSABLE:
         mark = t("push-prefs-state-on") if prefs.wants(kind) else t("push-prefs-state-off")
-        row.append(InlineKeyboardButton(text=f"{mark} {t(f'push-type-{kind.value}')}",
-                                        callback_data=NotifCb(action="type", value=kind.value).pack()))
+        row.append(
+            InlineKeyboardButton(
+                text=f"{mark} {t(f'push-type-{kind.value}')}",
+                callback_data=NotifCb(action="type", value=kind.value).pack(),
+            )
+        )
         if len(row) == 2:
             rows.append(row)
             row = []
@@ -89,5 +93,9 @@ async def on_toggle(query: CallbackQuery, callback_data: NotifCb, t: Translator,
     prefs = toggled(citizen.telegram.preferences, callback_data.action, callback_data.value)
     await ctx.services.repos.citizens.set_preferences(query.from_user.id, prefs)
     await query.answer()
-    await ctx.bot.edit_message_text(text=preferences_text(t, prefs), chat_id=query.message.chat.id,
-                                    message_id=query.message.message_id, reply_markup=preferences_markup(t, prefs))
+    await ctx.bot.edit_message_text(
+        text=preferences_text(t, prefs),
+        chat_id=query.message.chat.id,
+        message_id=query.message.message_id,
+        reply_markup=preferences_markup(t, prefs),
+    )

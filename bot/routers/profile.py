@@ -7,8 +7,8 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import Message
+from aiogram.utils.text_decorations import html_decoration
 
 from actions import profile
 from actions.identity import CODE_TTL, CheckOutcome, SendOutcome, normalize_code
@@ -21,6 +21,7 @@ from core.identifiers import explain_phone, mask_phone, normalize_phone
 from storage.models import Language
 
 router = Router(name="profile")
+
 
 class AddressForm(StatesGroup):
     address = State()
@@ -38,8 +39,12 @@ async def change_address(ctx: Ctx) -> None:
     if citizen is None:
         return
     await forms.begin(ctx, AddressForm.address, "address")
-    await ctx.say("profile-address-ask", None, address=html_decoration.quote(citizen.mailing_address),
-                  postal_code=html_decoration.quote(citizen.postal_code))
+    await ctx.say(
+        "profile-address-ask",
+        None,
+        address=html_decoration.quote(citizen.mailing_address),
+        postal_code=html_decoration.quote(citizen.postal_code),
+    )
 
 
 @router.message(AddressForm.address, forms.FORM_TEXT)
@@ -94,8 +99,9 @@ async def on_phone(message: Message, **data: Any) -> None:
     if phone == citizen.phone:
         await ctx.say("profile-phone-same")
         return
-    result = await profile.start_phone_change(ctx.services, user_id=ctx.user.id, citizen=citizen, new_phone=phone,
-                                              language=Language(ctx.lang))
+    result = await profile.start_phone_change(
+        ctx.services, user_id=ctx.user.id, citizen=citizen, new_phone=phone, language=Language(ctx.lang)
+    )
     match result.outcome:
         case SendOutcome.SENT:
             await ctx.state.set_state(PhoneForm.code)
@@ -124,8 +130,9 @@ async def on_phone_code(message: Message, **data: Any) -> None:
     if citizen is None:
         await forms.end(ctx)
         return
-    check = await profile.confirm_phone_change(ctx.services, user_id=ctx.user.id, id_number=citizen.id_number,
-                                               code=code)
+    check = await profile.confirm_phone_change(
+        ctx.services, user_id=ctx.user.id, id_number=citizen.id_number, code=code
+    )
     match check.outcome:
         case CheckOutcome.OK:
             await forms.end(ctx)

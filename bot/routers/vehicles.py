@@ -9,9 +9,10 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.text_decorations import html_decoration
 
+from actions.services import today_of
 from actions.vehicles import (
     AddOutcome,
     GrantOutcome,
@@ -30,7 +31,6 @@ from actions.vehicles import (
     revoke_authorisation,
     vehicle_statuses,
 )
-from actions.services import today_of
 from bot.callbacks import GoCb
 from bot.context import Ctx, feature
 from bot.guards import require_citizen, require_citizen_in_form
@@ -80,13 +80,23 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
     if not status.owned:
         lines.append(t("vehicles-card-added"))
     lines.append(t(f"vehicles-reg-{v.registration_status.value}"))
-    lines.append(t(f"vehicles-insp-{status.inspection.value}", date=fmt_day(v.inspection_valid_until),
-                   days=status.inspection_days))
+    lines.append(
+        t(
+            f"vehicles-insp-{status.inspection.value}",
+            date=fmt_day(v.inspection_valid_until),
+            days=status.inspection_days,
+        )
+    )
     if v.mortgage is None:
         lines.append(t("vehicles-mortgage-none"))
     else:
-        lines.append(t("vehicles-mortgage", lender=quote(v.mortgage.lender.get(ctx.lang)),
-                       date=fmt_day(v.mortgage.registered_on)))
+        lines.append(
+            t(
+                "vehicles-mortgage",
+                lender=quote(v.mortgage.lender.get(ctx.lang)),
+                date=fmt_day(v.mortgage.registered_on),
+            )
+        )
     if status.open_violations:
         lines.append(t("vehicles-violations-open", count=status.open_violations))
     else:
@@ -94,8 +104,13 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
     if not status.open_accidents:
         lines.append(t("vehicles-accidents-none"))
     for accident in status.open_accidents:
-        lines.append(t(f"vehicles-accident-{accident.status.value}", date=fmt_local(accident.occurred_at),
-                       place=quote(accident.place.get(ctx.lang))))
+        lines.append(
+            t(
+                f"vehicles-accident-{accident.status.value}",
+                date=fmt_local(accident.occurred_at),
+                place=quote(accident.place.get(ctx.lang)),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -244,18 +259,29 @@ async def on_engine(message: Message, **data: Any) -> None:
 
 def render_authorisations(ctx: Ctx, vehicle: Vehicle, today: date) -> str:
     current = current_authorisations(vehicle, today)
-    lines = [ctx.t("vehicles-auth-vehicle", plate=vehicle.plate, brand=quote(vehicle.brand.get(ctx.lang)),
-                   count=len(current))]
+    lines = [
+        ctx.t(
+            "vehicles-auth-vehicle", plate=vehicle.plate, brand=quote(vehicle.brand.get(ctx.lang)), count=len(current)
+        )
+    ]
     for a in current:
         key = "vehicles-auth-item-active" if a.active_on(today) else "vehicles-auth-item-later"
-        lines.append(ctx.t(key, name=quote(a.grantee_name), id=mask_id_number(a.grantee_id_number),
-                           start=fmt_day(a.valid_from), end=fmt_day(a.valid_to)))
+        lines.append(
+            ctx.t(
+                key,
+                name=quote(a.grantee_name),
+                id=mask_id_number(a.grantee_id_number),
+                start=fmt_day(a.valid_from),
+                end=fmt_day(a.valid_to),
+            )
+        )
     return "\n".join(lines)
 
 
 async def show_authorisations(ctx: Ctx, citizen: Citizen, plate: str | None = None) -> None:
-    owned = [v for v in await ctx.services.repos.vehicles.by_owner(citizen.id_number)
-             if plate is None or v.plate == plate]
+    owned = [
+        v for v in await ctx.services.repos.vehicles.by_owner(citizen.id_number) if plate is None or v.plate == plate
+    ]
     if not owned:
         await ctx.say("vehicles-auth-no-vehicles")
         return
@@ -264,8 +290,14 @@ async def show_authorisations(ctx: Ctx, citizen: Citizen, plate: str | None = No
     for v in owned:
         rows.append([(ctx.t("vehicles-auth-button-new", plate=v.plate), GoCb(feature="vauth_new", arg=v.plate))])
         for a in current_authorisations(v, today):
-            rows.append([(ctx.t("vehicles-auth-button-revoke", name=a.grantee_name, plate=v.plate),
-                          GoCb(feature="vauth_revoke", arg=f"{v.plate}|{a.id}"))])
+            rows.append(
+                [
+                    (
+                        ctx.t("vehicles-auth-button-revoke", name=a.grantee_name, plate=v.plate),
+                        GoCb(feature="vauth_revoke", arg=f"{v.plate}|{a.id}"),
+                    )
+                ]
+            )
     body = "\n\n".join(render_authorisations(ctx, v, today) for v in owned)
     await ctx.send(f"{ctx.t('vehicles-auth-title')}\n\n{body}", buttons(*rows))
 
@@ -337,8 +369,9 @@ async def on_grantee_name(message: Message, **data: Any) -> None:
     await ctx.state.update_data(grantee_name=name)
     await ctx.state.set_state(AuthForm.period)
     today = today_of(ctx.services)
-    presets = [(ctx.t("vehicles-auth-preset", days=d), AuthCb(action="days", value=str(d)).pack())
-               for d in AUTH_PRESETS]
+    presets = [
+        (ctx.t("vehicles-auth-preset", days=d), AuthCb(action="days", value=str(d)).pack()) for d in AUTH_PRESETS
+    ]
     await ctx.send(ctx.t("vehicles-auth-ask-period", today=fmt_day(today)), buttons(presets[:2], presets[2:]))
 
 
@@ -347,10 +380,20 @@ async def confirm_authorisation(ctx: Ctx, start: date, end: date) -> None:
     await ctx.state.set_state(AuthForm.confirm)
     form = await ctx.state.get_data()
     await ctx.send(
-        ctx.t("vehicles-auth-summary", plate=str(form["plate"]), name=quote(str(form["grantee_name"])),
-              id=mask_id_number(str(form["grantee_id"])), start=fmt_day(start), end=fmt_day(end)),
-        buttons([(ctx.t("vehicles-auth-button-confirm"), AuthCb(action="confirm").pack()),
-                 (ctx.t("vehicles-auth-button-cancel"), AuthCb(action="cancel").pack())]),
+        ctx.t(
+            "vehicles-auth-summary",
+            plate=str(form["plate"]),
+            name=quote(str(form["grantee_name"])),
+            id=mask_id_number(str(form["grantee_id"])),
+            start=fmt_day(start),
+            end=fmt_day(end),
+        ),
+        buttons(
+            [
+                (ctx.t("vehicles-auth-button-confirm"), AuthCb(action="confirm").pack()),
+                (ctx.t("vehicles-auth-button-cancel"), AuthCb(action="cancel").pack()),
+            ]
+        ),
     )
 
 
@@ -392,8 +435,12 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, **data: An
             return
         await ctx.state.clear()
         result = await grant_authorisation(
-            ctx.services, citizen, str(form["plate"]), grantee_id_number=str(form["grantee_id"]),
-            grantee_name=str(form["grantee_name"]), valid_from=date.fromisoformat(str(form["valid_from"])),
+            ctx.services,
+            citizen,
+            str(form["plate"]),
+            grantee_id_number=str(form["grantee_id"]),
+            grantee_name=str(form["grantee_name"]),
+            valid_from=date.fromisoformat(str(form["valid_from"])),
             valid_to=date.fromisoformat(str(form["valid_to"])),
         )
         if result.outcome == GrantOutcome.GRANTED:

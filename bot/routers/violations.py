@@ -7,8 +7,8 @@ from typing import Any
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.utils.text_decorations import html_decoration
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.text_decorations import html_decoration
 
 from actions.vehicles import accessible_plates
 from actions.violations import ViolationLookup, lookup_violations
@@ -36,16 +36,31 @@ def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
         return t("violations-none", plates=plates)
     lines = [
         t("violations-title", plates=plates),
-        t("violations-totals", total=page.total, unprocessed=page.unprocessed, fine=page.fine_due_yuan,
-          points=page.points_pending),
+        t(
+            "violations-totals",
+            total=page.total,
+            unprocessed=page.unprocessed,
+            fine=page.fine_due_yuan,
+            points=page.points_pending,
+        ),
         t("violations-page", page=page.page + 1, pages=lookup.pages),
     ]
     first = page.page * page.page_size
     for n, v in enumerate(page.items, start=first + 1):
         lines.append("")
-        lines.append(t("violations-item", n=n, time=fmt_local(v.occurred_at), plate=v.plate,
-                       place=quote(v.place.get(ctx.lang)), behaviour=quote(v.behaviour.get(ctx.lang)),
-                       fine=v.fine_yuan, points=v.points, status=t(f"violations-status-{v.status.value}")))
+        lines.append(
+            t(
+                "violations-item",
+                n=n,
+                time=fmt_local(v.occurred_at),
+                plate=v.plate,
+                place=quote(v.place.get(ctx.lang)),
+                behaviour=quote(v.behaviour.get(ctx.lang)),
+                fine=v.fine_yuan,
+                points=v.points,
+                status=t(f"violations-status-{v.status.value}"),
+            )
+        )
     if page.unprocessed:
         lines.append("")
         lines.append(t("violations-next-unprocessed"))
@@ -60,22 +75,35 @@ def violation_markup(ctx: Ctx, lookup: ViolationLookup, plate: str, all_plates: 
     nav: list[InlineKeyboardButton] = []
     page = lookup.page
     if lookup.has_previous:
-        nav.append(InlineKeyboardButton(text=ctx.t("violations-button-previous"),
-                                        callback_data=ViolationPageCb(page=page.page - 1, plate=plate).pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=ctx.t("violations-button-previous"),
+                callback_data=ViolationPageCb(page=page.page - 1, plate=plate).pack(),
+            )
+        )
     if page.has_next:
-        nav.append(InlineKeyboardButton(text=ctx.t("violations-button-next"),
-                                        callback_data=ViolationPageCb(page=page.page + 1, plate=plate).pack()))
+        nav.append(
+            InlineKeyboardButton(
+                text=ctx.t("violations-button-next"),
+                callback_data=ViolationPageCb(page=page.page + 1, plate=plate).pack(),
+            )
+        )
     if nav:
         rows.append(nav)
     if len(all_plates) > 1:
         choices = [("", ctx.t("violations-button-all")), *((p, p) for p in all_plates)]
-        rows.append([
-            InlineKeyboardButton(text=("• " if value == plate else "") + label,
-                                 callback_data=ViolationPageCb(page=0, plate=value).pack())
-            for value, label in choices
-        ])
-    rows.append([InlineKeyboardButton(text=ctx.t("violations-button-vehicles"),
-                                      callback_data=GoCb(feature="vehicles").pack())])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=("• " if value == plate else "") + label,
+                    callback_data=ViolationPageCb(page=0, plate=value).pack(),
+                )
+                for value, label in choices
+            ]
+        )
+    rows.append(
+        [InlineKeyboardButton(text=ctx.t("violations-button-vehicles"), callback_data=GoCb(feature="vehicles").pack())]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -118,7 +146,9 @@ async def on_page(query: CallbackQuery, callback_data: ViolationPageCb, **data: 
     lookup, all_plates = found
     try:
         await ctx.bot.edit_message_text(
-            text=render_violations(ctx, lookup), chat_id=query.message.chat.id, message_id=query.message.message_id,
+            text=render_violations(ctx, lookup),
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
             reply_markup=violation_markup(ctx, lookup, callback_data.plate, all_plates),
         )
     except TelegramBadRequest as exc:

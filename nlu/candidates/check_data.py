@@ -26,9 +26,7 @@ import yaml
 NLU_DIR = Path(__file__).resolve().parent.parent
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny"})
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-ANNOTATION = re.compile(
-    r'\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|\{"entity": "(?P<json_entity>[^"]+)"[^}]*\})'
-)
+ANNOTATION = re.compile(r'\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|\{"entity": "(?P<json_entity>[^"]+)"[^}]*\})')
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"

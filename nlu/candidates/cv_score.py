@@ -21,7 +21,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from nlu.client import detect_language  # noqa: E402
+from nlu.client import detect_language
 
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
@@ -88,8 +88,10 @@ def main(out_dir: Path, show_errors: bool) -> None:
                     confusions[(true, predicted)] += 1
                     prediction = row["intent_prediction"]
                     assert isinstance(prediction, dict)
-                    print(f"{language} {true:>22} -> {predicted:<22} {float(prediction['confidence']):.2f} "
-                          f"({prediction['name']}) {row['text']}")
+                    print(
+                        f"{language} {true:>22} -> {predicted:<22} {float(prediction['confidence']):.2f} "
+                        f"({prediction['name']}) {row['text']}"
+                    )
         for (true, predicted), count in confusions.most_common(40):
             print(f"{count:4d} {true} -> {predicted}")
 

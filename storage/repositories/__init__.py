@@ -1,7 +1,7 @@
 """One repository per aggregate, gathered in ``Repositories``.
 
-    repos = Repositories.from_db(db)
-    await repos.ensure_indexes()
+repos = Repositories.from_db(db)
+await repos.ensure_indexes()
 """
 
 from __future__ import annotations

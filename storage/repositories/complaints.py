@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
@@ -110,9 +110,7 @@ class ComplaintRepository(Repository):
         )
         return [Complaint.from_doc(doc) async for doc in cursor]
 
-    async def by_status(
-        self, statuses: list[ComplaintStatus], *, limit: int = 50, skip: int = 0
-    ) -> list[Complaint]:
+    async def by_status(self, statuses: list[ComplaintStatus], *, limit: int = 50, skip: int = 0) -> list[Complaint]:
         """Staff work queue: oldest first."""
         cursor = (
             self.collection.find({"status": {"$in": [s.value for s in statuses]}})
@@ -267,8 +265,8 @@ class ComplaintRepository(Repository):
                 cluster_id=doc["_id"],
                 topic=ComplaintTopic(doc["topic"]),
                 size=int(doc["size"]),
-                first_at=doc["first_at"].astimezone(timezone.utc),
-                last_at=doc["last_at"].astimezone(timezone.utc),
+                first_at=doc["first_at"].astimezone(UTC),
+                last_at=doc["last_at"].astimezone(UTC),
                 place_text=doc.get("place_text"),
             )
             async for doc in cursor

@@ -50,11 +50,11 @@ class ConversationRepository(Repository):
 
     _writer: TurnWriter | None = None
 
-    def start_writer(self, *, max_pending: int = 10_000, batch_size: int = 500,
-                     on_drop: Callable[[int], None] | None = None) -> TurnWriter:
+    def start_writer(
+        self, *, max_pending: int = 10_000, batch_size: int = 500, on_drop: Callable[[int], None] | None = None
+    ) -> TurnWriter:
         if self._writer is None:
-            self._writer = TurnWriter(self.collection, max_pending=max_pending, batch_size=batch_size,
-                                      on_drop=on_drop)
+            self._writer = TurnWriter(self.collection, max_pending=max_pending, batch_size=batch_size, on_drop=on_drop)
             self._writer.start()
         return self._writer
 
@@ -94,8 +94,15 @@ class TurnWriter:
     waiting, a turn is dropped and `on_drop` called. A failed batch is retried `attempts` times,
     then dropped (and counted) too. `stop()` writes what is still queued."""
 
-    def __init__(self, collection: AsyncCollection[MongoDoc], *, max_pending: int = 10_000, batch_size: int = 500,
-                 attempts: int = 3, on_drop: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[MongoDoc],
+        *,
+        max_pending: int = 10_000,
+        batch_size: int = 500,
+        attempts: int = 3,
+        on_drop: Callable[[int], None] | None = None,
+    ) -> None:
         self.collection = collection
         self.batch_size = batch_size
         self.attempts = attempts

@@ -67,17 +67,13 @@ class ELicenseRepository(Repository):
         return ELicenseReview.from_doc(doc) if doc else None
 
     async def latest_for(self, id_number: str) -> ELicenseReview | None:
-        doc = await self.collection.find_one(
-            {"citizen_id_number": id_number}, sort=[("requested_at", DESCENDING)]
-        )
+        doc = await self.collection.find_one({"citizen_id_number": id_number}, sort=[("requested_at", DESCENDING)])
         return ELicenseReview.from_doc(doc) if doc else None
 
     async def pending(self, *, limit: int = 100) -> list[ELicenseReview]:
         """The staff work queue, oldest first."""
         cursor = (
-            self.collection.find({"status": ReviewStatus.PENDING.value})
-            .sort("requested_at", ASCENDING)
-            .limit(limit)
+            self.collection.find({"status": ReviewStatus.PENDING.value}).sort("requested_at", ASCENDING).limit(limit)
         )
         return [ELicenseReview.from_doc(doc) async for doc in cursor]
 

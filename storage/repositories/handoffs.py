@@ -188,8 +188,9 @@ class HandoffRepository(Repository):
     async def recent_claim_waits(self, *, since: datetime, limit: int = 20) -> list[float]:
         """Seconds between queueing and claim for the latest claims since ``since`` (wait estimates)."""
         cursor = (
-            self.collection.find({"claimed_at": {"$gte": since}, "waiting_since": {"$ne": None}},
-                                 {"claimed_at": 1, "waiting_since": 1})
+            self.collection.find(
+                {"claimed_at": {"$gte": since}, "waiting_since": {"$ne": None}}, {"claimed_at": 1, "waiting_since": 1}
+            )
             .sort("claimed_at", -1)
             .limit(limit)
         )
@@ -211,10 +212,16 @@ class HandoffRepository(Repository):
         """A call-back request: waits in the staff queue (topic "callback") without taking the chat
         from the bot (no ``active_chat_id``)."""
         handoff = Handoff(
-            chat_id=chat_id, user_id=user_id, citizen_id_number=citizen_id_number, language=language,
-            state=H.WAITING, topic="callback", context=context,
+            chat_id=chat_id,
+            user_id=user_id,
+            citizen_id_number=citizen_id_number,
+            language=language,
+            state=H.WAITING,
+            topic="callback",
+            context=context,
             transitions=[HandoffTransition(from_state=H.BOT, to_state=H.WAITING, at=now, actor="citizen")],
-            created_at=now, waiting_since=now,
+            created_at=now,
+            waiting_since=now,
         )
         await self.collection.insert_one(handoff.to_doc())
         return handoff

@@ -90,7 +90,12 @@ class NotificationRepository(Repository):
         )
 
     async def mark_dead(
-        self, notification_id: str, reason: str, now: datetime, *, expected: Iterable[NotificationState] = (S.SENDING, S.QUEUED, S.PENDING, S.FAILED)
+        self,
+        notification_id: str,
+        reason: str,
+        now: datetime,
+        *,
+        expected: Iterable[NotificationState] = (S.SENDING, S.QUEUED, S.PENDING, S.FAILED),
     ) -> Notification | None:
         return await self.transition(notification_id, expected, S.DEAD, now=now, fields={"last_error": reason})
 
@@ -115,7 +120,9 @@ class NotificationRepository(Repository):
         )
         return [Notification.from_doc(doc) async for doc in cursor]
 
-    async def stuck(self, state: NotificationState, updated_before: datetime, *, limit: int = 1000) -> list[Notification]:
+    async def stuck(
+        self, state: NotificationState, updated_before: datetime, *, limit: int = 1000
+    ) -> list[Notification]:
         """Notifications left in ``state`` (queued or sending) since before ``updated_before``:
         after a crash, re-queue queued ones; a sending one's outcome is unknown (resend once)."""
         cursor = (
@@ -204,8 +211,10 @@ class NotificationRepository(Repository):
     async def touch_queued(self, ids: list[str], now: datetime) -> None:
         """The sweep re-added these notifications to the stream."""
         if ids:
-            await self.collection.update_many({"_id": {"$in": ids}, "state": {"$in": list(self.IN_STREAM)}},
-                                              {"$set": {"state": S.QUEUED.value, "updated_at": now}})
+            await self.collection.update_many(
+                {"_id": {"$in": ids}, "state": {"$in": list(self.IN_STREAM)}},
+                {"$set": {"state": S.QUEUED.value, "updated_at": now}},
+            )
 
     async def take_over(self, notification_id: str, *, worker: str, now: datetime) -> bool:
         """A notification whose stream entry a stopped worker held (it may have reached Telegram):
@@ -224,25 +233,36 @@ class NotificationRepository(Repository):
         ops = [
             UpdateOne(
                 {"_id": nid, "state": {"$in": list(self.IN_STREAM)}},
-                {"$set": {"state": S.SENT.value, "updated_at": now, "sent_at": now, "chat_id": chat_id,
-                          "telegram_message_id": message_id, "last_error": None},
-                 "$inc": {"attempts": 1}},
+                {
+                    "$set": {
+                        "state": S.SENT.value,
+                        "updated_at": now,
+                        "sent_at": now,
+                        "chat_id": chat_id,
+                        "telegram_message_id": message_id,
+                        "last_error": None,
+                    },
+                    "$inc": {"attempts": 1},
+                },
             )
             for nid, chat_id, message_id in sent
         ]
         result = await self.collection.bulk_write(ops, ordered=False)
         return result.modified_count
 
-    async def retry_at(self, notification_id: str, retry_at: datetime, reason: str, now: datetime, *,
-                       attempted: bool) -> bool:
+    async def retry_at(
+        self, notification_id: str, retry_at: datetime, reason: str, now: datetime, *, attempted: bool
+    ) -> bool:
         """queued -> failed, to be relayed again at `retry_at`; `attempted` counts the attempt
         (5xx / network error), a 429 refusal does not."""
-        update: dict[str, Any] = {"$set": {"state": S.FAILED.value, "updated_at": now, "not_before": retry_at,
-                                           "last_error": reason}}
+        update: dict[str, Any] = {
+            "$set": {"state": S.FAILED.value, "updated_at": now, "not_before": retry_at, "last_error": reason}
+        }
         if attempted:
             update["$inc"] = {"attempts": 1}
-        result = await self.collection.update_one({"_id": notification_id, "state": {"$in": list(self.IN_STREAM)}},
-                                                  update)
+        result = await self.collection.update_one(
+            {"_id": notification_id, "state": {"$in": list(self.IN_STREAM)}}, update
+        )
         return result.modified_count == 1
 
     async def dead_after_attempt(self, notification_id: str, reason: str, now: datetime) -> bool:
@@ -263,6 +283,7 @@ class NotificationRepository(Repository):
 
     async def held_citizens(self, reason: str, *, limit: int = 1000) -> list[str]:
         """ID numbers with notifications held for `reason` (the sweep checks who bound since)."""
-        cursor = self.collection.find({"state": S.PENDING.value, "held": reason},
-                                      projection={"citizen_id_number": 1}).limit(limit)
+        cursor = self.collection.find(
+            {"state": S.PENDING.value, "held": reason}, projection={"citizen_id_number": 1}
+        ).limit(limit)
         return sorted({doc["citizen_id_number"] async for doc in cursor})

@@ -44,9 +44,9 @@ class VehicleRepository(Repository):
         return vehicle
 
     async def inspection_due_between(self, first: date, last: date) -> AsyncIterator[Vehicle]:
-        cursor = self.collection.find(
-            {"inspection_valid_until": {"$gte": day_key(first), "$lte": day_key(last)}}
-        ).sort("inspection_valid_until", ASCENDING)
+        cursor = self.collection.find({"inspection_valid_until": {"$gte": day_key(first), "$lte": day_key(last)}}).sort(
+            "inspection_valid_until", ASCENDING
+        )
         async for doc in cursor:
             yield Vehicle.from_doc(doc)
 

@@ -77,12 +77,8 @@ class ViolationRepository(Repository):
                             "$group": {
                                 "_id": None,
                                 "total": {"$sum": 1},
-                                "unprocessed": {
-                                    "$sum": {"$cond": [{"$eq": ["$status", "unprocessed"]}, 1, 0]}
-                                },
-                                "fine_due": {
-                                    "$sum": {"$cond": [{"$ne": ["$status", "paid"]}, "$fine_yuan", 0]}
-                                },
+                                "unprocessed": {"$sum": {"$cond": [{"$eq": ["$status", "unprocessed"]}, 1, 0]}},
+                                "fine_due": {"$sum": {"$cond": [{"$ne": ["$status", "paid"]}, "$fine_yuan", 0]}},
                                 "points_pending": {
                                     "$sum": {"$cond": [{"$eq": ["$status", "unprocessed"]}, "$points", 0]}
                                 },

@@ -28,7 +28,8 @@ async def chromium() -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test installs it as root)")
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM),
-                                           args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        browser = await pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+        )
         yield browser
         await browser.close()

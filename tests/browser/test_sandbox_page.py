@@ -16,9 +16,9 @@ from tests.conftest import RunningApp, bind_directly
 pytestmark = pytest.mark.browser
 
 
-
-async def test_a_person_chats_with_the_bot_on_the_sandbox_page(bare_app: RunningApp, chromium: Browser,
-                                                              screenshots: Path) -> None:
+async def test_a_person_chats_with_the_bot_on_the_sandbox_page(
+    bare_app: RunningApp, chromium: Browser, screenshots: Path
+) -> None:
     person = next(p for p in DEMO_IDENTITIES if p.name == "张伟")
     async with SandboxClient(bare_app.base_url + "/sandbox") as sb:
         user = await sb.create_user("Wei", last_name="Zhang", language_code="en")

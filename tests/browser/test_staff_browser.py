@@ -28,8 +28,14 @@ PASSWORD = "browser test password"
 async def console_app(bare_app: RunningApp) -> RunningApp:
     """The session's app (no NLU; one aiogram dispatcher per process) with a supervisor account."""
     with contextlib.suppress(StaffExists):
-        await add_staff(services_of(bare_app).repos, username="mei", password=PASSWORD, role=StaffRole.SUPERVISOR,
-                        display_name="Mei Wang", now=datetime.now(UTC))
+        await add_staff(
+            services_of(bare_app).repos,
+            username="mei",
+            password=PASSWORD,
+            role=StaffRole.SUPERVISOR,
+            display_name="Mei Wang",
+            now=datetime.now(UTC),
+        )
     return bare_app
 
 
@@ -42,8 +48,9 @@ async def open_hours(console_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -
         await sb.set_limits(per_chat_rate=console_app.settings.sandbox_chat_rate)
 
 
-async def test_agent_claims_chats_live_and_closes(console_app: RunningApp, chromium: Browser,
-                                                  screenshots: Path) -> None:
+async def test_agent_claims_chats_live_and_closes(
+    console_app: RunningApp, chromium: Browser, screenshots: Path
+) -> None:
     base = console_app.base_url
     services = services_of(console_app)
     async with SandboxClient(base + "/sandbox") as sb:

@@ -60,6 +60,7 @@ SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|_KEYS?)$")
 
 # --- Compose-style variable interpolation -----------------------------------------------------
 
+
 class MissingVariable(Exception):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(f"{name}: {message}")
@@ -127,6 +128,7 @@ def referenced_variables(doc: Any) -> dict[str, str | None]:
 
 # --- Loading -------------------------------------------------------------------------------------
 
+
 def read_env_file(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -191,6 +193,7 @@ def settings_env_names() -> set[str]:
 
 # --- Schema --------------------------------------------------------------------------------------
 
+
 def schema_validator() -> jsonschema.Draft4Validator:
     """Draft 4, as docker-compose itself validates with this schema (compose/config/validation.py)."""
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -214,6 +217,7 @@ def test_the_schema_rejects_what_compose_rejects(resolved: dict[str, Any]) -> No
 
 
 # --- Services ------------------------------------------------------------------------------------
+
 
 def test_the_five_services(resolved: dict[str, Any]) -> None:
     assert set(resolved["services"]) == SERVICES
@@ -278,8 +282,9 @@ def test_bot_publishes_its_http_port(resolved: dict[str, Any]) -> None:
 def test_redis_appends_to_its_aof_on_a_volume(resolved: dict[str, Any]) -> None:
     redis = resolved["services"]["redis"]
     command = " ".join(redis["command"]) if isinstance(redis["command"], list) else redis["command"]
-    assert isinstance(redis["command"], list) and redis["command"][0] == "redis-server", \
+    assert isinstance(redis["command"], list) and redis["command"][0] == "redis-server", (
         "the image's entrypoint drops root only for a command starting with redis-server"
+    )
     assert "--appendonly yes" in command
     assert "--maxmemory-policy noeviction" in command
     assert "--requirepass" in command
@@ -321,6 +326,7 @@ def test_backing_services_are_not_reachable_from_outside(resolved: dict[str, Any
 
 
 # --- Configuration and secrets -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_every_setting_the_app_reads_is_passed(raw: dict[str, Any], name: str) -> None:
@@ -417,25 +423,40 @@ def test_env_example_documents_every_variable(raw: dict[str, Any]) -> None:
 DOCKER_COMPOSE = shutil.which("docker-compose")
 
 
-@pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose binary not installed (apt-get install docker-compose)")
+@pytest.mark.skipif(
+    DOCKER_COMPOSE is None, reason="docker-compose binary not installed (apt-get install docker-compose)"
+)
 def test_docker_compose_config_accepts_the_file(sample_env: dict[str, str], tmp_path: Path) -> None:
     assert DOCKER_COMPOSE is not None
     env_file = tmp_path / "sample.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in sample_env.items()), encoding="utf-8")
     clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
-    ok = subprocess.run([DOCKER_COMPOSE, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config"],
-                        capture_output=True, text=True, env=clean, cwd=ROOT, timeout=120)
+    ok = subprocess.run(
+        [DOCKER_COMPOSE, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config"],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     config = yaml.safe_load(ok.stdout)
     assert set(config["services"]) == SERVICES
     assert config["services"]["bot"]["environment"]["TELEGRAM_TOKEN"] == SAMPLE_SECRETS["TELEGRAM_TOKEN"]
-    blank = subprocess.run([DOCKER_COMPOSE, "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE_FILE), "config"],
-                           capture_output=True, text=True, env=clean, cwd=ROOT, timeout=120)
+    blank = subprocess.run(
+        [DOCKER_COMPOSE, "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE_FILE), "config"],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert blank.returncode != 0, "an unfilled .env.example must be refused"
     assert "Missing mandatory value" in blank.stderr or "required variable" in blank.stderr, blank.stderr
 
 
 # --- Dockerfiles ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Instruction:
@@ -475,7 +496,8 @@ def parse_dockerfile(path: Path) -> list[Instruction]:
 def global_args(instructions: list[Instruction]) -> dict[str, str]:
     return {
         key: value
-        for i in instructions if i.keyword == "ARG" and i.stage == -1
+        for i in instructions
+        if i.keyword == "ARG" and i.stage == -1
         for key, _, value in [i.args.partition("=")]
     }
 
@@ -514,8 +536,9 @@ def test_dockerfile_basics(path: Path) -> None:
     for i in instructions:
         if i.keyword in ("ENV", "ARG"):
             for key in env_keys(i) or [i.args.split("=")[0]]:
-                assert not SECRET_NAME.search(key) and key not in ("MONGO_URL", "REDIS_URL"), \
+                assert not SECRET_NAME.search(key) and key not in ("MONGO_URL", "REDIS_URL"), (
                     f"{path.name}: {i.keyword} {key} bakes a secret into the image"
+                )
     for i in instructions:
         if i.keyword == "RUN" and "pip install" in i.args:
             assert " -r " in i.args and ".lock" in i.args, f"{path.name}: unpinned install: {i.args}"
@@ -547,8 +570,13 @@ def test_nlu_image_trains_at_build_time_without_telemetry() -> None:
     instructions = parse_dockerfile(NLU_DOCKERFILE)
     last_stage = max(i.stage for i in instructions)
     for stage in {i.stage for i in instructions if i.stage >= 0}:
-        env = {kv.split("=", 1)[0]: kv.split("=", 1)[1] for i in instructions
-               if i.keyword == "ENV" and i.stage == stage for kv in i.args.split() if "=" in kv}
+        env = {
+            kv.split("=", 1)[0]: kv.split("=", 1)[1]
+            for i in instructions
+            if i.keyword == "ENV" and i.stage == stage
+            for kv in i.args.split()
+            if "=" in kv
+        }
         assert env.get("RASA_TELEMETRY_ENABLED") == "false", f"stage {stage} lacks RASA_TELEMETRY_ENABLED=false"
     copy_lock = _index(instructions, "COPY", "nlu/requirements-rasa.lock")
     install = _index(instructions, "RUN", "pip install")
@@ -557,7 +585,9 @@ def test_nlu_image_trains_at_build_time_without_telemetry() -> None:
     copy_project = _index(instructions, "COPY", "nlu/data")
     assert copy_lock < install < copy_project < train
     train_args = instructions[train].args.split()
-    model = f"{train_args[train_args.index('--out') + 1]}/{train_args[train_args.index('--fixed-model-name') + 1]}.tar.gz"
+    model = (
+        f"{train_args[train_args.index('--out') + 1]}/{train_args[train_args.index('--fixed-model-name') + 1]}.tar.gz"
+    )
     cmd = json.loads([i.args for i in instructions if i.keyword == "CMD" and i.stage == last_stage][-1])
     assert cmd[:2] == ["rasa", "run"] and "--enable-api" in cmd
     assert cmd[cmd.index("--port") + 1] == "5005"
@@ -572,7 +602,10 @@ def test_compose_builds_from_the_dockerfiles(resolved: dict[str, Any]) -> None:
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out() -> None:
-    patterns = {line.strip() for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")}
+    patterns = {
+        line.strip()
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for needed in (".env", ".git", ".venv", ".venv-rasa", "data", "models", "nlu/models", "nlu/results"):
         assert needed in patterns, f".dockerignore lacks {needed}"

@@ -42,61 +42,136 @@ JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 TEXTS = {
     "en": {
-        "section": "💬 Consultations & complaints", "menu_title": "service category",
-        "section_title": "ask a question or file a complaint", "file": "📝 File a complaint",
-        "mine": "📂 My complaints", "find": "🔎 Find by ticket number", "parking": "Illegal parking",
-        "ask_topic": "Choose a topic", "ask_place": "Where did it happen?", "ask_description": "Please describe",
-        "too_short": "too short", "too_long": "the limit is 2000", "long": "x" * 4096,
-        "photos": "You may add up to 5 photos", "photo2": "Photo 2 of 5 received", "done": "✅ Done",
-        "summary": "Please check your complaint", "edit": "✏️ Edit a field", "field": "Description",
-        "edit_choose": "Which field", "submit": "✅ Submit", "filed": "Your complaint is registered",
-        "within": "within 24 hours", "sticker": "can't use a sticker", "voice": "can't use a voice message",
-        "cancel": "Nothing was submitted", "not_found": "I found no complaint of yours",
-        "ticket_hint": "A ticket number looks like", "rate": "⭐ Rate the resolution", "how": "How satisfied",
-        "comment": "Add a comment", "thanks": "Thank you! Your rating",
-        "expired": "has expired. Nothing was submitted", "restart": "🔄 Start again: 📝 File a complaint",
-        "older": "Older ➡️", "list_title": "Your complaints", "page2": "page 2", "short": "bad", "ask": "{}",
-        "fast": "Fast and polite.", "topic_text": "cars parked on the bike lane", "place": "Jianguo Road crossing",
-        "plate_noted": "Plate noted", "plate_only": "the plate is 京A12345", "description": "Cars block the bike lane every evening near the school gate.",
+        "section": "💬 Consultations & complaints",
+        "menu_title": "service category",
+        "section_title": "ask a question or file a complaint",
+        "file": "📝 File a complaint",
+        "mine": "📂 My complaints",
+        "find": "🔎 Find by ticket number",
+        "parking": "Illegal parking",
+        "ask_topic": "Choose a topic",
+        "ask_place": "Where did it happen?",
+        "ask_description": "Please describe",
+        "too_short": "too short",
+        "too_long": "the limit is 2000",
+        "long": "x" * 4096,
+        "photos": "You may add up to 5 photos",
+        "photo2": "Photo 2 of 5 received",
+        "done": "✅ Done",
+        "summary": "Please check your complaint",
+        "edit": "✏️ Edit a field",
+        "field": "Description",
+        "edit_choose": "Which field",
+        "submit": "✅ Submit",
+        "filed": "Your complaint is registered",
+        "within": "within 24 hours",
+        "sticker": "can't use a sticker",
+        "voice": "can't use a voice message",
+        "cancel": "Nothing was submitted",
+        "not_found": "I found no complaint of yours",
+        "ticket_hint": "A ticket number looks like",
+        "rate": "⭐ Rate the resolution",
+        "how": "How satisfied",
+        "comment": "Add a comment",
+        "thanks": "Thank you! Your rating",
+        "expired": "has expired. Nothing was submitted",
+        "restart": "🔄 Start again: 📝 File a complaint",
+        "older": "Older ➡️",
+        "list_title": "Your complaints",
+        "page2": "page 2",
+        "short": "bad",
+        "ask": "{}",
+        "fast": "Fast and polite.",
+        "topic_text": "cars parked on the bike lane",
+        "place": "Jianguo Road crossing",
+        "plate_noted": "Plate noted",
+        "plate_only": "the plate is 京A12345",
+        "description": "Cars block the bike lane every evening near the school gate.",
         "edited": "Since Monday, cars block the bike lane near the gate, plate 京A12345.",
     },
     "zh": {
-        "section": "💬 咨询投诉", "menu_title": "请选择服务类别", "section_title": "咨询问题或提交投诉", "file": "📝 我要投诉",
-        "mine": "📂 我的投诉", "find": "🔎 按投诉编号查询", "parking": "违法停车", "ask_topic": "请选择类型", "ask_place": "事情发生在哪里",
-        "ask_description": "请描述具体情况", "too_short": "内容太短", "too_long": "最多 2000 个字", "long": "长" * 4096,
-        "photos": "您可以上传最多 5 张照片", "photo2": "已收到第 2 张照片", "done": "✅ 完成", "summary": "请核对您的投诉", "edit": "✏️ 修改内容",
-        "field": "情况描述", "edit_choose": "您要修改哪一项", "submit": "✅ 提交", "filed": "您的投诉已登记", "within": "24 小时内",
-        "sticker": "这里无法使用表情贴纸", "voice": "这里无法使用语音消息", "cancel": "未提交任何内容", "not_found": "没有找到您名下编号为",
-        "ticket_hint": "C261121-0042", "rate": "⭐ 评价处理结果", "how": "满意吗", "comment": "如有意见", "thanks": "谢谢！您对投诉",
-        "expired": "已过期，未提交任何内容", "restart": "🔄 重新开始：📝 我要投诉", "older": "较早 ➡️", "list_title": "我的投诉（第",
-        "page2": "第 2 页", "short": "太短了", "ask": "查询 {}", "fast": "处理很快，态度很好。",
-        "topic_text": "有车辆违停", "place": "建国路口", "plate_noted": "已记录车牌", "plate_only": "车牌是京A12345",
-        "description": "学校门口每天晚上都有车辆占用非机动车道停车，很危险。", "edited": "从周一开始，门口一直有车牌京A12345的车辆占用非机动车道。",
+        "section": "💬 咨询投诉",
+        "menu_title": "请选择服务类别",
+        "section_title": "咨询问题或提交投诉",
+        "file": "📝 我要投诉",
+        "mine": "📂 我的投诉",
+        "find": "🔎 按投诉编号查询",
+        "parking": "违法停车",
+        "ask_topic": "请选择类型",
+        "ask_place": "事情发生在哪里",
+        "ask_description": "请描述具体情况",
+        "too_short": "内容太短",
+        "too_long": "最多 2000 个字",
+        "long": "长" * 4096,
+        "photos": "您可以上传最多 5 张照片",
+        "photo2": "已收到第 2 张照片",
+        "done": "✅ 完成",
+        "summary": "请核对您的投诉",
+        "edit": "✏️ 修改内容",
+        "field": "情况描述",
+        "edit_choose": "您要修改哪一项",
+        "submit": "✅ 提交",
+        "filed": "您的投诉已登记",
+        "within": "24 小时内",
+        "sticker": "这里无法使用表情贴纸",
+        "voice": "这里无法使用语音消息",
+        "cancel": "未提交任何内容",
+        "not_found": "没有找到您名下编号为",
+        "ticket_hint": "C261121-0042",
+        "rate": "⭐ 评价处理结果",
+        "how": "满意吗",
+        "comment": "如有意见",
+        "thanks": "谢谢！您对投诉",
+        "expired": "已过期，未提交任何内容",
+        "restart": "🔄 重新开始：📝 我要投诉",
+        "older": "较早 ➡️",
+        "list_title": "我的投诉（第",
+        "page2": "第 2 页",
+        "short": "太短了",
+        "ask": "查询 {}",
+        "fast": "处理很快，态度很好。",
+        "topic_text": "有车辆违停",
+        "place": "建国路口",
+        "plate_noted": "已记录车牌",
+        "plate_only": "车牌是京A12345",
+        "description": "学校门口每天晚上都有车辆占用非机动车道停车，很危险。",
+        "edited": "从周一开始，门口一直有车牌京A12345的车辆占用非机动车道。",
     },
 }
 LANG_CODES = {"en": "en", "zh": "zh-hans"}
 
 
 def new_id_number(rng: random.Random) -> str:
-    first17 = f"110105{rng.randrange(1960, 2000)}0{rng.randrange(1, 10)}1{rng.randrange(0, 10)}" \
-              f"{rng.randrange(100, 1000)}"
+    first17 = (
+        f"110105{rng.randrange(1960, 2000)}0{rng.randrange(1, 10)}1{rng.randrange(0, 10)}{rng.randrange(100, 1000)}"
+    )
     return first17 + id_check_digit(first17)
 
 
-async def new_citizen(repos: Repositories, sb: SandboxClient, lang: str, name: str = "Ann"
-                      ) -> tuple[SandboxUser, Citizen]:
+async def new_citizen(
+    repos: Repositories, sb: SandboxClient, lang: str, name: str = "Ann"
+) -> tuple[SandboxUser, Citizen]:
     """A fresh identity of its own (tests do not share complaints), bound to a new sandbox user."""
     rng = random.Random()
     while True:
         id_number = new_id_number(rng)
         if await repos.citizens.by_id_number(id_number) is None:
             break
-    await repos.citizens.insert(Citizen(
-        _id=id_number, name=name, phone=f"139{rng.randrange(10**7, 10**8)}", mailing_address="北京市东城区",
-        postal_code="100010", city="beijing", created_at=datetime.now(UTC)))
+    await repos.citizens.insert(
+        Citizen(
+            _id=id_number,
+            name=name,
+            phone=f"139{rng.randrange(10**7, 10**8)}",
+            mailing_address="北京市东城区",
+            postal_code="100010",
+            city="beijing",
+            created_at=datetime.now(UTC),
+        )
+    )
     user = await sb.create_user(name, language_code=LANG_CODES[lang])
-    result = await repos.citizens.bind(id_number, user_id=user.id, chat_id=user.id, language=Language(lang),
-                                       now=datetime.now(UTC))
+    result = await repos.citizens.bind(
+        id_number, user_id=user.id, chat_id=user.id, language=Language(lang), now=datetime.now(UTC)
+    )
     return user, result.citizen
 
 
@@ -130,13 +205,18 @@ async def to_description(sb: SandboxClient, user: SandboxUser, x: dict[str, str]
 
 
 def sample_draft(place: str = "东长安街南池子路口") -> ComplaintDraft:
-    return ComplaintDraft(topic=ComplaintTopic.ILLEGAL_PARKING, place_text=place,
-                          description="Cars park on the bike lane every evening.", photos_done=True)
+    return ComplaintDraft(
+        topic=ComplaintTopic.ILLEGAL_PARKING,
+        place_text=place,
+        description="Cars park on the bike lane every evening.",
+        photos_done=True,
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_complaint_with_location_photos_and_an_edit_gets_a_ticket(
-        bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str) -> None:
+    bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str
+) -> None:
     sb, x = bare_sandbox, TEXTS[lang]
     user, citizen = await new_citizen(services_of(bare_app).repos, sb, lang)
     topics = await open_form(sb, user, x)
@@ -181,7 +261,8 @@ async def test_complaint_with_location_photos_and_an_edit_gets_a_ticket(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_free_text_answers_the_current_question_and_a_typed_plate_is_kept(
-        bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str) -> None:
+    bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str
+) -> None:
     sb, x = bare_sandbox, TEXTS[lang]
     user, citizen = await new_citizen(services_of(bare_app).repos, sb, lang)
     await open_form(sb, user, x)
@@ -206,7 +287,8 @@ async def test_free_text_answers_the_current_question_and_a_typed_plate_is_kept(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_bad_input_a_sticker_a_voice_note_and_an_overlong_message_keep_the_form(
-        bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str) -> None:
+    bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str
+) -> None:
     sb, x = bare_sandbox, TEXTS[lang]
     user, _ = await new_citizen(services_of(bare_app).repos, sb, lang)
     await to_description(sb, user, x)
@@ -239,7 +321,8 @@ async def test_cancel_mid_form(bare_app: RunningApp, bare_sandbox: SandboxClient
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_someone_elses_ticket_answers_like_an_unknown_one(
-        bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str) -> None:
+    bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str
+) -> None:
     sb, x = bare_sandbox, TEXTS[lang]
     services = services_of(bare_app)
     _, owner = await new_citizen(services_of(bare_app).repos, sb, lang, "Owner")
@@ -275,12 +358,19 @@ async def test_someone_elses_ticket_answers_like_an_unknown_one(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_my_complaints_newest_first_with_paging(
-        bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str) -> None:
+    bare_app: RunningApp, bare_sandbox: SandboxClient, lang: str
+) -> None:
     sb, x = bare_sandbox, TEXTS[lang]
     services = services_of(bare_app)
     user, citizen = await new_citizen(services_of(bare_app).repos, sb, lang)
-    tickets = [(await actions.submit(services, citizen, sample_draft(f"place {i}"), chat_id=user.id,
-                                     language=Language(lang))).ticket_id for i in range(7)]
+    tickets = [
+        (
+            await actions.submit(
+                services, citizen, sample_draft(f"place {i}"), chat_id=user.id, language=Language(lang)
+            )
+        ).ticket_id
+        for i in range(7)
+    ]
     page1 = await open_mine(sb, user, x)
     shown = TICKET.findall(page1.plain_text)
     assert shown == tickets[::-1][:5]
@@ -298,8 +388,12 @@ async def test_resolved_complaint_is_rated_once(bare_app: RunningApp, bare_sandb
     user, citizen = await new_citizen(services_of(bare_app).repos, sb, lang)
     # The push notifications that resolving sends would interleave with the messages this test reads
     # (and are held at night in Shanghai): this test is about rating from the complaint's own page.
-    await services.repos.citizens.set_preferences(user.id, NotificationPreferences(disabled_types=[
-        NotificationType.COMPLAINT_UPDATED, NotificationType.COMPLAINT_RATING_REQUEST]))
+    await services.repos.citizens.set_preferences(
+        user.id,
+        NotificationPreferences(
+            disabled_types=[NotificationType.COMPLAINT_UPDATED, NotificationType.COMPLAINT_RATING_REQUEST]
+        ),
+    )
     complaint = await actions.submit(services, citizen, sample_draft(), chat_id=user.id, language=Language(lang))
     await actions.resolve(services, complaint.ticket_id, "agent.li", "Bollards were installed.")
     listing = await open_mine(sb, user, x)
@@ -345,17 +439,28 @@ class ShortFormApp:
 
 
 @pytest.fixture(scope="module")
-async def short_form_app(make_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
-                         ) -> AsyncIterator[ShortFormApp]:
+async def short_form_app(
+    make_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ShortFormApp]:
     settings = make_settings(form_ttl=2)
-    values = {"telegram_token": None, "nlu_url": None, "public_url": None, "demo_data": False, "log_format": "json",
-              "mongo_url": settings.mongo_url.get_secret_value() if settings.mongo_url else None,
-              "redis_url": settings.redis_url.get_secret_value() if settings.redis_url else None,
-              "mongo_db": settings.mongo_db, "redis_prefix": settings.redis_prefix, "http_host": settings.http_host,
-              "http_port": settings.http_port, "form_ttl": 2}
+    values = {
+        "telegram_token": None,
+        "nlu_url": None,
+        "public_url": None,
+        "demo_data": False,
+        "log_format": "json",
+        "mongo_url": settings.mongo_url.get_secret_value() if settings.mongo_url else None,
+        "redis_url": settings.redis_url.get_secret_value() if settings.redis_url else None,
+        "mongo_db": settings.mongo_db,
+        "redis_prefix": settings.redis_prefix,
+        "http_host": settings.http_host,
+        "http_port": settings.http_port,
+        "form_ttl": 2,
+    }
     log = (tmp_path_factory.mktemp("short-form-app") / "app.log").open("wb")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", _SHORT_FORM_APP, json.dumps(values),
-                                                cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _SHORT_FORM_APP, json.dumps(values), cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT
+    )
     mongo = connect_mongo(values["mongo_url"])
     try:
         async with aiohttp.ClientSession() as http:
@@ -390,7 +495,10 @@ async def test_an_expired_form_is_announced(short_form_app: ShortFormApp, lang: 
         await sb.send_text(user.id, x["description"])
         assert x["expired"] not in (await sb.wait_bot_message(user.id)).plain_text
         # The restart button opens the form anew.
-        await sb.press_button(user.id, notice.message_id, notice.callback_data_of(
-            next(b for row in notice.buttons for b in row if x["restart"] in b)))
+        await sb.press_button(
+            user.id,
+            notice.message_id,
+            notice.callback_data_of(next(b for row in notice.buttons for b in row if x["restart"] in b)),
+        )
         assert x["ask_topic"] in (await sb.wait_bot_message(user.id, contains=x["ask_topic"])).plain_text
         assert await short_form_app.repos.complaints.by_citizen(citizen.id_number) == []

@@ -66,7 +66,8 @@ async def test_review_request_then_staff_decision(sb: SandboxClient, app: Runnin
     decision = await decide_review(services, pending.id, True, "li.supervisor", "Special case accepted")
     assert decision is not None and decision.license is not None and decision.license.elicense_issued
     note = await services.repos.notifications.collection.find_one(
-        {"citizen_id_number": lic.id_number, "type": NotificationType.ELICENSE_REVIEW_DECIDED.value})
+        {"citizen_id_number": lic.id_number, "type": NotificationType.ELICENSE_REVIEW_DECIDED.value}
+    )
     assert note is not None and note["payload"]["approved"] is True
 
 

@@ -6,7 +6,6 @@ Redis 7 knows (EXPIRE NX, say) cannot slip into the code unnoticed."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -24,8 +23,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-async def embedded_app(make_settings: Callable[..., Settings], start_app,
-                       tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningApp]:
+async def embedded_app(
+    make_settings: Callable[..., Settings], start_app, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[RunningApp]:
     supervisor = Supervisor()
     redis = await start_redis(supervisor, tmp_path_factory.mktemp("redis62"))
     running = await start_app(make_settings(redis_url=SecretStr(redis.url), mongo_db="test_embedded_redis"))

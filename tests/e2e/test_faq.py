@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from bot.context import INTENTS
@@ -14,25 +13,44 @@ pytestmark = pytest.mark.e2e
 
 EN_ANSWERS: dict[str, tuple[str, ...]] = {
     "Is the electronic driver's license valid?": (
-        "same legal effect as the paper license", "valid nationwide", "do not check the paper license",
+        "same legal effect as the paper license",
+        "valid nationwide",
+        "do not check the paper license",
         "when the license has to be detained, the paper license is still required",
     ),
     "Where can I have the driver's physical exam?": (
-        "141 community (township) hospitals", "51 hospitals at county level and above", "send the results online",
+        "141 community (township) hospitals",
+        "51 hospitals at county level and above",
+        "send the results online",
         "mailed to your address",
     ),
     "How do I renew my driver's license?": ("90 days before", "physical exam result", "mailed to you"),
-    "Can replacement plates be delivered?": ("door-to-door delivery", "collects your application materials",
-                                             "new plates are delivered"),
-    "What is the electronic deregistration certificate?": (
-        "scrap yard", "deregistration certificate in electronic form", "trade-in subsidy",
+    "Can replacement plates be delivered?": (
+        "door-to-door delivery",
+        "collects your application materials",
+        "new plates are delivered",
     ),
-    "What does the 12123 hotline offer?": ("four categories", "Information inquiry", "Business handling",
-                                           "Consultations and complaints", "Information changes"),
+    "What is the electronic deregistration certificate?": (
+        "scrap yard",
+        "deregistration certificate in electronic form",
+        "trade-in subsidy",
+    ),
+    "What does the 12123 hotline offer?": (
+        "four categories",
+        "Information inquiry",
+        "Business handling",
+        "Consultations and complaints",
+        "Information changes",
+    ),
 }
 
 ZH_ANSWERS: dict[str, tuple[str, ...]] = {
-    "电子驾驶证有效吗？": ("具有同等法律效力", "全国通用", "不再查验纸质驾驶证", "需要扣留驾驶证的，仍需提交纸质驾驶证"),
+    "电子驾驶证有效吗？": (
+        "具有同等法律效力",
+        "全国通用",
+        "不再查验纸质驾驶证",
+        "需要扣留驾驶证的，仍需提交纸质驾驶证",
+    ),
     "到哪里进行驾驶人体检？": ("141 家社区（乡镇）医院", "51 家二级及以上医院", "网上传输体检结果", "邮寄到家"),
     "如何换领驾驶证？": ("90 天", "体检结果", "邮寄到家"),
     "补换号牌可以送上门吗？": ("送牌上门", "上门收取申请材料", "新号牌寄送到家"),
@@ -85,9 +103,15 @@ async def test_renewal_answer_leads_to_the_service(sb: SandboxClient) -> None:
 def test_the_four_faq_intents_reach_their_answers() -> None:
     import bot.factory  # noqa: F401  (registers every feature)
 
-    expected = {"faq_elicense_validity": "faq_elicense", "faq_health_exam": "faq_exam",
-                "faq_license_renewal": "faq_renewal", "faq_plate_delivery": "faq_plates",
-                "vehicle_status": "vehicles", "violation_lookup": "violations", "delivery_status": "deliveries"}
+    expected = {
+        "faq_elicense_validity": "faq_elicense",
+        "faq_health_exam": "faq_exam",
+        "faq_license_renewal": "faq_renewal",
+        "faq_plate_delivery": "faq_plates",
+        "vehicle_status": "vehicles",
+        "violation_lookup": "violations",
+        "delivery_status": "deliveries",
+    }
     assert {intent: INTENTS[intent].name for intent in expected} == expected
 
 
@@ -95,12 +119,15 @@ def test_the_four_faq_intents_reach_their_answers() -> None:
 
 
 @pytest.mark.nlu
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Is the electronic driver's license valid in other provinces?", "same legal effect as the paper license"),
-    ("电子驾照在外地交警查车时管用吗", "具有同等法律效力"),
-    ("where can I do the driver physical exam", "141 community (township) hospitals"),
-    ("驾驶人体检可以去哪些医院", "141 家社区（乡镇）医院"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is the electronic driver's license valid in other provinces?", "same legal effect as the paper license"),
+        ("电子驾照在外地交警查车时管用吗", "具有同等法律效力"),
+        ("where can I do the driver physical exam", "141 community (township) hospitals"),
+        ("驾驶人体检可以去哪些医院", "141 家社区（乡镇）医院"),
+    ],
+)
 async def test_faq_by_free_text(sandbox: SandboxClient, text: str, expected: str) -> None:
     user = await sandbox.create_user("Free", language_code="en")
     await sandbox.send_text(user.id, text)

@@ -118,8 +118,9 @@ async def test_while_a_person_has_it_the_bot_is_silent_and_buttons_pause(open_ap
     services = services_of(open_app)
     bot = open_app.app[BOT]
     link = TelegramCitizenLink(bot, bot, services.catalog)
-    agent = StaffUser(username="kim", password_hash="x", role=StaffRole.AGENT, display_name="Kim",
-                      created_at=datetime.now(UTC))
+    agent = StaffUser(
+        username="kim", password_hash="x", role=StaffRole.AGENT, display_name="Kim", created_at=datetime.now(UTC)
+    )
     async with SandboxClient(open_app.base_url + "/sandbox") as sb:
         user_id, queued = await ask_for_person(sb, "Sam")
         handoff = await services.repos.handoffs.active_for_chat(user_id)

@@ -106,7 +106,8 @@ async def test_wrong_codes_lock_out_for_15_minutes(sb: SandboxClient, app: Runni
     # A non-demo person: the demo identities are shared with other tests and must not be locked.
     demo = [d.id_number for d in DEMO_IDENTITIES]
     doc = await services_of(app).repos.citizens.collection.find_one(
-        {"_id": {"$nin": demo}, "telegram": {"$exists": False}, "name": {"$regex": "^[^A-Za-z]+$"}}, skip=17)
+        {"_id": {"$nin": demo}, "telegram": {"$exists": False}, "name": {"$regex": "^[^A-Za-z]+$"}}, skip=17
+    )
     assert doc is not None
     person = Citizen.from_doc(doc)
     user = await sb.create_user("Mallory", language_code="en")

@@ -15,8 +15,12 @@ ZHANG, LI, WANG, LIU, CHEN, YANG, ZHAO, HUANG = DEMO_IDENTITIES
 
 
 async def license_reply(sb: SandboxClient, user: SandboxUser, lang: str) -> ChatMessage:
-    return await open_feature(sb, user, "🔎 Information inquiry" if lang == "en" else "🔎 信息查询",
-                              "🪪 Driver's license" if lang == "en" else "🪪 驾驶证")
+    return await open_feature(
+        sb,
+        user,
+        "🔎 Information inquiry" if lang == "en" else "🔎 信息查询",
+        "🪪 Driver's license" if lang == "en" else "🪪 驾驶证",
+    )
 
 
 async def test_not_bound_is_asked_to_bind(sb: SandboxClient) -> None:
@@ -42,8 +46,10 @@ async def test_expired_license_in_chinese_points_to_renewal(sb: SandboxClient, a
 
 
 async def test_suspended_license_says_until_when_and_why(sb: SandboxClient, app: RunningApp) -> None:
-    for lang, expected in (("en", ("suspended", "12 points reached", "full-score education")),
-                           ("zh", ("暂停使用", "记满 12 分", "满分教育"))):
+    for lang, expected in (
+        ("en", ("suspended", "12 points reached", "full-score education")),
+        ("zh", ("暂停使用", "记满 12 分", "满分教育")),
+    ):
         text = (await license_reply(sb, await bound_user(sb, app, HUANG.id_number, lang), lang)).plain_text
         for part in expected:
             assert part in text, (lang, part, text)

@@ -31,8 +31,9 @@ async def test_small_talk_answers_in_the_language_of_the_message(sandbox: Sandbo
     assert "outside what I can help with" in await ask(sandbox, user.id, "what's the weather like tomorrow?")
 
 
-async def test_a_question_reaches_the_license_feature_in_each_language(sandbox: SandboxClient,
-                                                                       running_app: RunningApp) -> None:
+async def test_a_question_reaches_the_license_feature_in_each_language(
+    sandbox: SandboxClient, running_app: RunningApp
+) -> None:
     person = next(p for p in DEMO_IDENTITIES if p.name == "赵敏")  # valid license, expiring in 25 days
     en = await sandbox.create_user("Min", language_code="en")
     zh = await sandbox.create_user("敏", language_code="zh-hans")
@@ -51,9 +52,13 @@ async def test_rasa_stopped_mid_conversation_degrades_then_recovers(
     port = free_port()
 
     async def start_rasa() -> str:
-        child = await start_nlu_server(supervisor, models_dir=REPO / "models",
-                                       rasa_bin=REPO / ".venv-rasa" / "bin" / "rasa",
-                                       log_path=tmp_path / "rasa.log", port=port)
+        child = await start_nlu_server(
+            supervisor,
+            models_dir=REPO / "models",
+            rasa_bin=REPO / ".venv-rasa" / "bin" / "rasa",
+            log_path=tmp_path / "rasa.log",
+            port=port,
+        )
         return child.url
 
     url = await start_rasa()

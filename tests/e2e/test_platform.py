@@ -74,12 +74,16 @@ async def test_unknown_command(sb: SandboxClient) -> None:
     assert "/help" in reply.plain_text
 
 
-@pytest.mark.parametrize(("send", "expected_en", "expected_zh"), [
-    ("sticker", "can't read stickers", "表情贴纸"),
-    ("voice", "can't read voice messages", "语音消息"),
-])
-async def test_sticker_and_voice_get_a_polite_answer(sb: SandboxClient, send: str, expected_en: str,
-                                                     expected_zh: str) -> None:
+@pytest.mark.parametrize(
+    ("send", "expected_en", "expected_zh"),
+    [
+        ("sticker", "can't read stickers", "表情贴纸"),
+        ("voice", "can't read voice messages", "语音消息"),
+    ],
+)
+async def test_sticker_and_voice_get_a_polite_answer(
+    sb: SandboxClient, send: str, expected_en: str, expected_zh: str
+) -> None:
     en = await sb.create_user("Eve", language_code="en")
     zh = await sb.create_user("王芳", language_code="zh-hans")
     for user, expected in ((en, expected_en), (zh, expected_zh)):

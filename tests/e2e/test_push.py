@@ -37,10 +37,15 @@ ZHANG = DEMO_IDENTITIES[0].id_number  # two cars, violations
 
 @pytest.fixture(scope="module")
 async def push_app(make_settings: Callable[..., Settings], start_app) -> AsyncIterator[RunningApp]:
-    running = await start_app(make_settings(
-        events_api_keys={KEY: SECRET}, push_backoff_base=0.3, push_max_attempts=3, push_sweep_interval=0.5,
-        push_claim_timeout=5,
-    ))
+    running = await start_app(
+        make_settings(
+            events_api_keys={KEY: SECRET},
+            push_backoff_base=0.3,
+            push_max_attempts=3,
+            push_sweep_interval=0.5,
+            push_claim_timeout=5,
+        )
+    )
     yield running
     await running.runner.cleanup()
 
@@ -55,10 +60,12 @@ async def sb(push_app: RunningApp) -> AsyncIterator[SandboxClient]:
 
 async def post_event(app: RunningApp, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     body = json.dumps(event).encode()
-    async with aiohttp.ClientSession() as http:
-        async with http.post(app.base_url + "/api/v1/events", data=body,
-                             headers={**signed_headers(KEY, SECRET, body), "Content-Type": "application/json"}) as r:
-            return r.status, await r.json()
+    async with aiohttp.ClientSession() as http, http.post(
+        app.base_url + "/api/v1/events",
+        data=body,
+        headers={**signed_headers(KEY, SECRET, body), "Content-Type": "application/json"},
+    ) as r:
+        return r.status, await r.json()
 
 
 async def citizen_user(app: RunningApp, sb: SandboxClient, id_number: str, lang: str) -> SandboxUser:
@@ -78,8 +85,9 @@ def eid() -> str:
     return f"e-{uuid.uuid4().hex}"
 
 
-async def wait_state(app: RunningApp, notification_id: str, states: set[NotificationState],
-                     timeout: float = 15.0) -> Notification:
+async def wait_state(
+    app: RunningApp, notification_id: str, states: set[NotificationState], timeout: float = 15.0
+) -> Notification:
     repos = services_of(app).repos.notifications
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -99,14 +107,24 @@ async def notification_of(app: RunningApp, dedupe_key: str) -> Notification:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_license_mailed_arrives_in_the_citizens_language_with_a_tracking_button(
-        push_app: RunningApp, sb: SandboxClient, lang: str) -> None:
+    push_app: RunningApp, sb: SandboxClient, lang: str
+) -> None:
     user = await citizen_user(push_app, sb, ZHANG, lang)
-    event = {"event_id": eid(), "type": "license_mailed", "id_number": ZHANG, "courier": "EMS",
-             "tracking_number": "EA123456789CN", "mailed_at": datetime.now(UTC).isoformat()}
+    event = {
+        "event_id": eid(),
+        "type": "license_mailed",
+        "id_number": ZHANG,
+        "courier": "EMS",
+        "tracking_number": "EA123456789CN",
+        "mailed_at": datetime.now(UTC).isoformat(),
+    }
     status, answer = await post_event(push_app, event)
     assert status == 202 and answer["status"] == "accepted" and answer["notified"] == 1
-    expected = "Your new driver's license was mailed today, EMS EA123456789CN" if lang == "en" else \
-        "您的新驾驶证已今天寄出，EMS EA123456789CN"
+    expected = (
+        "Your new driver's license was mailed today, EMS EA123456789CN"
+        if lang == "en"
+        else "您的新驾驶证已今天寄出，EMS EA123456789CN"
+    )
     message = await sb.wait_bot_message(user.id, timeout=15, contains=expected)
     assert expected in message.plain_text
     delivery = await services_of(push_app).repos.deliveries.by_tracking_number("EA123456789CN")
@@ -117,18 +135,26 @@ async def test_license_mailed_arrives_in_the_citizens_language_with_a_tracking_b
     assert sent.telegram_message_id == message.message_id
 
 
-@pytest.mark.parametrize(("stage", "en", "zh"), [
-    ("approved", "was approved", "已审核通过"),
-    ("out_for_delivery", "are out for delivery today, SF SF1234567890123", "今天派送，SF SF1234567890123"),
-    ("delivered", "were delivered", "已送达"),
-])
+@pytest.mark.parametrize(
+    ("stage", "en", "zh"),
+    [
+        ("approved", "was approved", "已审核通过"),
+        ("out_for_delivery", "are out for delivery today, SF SF1234567890123", "今天派送，SF SF1234567890123"),
+        ("delivered", "were delivered", "已送达"),
+    ],
+)
 async def test_plate_delivery_stages(push_app: RunningApp, sb: SandboxClient, stage: str, en: str, zh: str) -> None:
     services = services_of(push_app)
     plate = (await services.repos.vehicles.by_owner(ZHANG))[0].plate
     for lang, text in (("en", en), ("zh", zh)):
         user = await citizen_user(push_app, sb, ZHANG, lang)
-        event: dict[str, Any] = {"event_id": eid(), "type": "plate_delivery", "id_number": ZHANG, "stage": stage,
-                                 "plate": plate}
+        event: dict[str, Any] = {
+            "event_id": eid(),
+            "type": "plate_delivery",
+            "id_number": ZHANG,
+            "stage": stage,
+            "plate": plate,
+        }
         if stage == "out_for_delivery":
             event.update(courier="SF", tracking_number="SF1234567890123")
         await services.repos.deliveries.collection.delete_many({"citizen_id_number": ZHANG, "kind": "plate_delivery"})
@@ -141,31 +167,51 @@ async def test_plate_delivery_stages(push_app: RunningApp, sb: SandboxClient, st
 
 async def test_license_delivered(push_app: RunningApp, sb: SandboxClient) -> None:
     user = await citizen_user(push_app, sb, ZHANG, "en")
-    status, _ = await post_event(push_app, {"event_id": eid(), "type": "license_delivered", "id_number": ZHANG,
-                                            "delivered_at": datetime.now(UTC).isoformat(),
-                                            "tracking_number": "EA123456789CN", "courier": "EMS"})
+    status, _ = await post_event(
+        push_app,
+        {
+            "event_id": eid(),
+            "type": "license_delivered",
+            "id_number": ZHANG,
+            "delivered_at": datetime.now(UTC).isoformat(),
+            "tracking_number": "EA123456789CN",
+            "courier": "EMS",
+        },
+    )
     assert status == 202
     message = await sb.wait_bot_message(user.id, timeout=15, contains="delivered")
     assert "Your new driver's license was delivered (EMS EA123456789CN)" in message.plain_text
 
 
-@pytest.mark.parametrize(("approved", "lang", "text", "button"), [
-    (True, "en", "your electronic driver's license is issued", GoCb(feature="elicense_show").pack()),
-    (False, "zh", "未通过您的电子驾驶证申请。原因：照片不清晰", GoCb(feature="elicense_check").pack()),
-])
-async def test_elicense_review_decided(push_app: RunningApp, sb: SandboxClient, approved: bool, lang: str,
-                                       text: str, button: str) -> None:
+@pytest.mark.parametrize(
+    ("approved", "lang", "text", "button"),
+    [
+        (True, "en", "your electronic driver's license is issued", GoCb(feature="elicense_show").pack()),
+        (False, "zh", "未通过您的电子驾驶证申请。原因：照片不清晰", GoCb(feature="elicense_check").pack()),
+    ],
+)
+async def test_elicense_review_decided(
+    push_app: RunningApp, sb: SandboxClient, approved: bool, lang: str, text: str, button: str
+) -> None:
     services = services_of(push_app)
     person = DEMO_IDENTITIES[6].id_number
     lic = await services.repos.licenses.by_id_number(person)
     assert lic is not None
     await services.repos.elicense.collection.delete_many({"citizen_id_number": person})
-    review = ELicenseReview(citizen_id_number=person, issuing_office=lic.issuing_office, reason="special case",
-                            requested_at=datetime.now(UTC))
+    review = ELicenseReview(
+        citizen_id_number=person,
+        issuing_office=lic.issuing_office,
+        reason="special case",
+        requested_at=datetime.now(UTC),
+    )
     await services.repos.elicense.request_review(review)
     user = await citizen_user(push_app, sb, person, lang)
-    event: dict[str, Any] = {"event_id": eid(), "type": "elicense_review_decided", "review_id": review.id,
-                             "approved": approved}
+    event: dict[str, Any] = {
+        "event_id": eid(),
+        "type": "elicense_review_decided",
+        "review_id": review.id,
+        "approved": approved,
+    }
     if not approved:
         event["reason"] = "照片不清晰"
     status, answer = await post_event(push_app, event)
@@ -174,20 +220,32 @@ async def test_elicense_review_decided(push_app: RunningApp, sb: SandboxClient, 
     assert button in callbacks(message)
 
 
-@pytest.mark.parametrize(("status_", "lang", "text"), [
-    ("in_progress", "en", "being handled"),
-    ("resolved", "zh", "已办结"),
-])
+@pytest.mark.parametrize(
+    ("status_", "lang", "text"),
+    [
+        ("in_progress", "en", "being handled"),
+        ("resolved", "zh", "已办结"),
+    ],
+)
 async def test_complaint_updated(push_app: RunningApp, sb: SandboxClient, status_: str, lang: str, text: str) -> None:
     services = services_of(push_app)
     doc = await services.repos.complaints.collection.find_one({})
     assert doc is not None, "the demo data has complaints"
     ticket, person = doc["_id"], doc["citizen_id_number"]
-    await services.repos.complaints.change_status(ticket, ComplaintStatus.ACKNOWLEDGED, actor="test",
-                                                  now=datetime.now(UTC))
+    await services.repos.complaints.change_status(
+        ticket, ComplaintStatus.ACKNOWLEDGED, actor="test", now=datetime.now(UTC)
+    )
     user = await citizen_user(push_app, sb, person, lang)
-    status, _ = await post_event(push_app, {"event_id": eid(), "type": "complaint_updated", "ticket_id": ticket,
-                                            "status": status_, "text": "Signal timing <fixed>"})
+    status, _ = await post_event(
+        push_app,
+        {
+            "event_id": eid(),
+            "type": "complaint_updated",
+            "ticket_id": ticket,
+            "status": status_,
+            "text": "Signal timing <fixed>",
+        },
+    )
     assert status == 202
     message = await sb.wait_bot_message(user.id, timeout=15, contains=ticket)
     assert text in message.plain_text
@@ -204,10 +262,18 @@ async def test_violation_recorded_goes_to_the_owner(push_app: RunningApp, sb: Sa
     services = services_of(push_app)
     plate = (await services.repos.vehicles.by_owner(ZHANG))[0].plate
     user = await citizen_user(push_app, sb, ZHANG, "zh")
-    event = {"event_id": eid(), "type": "violation_recorded", "plate": plate,
-             "occurred_at": "2026-11-20T08:30:00+08:00", "place": {"en": "Chang'an Ave", "zh": "长安街"},
-             "code": "1352", "behaviour": {"en": "Running a red light", "zh": "闯红灯"}, "fine_yuan": 200,
-             "points": 6, "source": "camera"}
+    event = {
+        "event_id": eid(),
+        "type": "violation_recorded",
+        "plate": plate,
+        "occurred_at": "2026-11-20T08:30:00+08:00",
+        "place": {"en": "Chang'an Ave", "zh": "长安街"},
+        "code": "1352",
+        "behaviour": {"en": "Running a red light", "zh": "闯红灯"},
+        "fine_yuan": 200,
+        "points": 6,
+        "source": "camera",
+    }
     status, _ = await post_event(push_app, event)
     assert status == 202
     message = await sb.wait_bot_message(user.id, timeout=15, contains="违法记录")
@@ -222,8 +288,14 @@ async def test_unbound_person_gets_it_after_binding(push_app: RunningApp, sb: Sa
     assert existing is not None
     if existing.telegram is not None:
         await services.repos.citizens.unbind(existing.telegram.user_id)
-    event = {"event_id": eid(), "type": "license_mailed", "id_number": person, "courier": "SF",
-             "tracking_number": "SF1234567890999", "mailed_at": datetime.now(UTC).isoformat()}
+    event = {
+        "event_id": eid(),
+        "type": "license_mailed",
+        "id_number": person,
+        "courier": "SF",
+        "tracking_number": "SF1234567890999",
+        "mailed_at": datetime.now(UTC).isoformat(),
+    }
     assert (await post_event(push_app, event))[0] == 202
     stored = await notification_of(push_app, f"event:{KEY}:{event['event_id']}")
     held = await wait_state(push_app, stored.id, {NotificationState.PENDING})
@@ -238,10 +310,17 @@ async def test_unbound_person_gets_it_after_binding(push_app: RunningApp, sb: Sa
 async def test_opted_out_type_is_not_sent(push_app: RunningApp, sb: SandboxClient) -> None:
     services = services_of(push_app)
     user = await citizen_user(push_app, sb, ZHANG, "en")
-    await services.repos.citizens.set_preferences(user.id, NotificationPreferences(
-        quiet_hours=False, disabled_types=[NotificationType.LICENSE_MAILED]))
-    event = {"event_id": eid(), "type": "license_mailed", "id_number": ZHANG, "courier": "EMS",
-             "tracking_number": "EA000000001CN", "mailed_at": datetime.now(UTC).isoformat()}
+    await services.repos.citizens.set_preferences(
+        user.id, NotificationPreferences(quiet_hours=False, disabled_types=[NotificationType.LICENSE_MAILED])
+    )
+    event = {
+        "event_id": eid(),
+        "type": "license_mailed",
+        "id_number": ZHANG,
+        "courier": "EMS",
+        "tracking_number": "EA000000001CN",
+        "mailed_at": datetime.now(UTC).isoformat(),
+    }
     await post_event(push_app, event)
     stored = await notification_of(push_app, f"event:{KEY}:{event['event_id']}")
     done = await wait_state(push_app, stored.id, {NotificationState.DEAD, NotificationState.SENT})
@@ -250,8 +329,14 @@ async def test_opted_out_type_is_not_sent(push_app: RunningApp, sb: SandboxClien
 
 
 async def _mailed(push_app: RunningApp, tracking: str) -> Notification:
-    event = {"event_id": eid(), "type": "license_mailed", "id_number": ZHANG, "courier": "EMS",
-             "tracking_number": tracking, "mailed_at": datetime.now(UTC).isoformat()}
+    event = {
+        "event_id": eid(),
+        "type": "license_mailed",
+        "id_number": ZHANG,
+        "courier": "EMS",
+        "tracking_number": tracking,
+        "mailed_at": datetime.now(UTC).isoformat(),
+    }
     assert (await post_event(push_app, event))[0] == 202
     return await notification_of(push_app, f"event:{KEY}:{event['event_id']}")
 
@@ -267,12 +352,16 @@ async def test_429_pauses_and_the_message_still_arrives_once(push_app: RunningAp
     assert len(texts) == 1
 
 
-@pytest.mark.parametrize(("status", "description", "reason"), [
-    (403, "Forbidden: bot was blocked by the user", "blocked"),
-    (400, "chat not found", "chat_not_found"),
-])
-async def test_403_and_400_mark_the_citizen_unreachable(push_app: RunningApp, sb: SandboxClient, status: int,
-                                                        description: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "description", "reason"),
+    [
+        (403, "Forbidden: bot was blocked by the user", "blocked"),
+        (400, "chat not found", "chat_not_found"),
+    ],
+)
+async def test_403_and_400_mark_the_citizen_unreachable(
+    push_app: RunningApp, sb: SandboxClient, status: int, description: str, reason: str
+) -> None:
     services = services_of(push_app)
     user = await citizen_user(push_app, sb, ZHANG, "en")
     await sb.inject_fault("sendMessage", status=status, description=description, chat_id=user.id)

@@ -25,8 +25,7 @@ BROADCAST = 40
 
 @pytest.fixture(scope="module")
 async def slow_push_app(make_settings: Callable[..., Settings], start_app) -> AsyncIterator[RunningApp]:
-    running = await start_app(make_settings(mongo_db="test_push_priority", push_rate=RATE,
-                                            push_reply_priority=True))
+    running = await start_app(make_settings(mongo_db="test_push_priority", push_rate=RATE, push_reply_priority=True))
     yield running
     await running.runner.cleanup()
 
@@ -41,8 +40,12 @@ async def test_a_reply_is_not_queued_behind_a_broadcast(slow_push_app: RunningAp
     services = services_of(slow_push_app)
     await sb.set_limits(global_rate=RATE, global_burst=2)  # no room for more than the push rate
     demo = {d.id_number for d in DEMO_IDENTITIES}
-    people = [Citizen.from_doc(doc) async for doc in services.repos.citizens.collection.find(
-        {"_id": {"$nin": list(demo)}, "telegram": {"$exists": False}}).limit(BROADCAST)]
+    people = [
+        Citizen.from_doc(doc)
+        async for doc in services.repos.citizens.collection.find(
+            {"_id": {"$nin": list(demo)}, "telegram": {"$exists": False}}
+        ).limit(BROADCAST)
+    ]
     receivers = []
     for person in people:
         user = await sb.create_user("Reader", language_code="en")
@@ -50,8 +53,13 @@ async def test_a_reply_is_not_queued_behind_a_broadcast(slow_push_app: RunningAp
         await services.repos.citizens.set_preferences(user.id, NotificationPreferences(quiet_hours=False))
         receivers.append(user)
     for person in people:
-        await notify(services, citizen_id_number=person.id_number, type=NotificationType.LICENSE_MAILED,
-                     payload={"courier": "EMS", "tracking_number": "EA123456789CN"}, urgent=True)
+        await notify(
+            services,
+            citizen_id_number=person.id_number,
+            type=NotificationType.LICENSE_MAILED,
+            payload={"courier": "EMS", "tracking_number": "EA123456789CN"},
+            urgent=True,
+        )
     await asyncio.sleep(2)  # the broadcast is under way at RATE per second
     refused_before = (await sb.stats())["too_many_requests"]
 

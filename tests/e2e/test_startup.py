@@ -26,14 +26,27 @@ pytestmark = pytest.mark.e2e
 
 def run_bot(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.endswith("_URL") and k not in ("TELEGRAM_TOKEN",)}
-    return subprocess.run([sys.executable, "bot.py", *args], cwd=REPO, env={**base, **env}, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "bot.py", *args],
+        cwd=REPO,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_a_bad_mongo_url_fails_with_one_clear_line(tmp_path: Path) -> None:
-    result = run_bot("run", env={"MONGO_URL": "mongodb://127.0.0.1:1/?directConnection=true",
-                                 "REDIS_URL": TEST_REDIS_URL, "NLU_URL": "http://127.0.0.1:9",
-                                 "DATA_DIR": str(tmp_path), "HTTP_PORT": "0"})
+    result = run_bot(
+        "run",
+        env={
+            "MONGO_URL": "mongodb://127.0.0.1:1/?directConnection=true",
+            "REDIS_URL": TEST_REDIS_URL,
+            "NLU_URL": "http://127.0.0.1:9",
+            "DATA_DIR": str(tmp_path),
+            "HTTP_PORT": "0",
+        },
+    )
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, result.stderr
@@ -41,13 +54,16 @@ def test_a_bad_mongo_url_fails_with_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({"HTTP_PORT": "eighty"}, "HTTP_PORT: Input should be a valid integer"),
-    ({"MONGO_URL": "postgres://db"}, "MONGO_URL: expected a URL starting with mongodb://"),
-    ({"TELEGRAM_TOKEN": "not-a-token"}, "TELEGRAM_TOKEN: expected a bot token like 123456789:AAE"),
-    ({"WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET: required when WEBHOOK_URL is set"),
-    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT: Input should be 'auto', 'console' or 'json'"),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"HTTP_PORT": "eighty"}, "HTTP_PORT: Input should be a valid integer"),
+        ({"MONGO_URL": "postgres://db"}, "MONGO_URL: expected a URL starting with mongodb://"),
+        ({"TELEGRAM_TOKEN": "not-a-token"}, "TELEGRAM_TOKEN: expected a bot token like 123456789:AAE"),
+        ({"WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET: required when WEBHOOK_URL is set"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT: Input should be 'auto', 'console' or 'json'"),
+    ],
+)
 def test_a_wrong_setting_names_the_variable(env: dict[str, str], expected: str, tmp_path: Path) -> None:
     result = run_bot("run", env={"DATA_DIR": str(tmp_path), **env}, timeout=20)
     assert result.returncode == 2
@@ -101,8 +117,9 @@ async def test_supervisor_reports_which_child_died(tmp_path: Path) -> None:
     assert child.process.returncode is not None
 
 
-async def test_readyz_tells_the_truth_when_redis_stops(make_settings: Callable[..., Settings], start_app,
-                                                       tmp_path: Path) -> None:
+async def test_readyz_tells_the_truth_when_redis_stops(
+    make_settings: Callable[..., Settings], start_app, tmp_path: Path
+) -> None:
     supervisor = Supervisor()
     redis_child = await start_redis(supervisor, tmp_path)
     running = await start_app(make_settings(redis_url=SecretStr(redis_child.url), demo_data=False))
@@ -123,23 +140,29 @@ async def test_readyz_tells_the_truth_when_redis_stops(make_settings: Callable[.
         await supervisor.stop_all()
 
 
-async def test_a_redelivered_webhook_update_is_handled_once(make_settings: Callable[..., Settings],
-                                                            start_app) -> None:
+async def test_a_redelivered_webhook_update_is_handled_once(make_settings: Callable[..., Settings], start_app) -> None:
     from sandbox.client import SandboxClient
 
     settings = make_settings(demo_data=False)
     hook = f"{settings.base_url}/telegram/webhook"
-    settings = make_settings(demo_data=False, http_port=settings.http_port, webhook_url=hook,
-                             webhook_secret=SecretStr("s3cret-token"))
+    settings = make_settings(
+        demo_data=False, http_port=settings.http_port, webhook_url=hook, webhook_secret=SecretStr("s3cret-token")
+    )
     running = await start_app(settings)
     sb = SandboxClient(running.base_url + "/sandbox")
     try:
         user = await sb.create_user("Webhook", language_code="en")
-        update = {"update_id": 987654, "message": {
-            "message_id": 1, "date": int(time.time()), "text": "/cancel",
-            "chat": {"id": user.id, "type": "private", "first_name": "Webhook"},
-            "from": {"id": user.id, "is_bot": False, "first_name": "Webhook", "language_code": "en"},
-            "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}}
+        update = {
+            "update_id": 987654,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "text": "/cancel",
+                "chat": {"id": user.id, "type": "private", "first_name": "Webhook"},
+                "from": {"id": user.id, "is_bot": False, "first_name": "Webhook", "language_code": "en"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+            },
+        }
         async with aiohttp.ClientSession() as http:
             bad = await http.post(hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
             assert bad.status == 401

@@ -194,7 +194,8 @@ async def test_authorisation_in_chinese_with_a_wrong_name_and_a_preset(sb: Sandb
     services = services_of(app)
     li = await services.repos.citizens.by_id_number(LI_NA.id_number)
     assert li is not None
-    result = await grant_authorisation(services, li, plate, grantee_id_number=outsider, grantee_name="王芳",
-                                       valid_from=today, valid_to=today)
+    result = await grant_authorisation(
+        services, li, plate, grantee_id_number=outsider, grantee_name="王芳", valid_from=today, valid_to=today
+    )
     assert result.outcome == GrantOutcome.NOT_OWNER
     assert not await revoke_authorisation(services, li, plate, granted.id)

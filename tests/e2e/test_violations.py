@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from actions.vehicles import AddOutcome, add_vehicle
@@ -131,8 +130,9 @@ async def test_violations_of_an_added_vehicle_and_never_of_someone_elses(sb: San
 
 
 @pytest.mark.nlu
-async def test_free_text_with_someone_elses_plate_asks_for_the_engine_number(sandbox: SandboxClient,
-                                                                             running_app: RunningApp) -> None:
+async def test_free_text_with_someone_elses_plate_asks_for_the_engine_number(
+    sandbox: SandboxClient, running_app: RunningApp
+) -> None:
     services = services_of(running_app)
     stranger_car = (await services.repos.vehicles.by_owner(DEMO_IDENTITIES[1].id_number))[0]
     user = await sandbox.create_user("Tester", language_code="zh-hans")

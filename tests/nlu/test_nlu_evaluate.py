@@ -26,7 +26,9 @@ from nlu.evaluate import (
 
 
 def test_parse_annotated_round_and_dict_forms() -> None:
-    text, ents = parse_annotated('查询[京A12345](plate_number)和[沪B·88888]{"entity": "plate_number", "value": "沪B88888"}')
+    text, ents = parse_annotated(
+        '查询[京A12345](plate_number)和[沪B·88888]{"entity": "plate_number", "value": "沪B88888"}'
+    )
     assert text == "查询京A12345和沪B·88888"
     assert ents == (
         AnnotatedEntity("plate_number", "京A12345", 2, 9),
@@ -36,7 +38,9 @@ def test_parse_annotated_round_and_dict_forms() -> None:
 
 
 def test_parse_annotated_value_and_list_forms() -> None:
-    text, ents = parse_annotated("from [NYC](city:New York) to [LA][{\"entity\": \"city\"}, {\"entity\": \"dest\", \"value\": \"Los Angeles\"}]")
+    text, ents = parse_annotated(
+        'from [NYC](city:New York) to [LA][{"entity": "city"}, {"entity": "dest", "value": "Los Angeles"}]'
+    )
     assert text == "from NYC to LA"
     assert ents == (
         AnnotatedEntity("city", "New York", 5, 8),
@@ -95,10 +99,22 @@ nlu:
     assert examples[1].entities == (AnnotatedEntity("plate_number", "沪B88888", 13, 20),)
 
 
-def o(true: str, pred: str | None, lang: str = "en",
-      t_ents: frozenset[tuple[str, str]] = frozenset(), p_ents: frozenset[tuple[str, str]] = frozenset()) -> Outcome:
-    return Outcome(text=f"{true}->{pred}", language=lang, true_intent=true, predicted_intent=pred,
-                   confidence=0.5, true_entities=t_ents, predicted_entities=p_ents)
+def o(
+    true: str,
+    pred: str | None,
+    lang: str = "en",
+    t_ents: frozenset[tuple[str, str]] = frozenset(),
+    p_ents: frozenset[tuple[str, str]] = frozenset(),
+) -> Outcome:
+    return Outcome(
+        text=f"{true}->{pred}",
+        language=lang,
+        true_intent=true,
+        predicted_intent=pred,
+        confidence=0.5,
+        true_entities=t_ents,
+        predicted_entities=p_ents,
+    )
 
 
 def test_scores_math() -> None:
@@ -120,8 +136,12 @@ def test_metrics_on_a_hand_computed_example() -> None:
         o("thanks", "nlu_fallback"),
         o("out_of_scope", "nlu_fallback"),  # counts as correct
         o("out_of_scope", "greet"),
-        o("violation_lookup", "violation_lookup",
-          t_ents=frozenset({(P, "京A12345"), (ID, "X")}), p_ents=frozenset({(P, "京A12345"), (P, "沪B88888")})),
+        o(
+            "violation_lookup",
+            "violation_lookup",
+            t_ents=frozenset({(P, "京A12345"), (ID, "X")}),
+            p_ents=frozenset({(P, "京A12345"), (P, "沪B88888")}),
+        ),
     ]
     s = compute_section("overall", outcomes)
     # Correct: greet x2, thanks x1, out_of_scope x1, violation_lookup x1 -> 5 of 8.
@@ -153,13 +173,21 @@ def test_metrics_on_a_hand_computed_example() -> None:
 def test_confusions_sorted_by_count() -> None:
     s = compute_section("x", [o("a", "b"), o("c", "d"), o("c", "d"), o("a", None)])
     assert [(c.true, c.predicted, c.count) for c in s.confusions] == [
-        ("c", "d", 2), ("a", "<none>", 1), ("a", "b", 1),
+        ("c", "d", 2),
+        ("a", "<none>", 1),
+        ("a", "b", 1),
     ]
 
 
 def _passing_report() -> EvalReport:
-    ents = frozenset({("plate_number", "京A12345"), ("id_number", "11010519491231002X"),
-                      ("ticket_id", "C261121-0042"), ("tracking_number", "EA123456789CN")})
+    ents = frozenset(
+        {
+            ("plate_number", "京A12345"),
+            ("id_number", "11010519491231002X"),
+            ("ticket_id", "C261121-0042"),
+            ("tracking_number", "EA123456789CN"),
+        }
+    )
     outcomes = [
         o("greet", "greet", "en", ents, ents),
         o("out_of_scope", "out_of_scope", "en"),
@@ -175,12 +203,21 @@ def test_check_thresholds_pass_and_fail() -> None:
     assert set(report.languages) == {"en", "zh"}
     assert report.languages["zh"].intent_macro_f1 == 1.0
 
-    bad = build_report("t.yml", [
-        o("greet", "greet", "en"), o("greet", "thanks", "en"),
-        o("out_of_scope", "greet", "en"),
-        o("violation_lookup", "violation_lookup", "en",
-          frozenset({("plate_number", "京A12345")}), frozenset({("plate_number", "京A12346")})),
-    ])
+    bad = build_report(
+        "t.yml",
+        [
+            o("greet", "greet", "en"),
+            o("greet", "thanks", "en"),
+            o("out_of_scope", "greet", "en"),
+            o(
+                "violation_lookup",
+                "violation_lookup",
+                "en",
+                frozenset({("plate_number", "京A12345")}),
+                frozenset({("plate_number", "京A12346")}),
+            ),
+        ],
+    )
     failures = check_thresholds(bad)
     assert "no test examples in language 'zh'" in failures
     assert any(f.startswith("intent macro-F1 (en)") for f in failures)
@@ -204,19 +241,28 @@ def test_comparable_values_use_the_validators() -> None:
     assert comparable_value("plate_number", "京a·12345") == "京A12345"
     assert comparable_value("plate_number", "京A 12") == "京A12"  # invalid: as written, no spaces
     assert comparable_value("province", " 京 ") == "京"
-    predicted = predicted_entity_set([
-        Entity("plate_number", "京a12345", 0, 8, "DIETClassifier"),
-        Entity("plate_number", "京A12345", 0, 7, "RegexEntityExtractor"),
-        Entity("id_number", "123", 10, 13, "DIETClassifier"),
-    ])
+    predicted = predicted_entity_set(
+        [
+            Entity("plate_number", "京a12345", 0, 8, "DIETClassifier"),
+            Entity("plate_number", "京A12345", 0, 7, "RegexEntityExtractor"),
+            Entity("id_number", "123", 10, 13, "DIETClassifier"),
+        ]
+    )
     assert predicted == frozenset({("plate_number", "京A12345"), ("id_number", "123")})
 
 
 def test_policy_stats_count_what_the_bot_does() -> None:
     def with_decision(true: str, decision: Decision) -> Outcome:
-        return Outcome(text="t", language="en", true_intent=true, predicted_intent=decision.intent,
-                       confidence=decision.confidence, true_entities=frozenset(), predicted_entities=frozenset(),
-                       decision=decision)
+        return Outcome(
+            text="t",
+            language="en",
+            true_intent=true,
+            predicted_intent=decision.intent,
+            confidence=decision.confidence,
+            true_entities=frozenset(),
+            predicted_entities=frozenset(),
+            decision=decision,
+        )
 
     outcomes = [
         with_decision("greet", Decision("act", "greet", 0.9)),
@@ -237,8 +283,15 @@ def test_policy_stats_count_what_the_bot_does() -> None:
 
 
 def test_mistakes_show_the_models_own_first_choice() -> None:
-    fallback = Outcome(text="howdy", language="en", true_intent="greet", predicted_intent="nlu_fallback",
-                       confidence=0.6, true_entities=frozenset(), predicted_entities=frozenset(),
-                       best_guess=("greet", 0.55))
+    fallback = Outcome(
+        text="howdy",
+        language="en",
+        true_intent="greet",
+        predicted_intent="nlu_fallback",
+        confidence=0.6,
+        true_entities=frozenset(),
+        predicted_entities=frozenset(),
+        best_guess=("greet", 0.55),
+    )
     (mistake,) = compute_section("x", [fallback]).mistakes
     assert (mistake.predicted, mistake.best_guess, mistake.best_guess_confidence) == ("nlu_fallback", "greet", 0.55)

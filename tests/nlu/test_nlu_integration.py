@@ -14,7 +14,6 @@ from nlu.bench import bench_nlu, run_bench
 from nlu.client import BreakerState, CircuitBreaker, NluClient, NluUnavailable, normalize_entities
 from nlu.evaluate import check_thresholds, evaluate, run_eval
 from nlu.manage import default_rasa_bin, model_hash, train_if_needed, wait_until_ready
-
 from tests.nlu.conftest import RasaServer, TinyModel
 
 

@@ -58,9 +58,10 @@ def test_hash_is_stable_across_copies_and_mtimes(tmp_path: Path) -> None:
         lambda p: (p / "domain.yml").write_text('version: "3.1"\nintents: [greet, bye]\n'),
         lambda p: (p / "requirements-rasa.lock").write_text("rasa==3.6.20\n"),
         # Moving content between files changes the hash even though the concatenation does not.
-        lambda p: ((p / "data" / "en" / "nlu.yml").write_text("nlu:\n- intent: greet\n  examples: |\n"),
-                   (p / "data" / "zh" / "nlu.yml").write_text(
-                       "    - hi\nnlu:\n- intent: greet\n  examples: |\n    - 你好\n")),
+        lambda p: (
+            (p / "data" / "en" / "nlu.yml").write_text("nlu:\n- intent: greet\n  examples: |\n"),
+            (p / "data" / "zh" / "nlu.yml").write_text("    - hi\nnlu:\n- intent: greet\n  examples: |\n    - 你好\n"),
+        ),
     ],
 )
 def test_hash_changes_when_an_input_changes(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]

@@ -29,8 +29,11 @@ def test_act_above_threshold_and_clear_of_the_runner_up() -> None:
 
 
 def test_clarify_when_the_top_two_are_close() -> None:
-    d = decide(result(("elicense_apply", 0.46), ("elicense_eligibility", 0.41), ("greet", 0.02)),
-               threshold=THRESHOLD, ambiguity_band=BAND)
+    d = decide(
+        result(("elicense_apply", 0.46), ("elicense_eligibility", 0.41), ("greet", 0.02)),
+        threshold=THRESHOLD,
+        ambiguity_band=BAND,
+    )
     assert d.kind == "clarify"
     assert d.options == ("elicense_apply", "elicense_eligibility")
     assert d.intent is None
@@ -142,8 +145,14 @@ def test_from_rasa_payload() -> None:
         "intent": {"name": "violation_lookup", "confidence": 0.91},
         "entities": [
             {"entity": "plate_number", "start": 2, "end": 9, "value": "京A12345", "extractor": "RegexEntityExtractor"},
-            {"entity": "plate_number", "start": 2, "end": 9, "value": "京A12345", "extractor": "DIETClassifier",
-             "confidence_entity": 0.99},
+            {
+                "entity": "plate_number",
+                "start": 2,
+                "end": 9,
+                "value": "京A12345",
+                "extractor": "DIETClassifier",
+                "confidence_entity": 0.99,
+            },
         ],
         "text_tokens": [[0, 12]],
         "intent_ranking": [

@@ -35,10 +35,9 @@ async def api_app(make_settings: Callable[..., Settings], start_app) -> AsyncIte
 
 @pytest.fixture(scope="module")
 async def openapi(api_app: RunningApp) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(api_app.base_url + "/api/v1/openapi.json") as response:
-            assert response.status == 200
-            return await response.json()
+    async with aiohttp.ClientSession() as http, http.get(api_app.base_url + "/api/v1/openapi.json") as response:
+        assert response.status == 200
+        return await response.json()
 
 
 def schema_validator(doc: dict[str, Any], ref: str) -> Draft202012Validator:
@@ -46,18 +45,25 @@ def schema_validator(doc: dict[str, Any], ref: str) -> Draft202012Validator:
 
 
 def mailed(event_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    event = {"event_id": event_id or f"m-{uuid.uuid4().hex}", "type": "license_mailed", "id_number": PERSON,
-             "courier": "EMS", "tracking_number": "EA987654321CN", "mailed_at": datetime.now(UTC).isoformat()}
+    event = {
+        "event_id": event_id or f"m-{uuid.uuid4().hex}",
+        "type": "license_mailed",
+        "id_number": PERSON,
+        "courier": "EMS",
+        "tracking_number": "EA987654321CN",
+        "mailed_at": datetime.now(UTC).isoformat(),
+    }
     event.update(changes)
     return {k: v for k, v in event.items() if v is not None}
 
 
-async def post(app: RunningApp, body: bytes, headers: dict[str, str],
-               content_type: str = "application/json") -> tuple[int, Any]:
-    async with aiohttp.ClientSession() as http:
-        async with http.post(app.base_url + "/api/v1/events", data=body,
-                             headers={**headers, "Content-Type": content_type}) as response:
-            return response.status, await response.json()
+async def post(
+    app: RunningApp, body: bytes, headers: dict[str, str], content_type: str = "application/json"
+) -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as http, http.post(
+        app.base_url + "/api/v1/events", data=body, headers={**headers, "Content-Type": content_type}
+    ) as response:
+        return response.status, await response.json()
 
 
 async def signed(app: RunningApp, payload: Any, *, content_type: str = "application/json") -> tuple[int, Any]:
@@ -71,8 +77,9 @@ async def stored_count(app: RunningApp) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("case", ["bad_signature", "unknown_key", "old_timestamp", "future_timestamp", "no_headers"])
-async def test_unauthenticated_requests_get_401_and_nothing_is_stored(api_app: RunningApp, openapi: dict[str, Any],
-                                                                      case: str) -> None:
+async def test_unauthenticated_requests_get_401_and_nothing_is_stored(
+    api_app: RunningApp, openapi: dict[str, Any], case: str
+) -> None:
     before = await stored_count(api_app)
     body = json.dumps(mailed()).encode()
     headers = signed_headers(KEY, SECRET, body)
@@ -113,11 +120,20 @@ async def test_invalid_event_gets_422_with_the_field_paths(api_app: RunningApp, 
 async def test_semantic_errors_name_the_field(api_app: RunningApp) -> None:
     status, answer = await signed(api_app, mailed(id_number="110101199003070000"))
     assert status == 422 and answer["errors"][0]["path"] == "/id_number"
-    status, answer = await signed(api_app, {"event_id": "c-1", "type": "complaint_updated",
-                                            "ticket_id": "C991231-9999", "status": "resolved"})
+    status, answer = await signed(
+        api_app, {"event_id": "c-1", "type": "complaint_updated", "ticket_id": "C991231-9999", "status": "resolved"}
+    )
     assert status == 422 and answer["errors"] == [{"path": "/ticket_id", "message": "no such complaint"}]
-    status, answer = await signed(api_app, {"event_id": "p-1", "type": "plate_delivery", "id_number": PERSON,
-                                            "stage": "out_for_delivery", "plate": "京A12345"})
+    status, answer = await signed(
+        api_app,
+        {
+            "event_id": "p-1",
+            "type": "plate_delivery",
+            "id_number": PERSON,
+            "stage": "out_for_delivery",
+            "plate": "京A12345",
+        },
+    )
     assert status == 422 and {e["path"] for e in answer["errors"]} == {"/courier", "/tracking_number"}
     status, answer = await signed(api_app, {"event_id": "x-1", "type": "teleported"})
     assert status == 422 and answer["errors"][0]["path"] == "/type"
@@ -139,8 +155,7 @@ async def test_the_same_event_twice_is_stored_and_notified_once(api_app: Running
 async def test_batch_answers_per_event(api_app: RunningApp, openapi: dict[str, Any]) -> None:
     good = mailed()
     batch = {"events": [good, mailed(courier="DHL"), good, mailed()]}
-    schema_validator(openapi, "#/components/schemas/EventBatch").validate(
-        {"events": [good, batch["events"][3]]})
+    schema_validator(openapi, "#/components/schemas/EventBatch").validate({"events": [good, batch["events"][3]]})
     status, answer = await signed(api_app, batch)
     assert status == 200
     schema_validator(openapi, "#/components/schemas/BatchResult").validate(answer)
@@ -177,15 +192,31 @@ async def test_a_large_batch(api_app: RunningApp) -> None:
         first17 = f"{110101 + i // 1000}19800101{i % 1000:03d}"
         people.append(first17 + id_check_digit(first17))
     await services.repos.citizens.collection.delete_many({"_id": {"$in": people}})
-    await services.repos.citizens.insert_many([
-        Citizen(id_number=p, name=f"Citizen {i}", phone="13800000000", mailing_address="-", postal_code="100000",
-                city="beijing", created_at=now) for i, p in enumerate(people)])
-    events = [mailed(f"big-{tag}-{i}", id_number=person, tracking_number=f"EA{i:09d}CN")
-              for i, person in enumerate(people)]
+    await services.repos.citizens.insert_many(
+        [
+            Citizen(
+                id_number=p,
+                name=f"Citizen {i}",
+                phone="13800000000",
+                mailing_address="-",
+                postal_code="100000",
+                city="beijing",
+                created_at=now,
+            )
+            for i, p in enumerate(people)
+        ]
+    )
+    events = [
+        mailed(f"big-{tag}-{i}", id_number=person, tracking_number=f"EA{i:09d}CN") for i, person in enumerate(people)
+    ]
     status, answer = await signed(api_app, {"events": events})
     assert status == 200 and answer["accepted"] == count, {k: answer[k] for k in ("accepted", "invalid")}
-    assert await services.repos.notifications.collection.count_documents(
-        {"dedupe_key": {"$regex": f"^event:{KEY}:big-{tag}-"}}) == count
+    assert (
+        await services.repos.notifications.collection.count_documents(
+            {"dedupe_key": {"$regex": f"^event:{KEY}:big-{tag}-"}}
+        )
+        == count
+    )
 
 
 async def test_openapi_documents_what_the_api_does(openapi: dict[str, Any]) -> None:
@@ -194,9 +225,18 @@ async def test_openapi_documents_what_the_api_does(openapi: dict[str, Any]) -> N
     assert set(operation["responses"]) >= {"200", "202", "400", "401", "413", "422"}
     assert set(operation["requestBody"]["content"]) == {"application/json", "application/x-ndjson"}
     mapping = openapi["components"]["schemas"]["Event"]["discriminator"]["mapping"]
-    assert set(mapping) == set(EVENT_SCHEMAS) == {"license_mailed", "license_delivered", "plate_delivery",
-                                                   "elicense_review_decided", "complaint_updated",
-                                                   "violation_recorded"}
+    assert (
+        set(mapping)
+        == set(EVENT_SCHEMAS)
+        == {
+            "license_mailed",
+            "license_delivered",
+            "plate_delivery",
+            "elicense_review_decided",
+            "complaint_updated",
+            "violation_recorded",
+        }
+    )
     event_schema = schema_validator(openapi, "#/components/schemas/Event")
     event_schema.validate(mailed())
     assert list(event_schema.iter_errors(mailed(courier="DHL")))

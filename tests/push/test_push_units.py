@@ -31,8 +31,14 @@ def test_buttons_are_the_features_callbacks() -> None:
     assert go_callback("delivery_view", "abc") == GoCb(feature="delivery_view", arg="abc").pack()
     assert go_callback("deliveries") == GoCb(feature="deliveries").pack()
     now = datetime(2026, 11, 21, 3, tzinfo=UTC)
-    n = Notification(type=NotificationType.LICENSE_MAILED, citizen_id_number="x", dedupe_key="k", created_at=now,
-                     updated_at=now, payload={"courier": "EMS", "tracking_number": "EA1<2>", "mailed_at": "2026-11-19"})
+    n = Notification(
+        type=NotificationType.LICENSE_MAILED,
+        citizen_id_number="x",
+        dedupe_key="k",
+        created_at=now,
+        updated_at=now,
+        payload={"courier": "EMS", "tracking_number": "EA1<2>", "mailed_at": "2026-11-19"},
+    )
     out = render(n, "en", default_catalog(), today=date(2026, 11, 21))
     assert out.text == "📮 Your new driver's license was mailed on 2026-11-19, EMS <code>EA1&lt;2&gt;</code>."
     assert out.markup is not None and out.markup["inline_keyboard"][0][0]["callback_data"] == "go:deliveries:"
@@ -40,10 +46,20 @@ def test_buttons_are_the_features_callbacks() -> None:
 
 PAYLOAD_VARIANTS: list[dict[str, object]] = [
     {},
-    {"delivery_id": "d1", "tracking_number": "EA123456789CN", "courier": "EMS", "stage": "out_for_delivery",
-     "plate": "京A12345"},
-    {"approved": True, "ticket_id": "C261121-0001", "status": "resolved", "valid_to": "2027-01-01",
-     "due": "2027-01-01"},
+    {
+        "delivery_id": "d1",
+        "tracking_number": "EA123456789CN",
+        "courier": "EMS",
+        "stage": "out_for_delivery",
+        "plate": "京A12345",
+    },
+    {
+        "approved": True,
+        "ticket_id": "C261121-0001",
+        "status": "resolved",
+        "valid_to": "2027-01-01",
+        "due": "2027-01-01",
+    },
     {"approved": False, "reason": "blurred photo", "ticket_id": "C261121-0002"},
 ]
 
@@ -61,8 +77,9 @@ def test_every_button_target_is_a_registered_feature(lang: str) -> None:
     used: set[str] = set()
     for kind in NotificationType:
         for payload in PAYLOAD_VARIANTS:
-            n = Notification(type=kind, citizen_id_number="x", dedupe_key="k", created_at=now, updated_at=now,
-                             payload=payload)
+            n = Notification(
+                type=kind, citizen_id_number="x", dedupe_key="k", created_at=now, updated_at=now, payload=payload
+            )
             out = render(n, lang, default_catalog(), today=date(2026, 11, 21))
             for row in (out.markup or {"inline_keyboard": []})["inline_keyboard"]:
                 for button in row:
@@ -84,8 +101,9 @@ def test_preference_toggles() -> None:
     assert toggled(prefs, "type", "account_rebound") == prefs  # always sent
 
 
-async def test_reminders_are_not_repeated_on_a_second_daily_run(make_settings: Callable[..., object],
-                                                                start_app: Callable[..., object]) -> None:
+async def test_reminders_are_not_repeated_on_a_second_daily_run(
+    make_settings: Callable[..., object], start_app: Callable[..., object]
+) -> None:
     running: RunningApp = await start_app(make_settings(push_inprocess_worker=False))  # type: ignore[operator]
     try:
         services = services_of(running)

@@ -44,8 +44,9 @@ S = NotificationState
 @pytest.fixture(scope="module")
 async def quiet_app(make_settings: Callable[..., Settings], start_app) -> AsyncIterator[RunningApp]:
     """An app without its own worker: each test runs the workers it needs."""
-    running = await start_app(make_settings(push_inprocess_worker=False, push_reminders=False,
-                                            push_claim_timeout=2, push_sweep_interval=0.3))
+    running = await start_app(
+        make_settings(push_inprocess_worker=False, push_reminders=False, push_claim_timeout=2, push_sweep_interval=0.3)
+    )
     yield running
     await running.runner.cleanup()
 
@@ -60,20 +61,39 @@ async def sb(quiet_app: RunningApp) -> AsyncIterator[SandboxClient]:
 async def make_citizens(services: Services, chat_ids: list[int], tag: str, *, quiet_hours: bool) -> list[str]:
     now = datetime.now(UTC)
     prefs = NotificationPreferences(quiet_hours=quiet_hours)
-    citizens = [Citizen(id_number=f"T{tag}{i:08d}", name=f"Citizen {i}", phone="13800000000", mailing_address="-",
-                        postal_code="100000", city="beijing", created_at=now,
-                        telegram=TelegramBinding(user_id=chat_id, chat_id=chat_id,
-                                                 language=Language.ZH if i % 2 else Language.EN,
-                                                 bound_at=now, preferences=prefs))
-                for i, chat_id in enumerate(chat_ids)]
+    citizens = [
+        Citizen(
+            id_number=f"T{tag}{i:08d}",
+            name=f"Citizen {i}",
+            phone="13800000000",
+            mailing_address="-",
+            postal_code="100000",
+            city="beijing",
+            created_at=now,
+            telegram=TelegramBinding(
+                user_id=chat_id,
+                chat_id=chat_id,
+                language=Language.ZH if i % 2 else Language.EN,
+                bound_at=now,
+                preferences=prefs,
+            ),
+        )
+        for i, chat_id in enumerate(chat_ids)
+    ]
     await services.repos.citizens.insert_many(citizens)
     return [c.id_number for c in citizens]
 
 
 def mailed(id_number: str, tracking: str, now: datetime, *, urgent: bool = False) -> Notification:
-    return Notification(type=NotificationType.LICENSE_MAILED, citizen_id_number=id_number, urgent=urgent,
-                        payload={"courier": "EMS", "tracking_number": tracking, "mailed_at": now.isoformat()},
-                        dedupe_key=f"test:{tracking}", created_at=now, updated_at=now)
+    return Notification(
+        type=NotificationType.LICENSE_MAILED,
+        citizen_id_number=id_number,
+        urgent=urgent,
+        payload={"courier": "EMS", "tracking_number": tracking, "mailed_at": now.isoformat()},
+        dedupe_key=f"test:{tracking}",
+        created_at=now,
+        updated_at=now,
+    )
 
 
 @asynccontextmanager
@@ -89,7 +109,7 @@ async def worker_running(services: Services, name: str) -> AsyncIterator[PushWor
         await client.close()
 
 
-async def wait_until(check: Callable[[], "asyncio.Future[bool]"], timeout: float, what: str) -> None:
+async def wait_until(check: Callable[[], asyncio.Future[bool]], timeout: float, what: str) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         if asyncio.get_running_loop().time() > deadline:
@@ -137,13 +157,29 @@ async def test_a_worker_killed_mid_batch_loses_nothing(quiet_app: RunningApp, sb
     assert settings.mongo_url is not None and settings.redis_url is not None
     port = free_port()
     # A real `bot.py worker`, slowed to 4 messages/s so it is killed while sending its batch.
-    env = {**os.environ, "MONGO_URL": settings.mongo_url.get_secret_value(), "MONGO_DB": settings.mongo_db,
-           "REDIS_URL": settings.redis_url.get_secret_value(), "REDIS_PREFIX": settings.redis_prefix,
-           "TELEGRAM_API_URL": quiet_app.base_url + "/sandbox", "TELEGRAM_TOKEN": "", "PUSH_RATE": "4",
-           "PUSH_REMINDERS": "false", "PUSH_SWEEP_INTERVAL": "60", "PUSH_CLAIM_TIMEOUT": "60",
-           "LOG_LEVEL": "WARNING", "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(port)}
-    victim = subprocess.Popen([sys.executable, str(REPO / "bot.py"), "worker", "--name", "victim"], cwd=REPO,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "MONGO_URL": settings.mongo_url.get_secret_value(),
+        "MONGO_DB": settings.mongo_db,
+        "REDIS_URL": settings.redis_url.get_secret_value(),
+        "REDIS_PREFIX": settings.redis_prefix,
+        "TELEGRAM_API_URL": quiet_app.base_url + "/sandbox",
+        "TELEGRAM_TOKEN": "",
+        "PUSH_RATE": "4",
+        "PUSH_REMINDERS": "false",
+        "PUSH_SWEEP_INTERVAL": "60",
+        "PUSH_CLAIM_TIMEOUT": "60",
+        "LOG_LEVEL": "WARNING",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+    }
+    victim = subprocess.Popen(
+        [sys.executable, str(REPO / "bot.py"), "worker", "--name", "victim"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         await worker_answers_health_checks(f"http://127.0.0.1:{port}", victim)
 
@@ -164,6 +200,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(quiet_app: RunningApp, sb
     assert 0 < in_flight and sum(before.values()) < count, (in_flight, sum(before.values()))
 
     async with worker_running(services, "rescuer"):  # claims the victim's entries after 2 s
+
         async def all_settled() -> bool:
             counts = await repos.counts_by_state()
             return counts[S.SENT] + counts[S.DEAD] >= count and not await stream.backlog()
@@ -178,8 +215,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(quiet_app: RunningApp, sb
     assert await stream.pending_of("victim") == 0
 
 
-async def test_quiet_hours_hold_until_seven_and_urgent_goes_at_once(quiet_app: RunningApp,
-                                                                   sb: SandboxClient) -> None:
+async def test_quiet_hours_hold_until_seven_and_urgent_goes_at_once(quiet_app: RunningApp, sb: SandboxClient) -> None:
     base = services_of(quiet_app)
     chat_ids = [(await sb.create_user("Ann", language_code="en")).id for _ in range(2)]
     people = await make_citizens(base, chat_ids, "quiet", quiet_hours=True)
@@ -187,8 +223,10 @@ async def test_quiet_hours_hold_until_seven_and_urgent_goes_at_once(quiet_app: R
     services = attach_push(replace(base, clock=lambda: clock["now"].astimezone(UTC)))  # notify with this clock
     repos = services.repos.notifications
     at_night = clock["now"].astimezone(UTC)
-    normal, urgent = mailed(people[0], "EA100000001CN", at_night), mailed(people[1], "EA100000002CN", at_night,
-                                                                            urgent=True)
+    normal, urgent = (
+        mailed(people[0], "EA100000001CN", at_night),
+        mailed(people[1], "EA100000002CN", at_night, urgent=True),
+    )
     async with worker_running(services, "quiet-hours"):
         for n in (normal, urgent):
             await repos.create(n)

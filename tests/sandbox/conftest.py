@@ -4,6 +4,7 @@ pointed at it, and a SandboxClient acting as citizens."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+
 import pytest
 import pytest_asyncio
 from aiogram import Bot
@@ -67,4 +68,3 @@ async def bot(sandbox_url: str) -> AsyncIterator[Bot]:
     telegram_bot = Bot(BOT_TOKEN, session=session)
     yield telegram_bot
     await telegram_bot.session.close()
-

@@ -36,10 +36,14 @@ def build_router() -> Router:
 
     @router.message(CommandStart())
     async def start(message: Message) -> None:
-        keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text="Licenses", callback_data="menu:licenses"),
-            InlineKeyboardButton(text="Vehicles", callback_data="menu:vehicles"),
-        ]])
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(text="Licenses", callback_data="menu:licenses"),
+                    InlineKeyboardButton(text="Vehicles", callback_data="menu:vehicles"),
+                ]
+            ]
+        )
         await message.answer("<b>Welcome</b>, choose a service:", parse_mode="HTML", reply_markup=keyboard)
 
     @router.callback_query(F.data.startswith("menu:"))
@@ -76,8 +80,9 @@ def build_router() -> Router:
 async def polling(bot: Bot) -> AsyncIterator[Dispatcher]:
     dispatcher = Dispatcher()
     dispatcher.include_router(build_router())
-    task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False,
-                                                        polling_timeout=5))
+    task = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False, polling_timeout=5)
+    )
     yield dispatcher
     await dispatcher.stop_polling()
     await asyncio.wait_for(task, 10)
@@ -106,8 +111,12 @@ async def test_inline_button_callback_and_edit(polling: Dispatcher, sandbox: San
     assert edited.edited and edited.version == 2
     assert edited.plain_text == "You chose menu:vehicles"
     assert edited.buttons == []
-    assert await sandbox.callback_answer(query_id) == {"text": "Opening…", "show_alert": False, "url": None,
-                                                       "cache_time": 0}
+    assert await sandbox.callback_answer(query_id) == {
+        "text": "Opening…",
+        "show_alert": False,
+        "url": None,
+        "cache_time": 0,
+    }
     history = await sandbox.messages(user.id)
     assert [m.from_bot for m in history] == [False, True]
     assert history[1].plain_text == "You chose menu:vehicles"
@@ -170,7 +179,7 @@ async def test_blocked_unknown_chat_and_bad_text(bot: Bot, sandbox: SandboxClien
         await bot.send_message(987654321, "nobody")
     with pytest.raises(TelegramBadRequest, match="message is too long"):
         await bot.send_message(user.id, "x" * 4097)
-    with pytest.raises(TelegramBadRequest, match="can't parse entities: Unsupported start tag \"script\""):
+    with pytest.raises(TelegramBadRequest, match='can\'t parse entities: Unsupported start tag "script"'):
         await bot.send_message(user.id, "<script>alert(1)</script>", parse_mode="HTML")
     with pytest.raises(TelegramBadRequest, match="Character '!' is reserved"):
         await bot.send_message(user.id, "Hello!", parse_mode="MarkdownV2")
@@ -225,8 +234,11 @@ async def test_webhook_delivery(bot: Bot, sandbox: SandboxClient, aiohttp_server
     receiver = WebhookReceiver(bot, secret)
     server: TestServer = await aiohttp_server(receiver.app)  # type: ignore[operator]
     user = await sandbox.create_user("Hana")
-    await bot.set_webhook(str(server.make_url("/webhook")), secret_token=secret,
-                          allowed_updates=receiver.dispatcher.resolve_used_update_types())
+    await bot.set_webhook(
+        str(server.make_url("/webhook")),
+        secret_token=secret,
+        allowed_updates=receiver.dispatcher.resolve_used_update_types(),
+    )
     with pytest.raises(TelegramConflictError, match="webhook is active"):
         await bot.get_updates()
     await sandbox.send_text(user.id, "via webhook")

@@ -24,8 +24,12 @@ async def test_raw_429_shape_and_group_limit(sandbox_url: str, sandbox: SandboxC
                 statuses.append(response.status)
                 body = await response.json()
         assert statuses == [200, 200, 200, 429]
-        assert body == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                        "parameters": {"retry_after": 1}}
+        assert body == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
         group = await sandbox.create_group("Family", [user.id])
         await sandbox.set_limits(group_per_minute=2)
         codes = []
@@ -67,8 +71,9 @@ async def test_bulk_users_and_stats_for_benchmarks(bot: Bot, sandbox: SandboxCli
 
 async def test_reply_keyboard_press_and_remove(bot: Bot, sandbox: SandboxClient) -> None:
     user = await sandbox.create_user("Kim", language_code="zh-hans")
-    keyboard = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="查询"), KeyboardButton(text="Help")]],
-                                   resize_keyboard=True)
+    keyboard = ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text="查询"), KeyboardButton(text="Help")]], resize_keyboard=True
+    )
     await bot.send_message(user.id, "choose", reply_markup=keyboard)
     chat = await sandbox.chat(user.id)
     assert [[b["text"] for b in row] for row in chat["reply_keyboard"]["keyboard"]] == [["查询", "Help"]]
@@ -140,9 +145,19 @@ async def test_chat_page_served(sandbox_url: str) -> None:
         async with http.get(f"{sandbox_url}/") as response:
             assert response.status == 200
             page = await response.text()
-        for element in ('id="citizen-list"', 'id="new-citizen-form"', 'id="messages"', 'id="composer"',
-                        'id="location-form"', 'id="photo-input"', 'id="menu-button"', 'id="reply-keyboard"',
-                        'id="sms-list"', 'id="toast"', '<meta name="sandbox-base" content="/sandbox/">'):
+        for element in (
+            'id="citizen-list"',
+            'id="new-citizen-form"',
+            'id="messages"',
+            'id="composer"',
+            'id="location-form"',
+            'id="photo-input"',
+            'id="menu-button"',
+            'id="reply-keyboard"',
+            'id="sms-list"',
+            'id="toast"',
+            '<meta name="sandbox-base" content="/sandbox/">',
+        ):
             assert element in page
         assert "http://" not in page and "https://" not in page  # nothing from a CDN
         for asset, kind in (("app.js", "javascript"), ("style.css", "css")):

@@ -24,19 +24,24 @@ def test_html_entities_use_utf16_offsets() -> None:
 
 
 def test_html_pre_with_language_and_spoiler() -> None:
-    text, entities = parse_html('<pre><code class="language-python">x = 1</code></pre><span class="tg-spoiler">s</span>')
+    text, entities = parse_html(
+        '<pre><code class="language-python">x = 1</code></pre><span class="tg-spoiler">s</span>'
+    )
     assert text == "x = 1s"
     assert {"type": "pre", "offset": 0, "length": 5, "language": "python"} in entities
     assert {"type": "spoiler", "offset": 5, "length": 1} in entities
 
 
-@pytest.mark.parametrize(("markup", "message"), [
-    ("<foo>x</foo>", 'Unsupported start tag "foo" at byte offset 0'),
-    ("<b>x", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
-    ("1 < 2", "Can't find end of the tag starting at byte offset 2"),
-])
+@pytest.mark.parametrize(
+    ("markup", "message"),
+    [
+        ("<foo>x</foo>", 'Unsupported start tag "foo" at byte offset 0'),
+        ("<b>x", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("1 < 2", "Can't find end of the tag starting at byte offset 2"),
+    ],
+)
 def test_html_errors_like_telegram(markup: str, message: str) -> None:
     with pytest.raises(EntityParseError, match=message.replace("(", r"\(")):
         parse_html(markup)
@@ -57,15 +62,18 @@ def test_entities_to_html_escapes_and_nests() -> None:
     text, entities = parse_html("<b>a <i>b</i></b> &lt;script&gt; <a href='javascript:alert(1)'>x</a>")
     html = entities_to_html(text, entities)
     assert html == "<b>a <i>b</i></b> &lt;script&gt; x"
-    overlapping = entities_to_html("abcd", [{"type": "bold", "offset": 0, "length": 3},
-                                            {"type": "italic", "offset": 1, "length": 3}])
+    overlapping = entities_to_html(
+        "abcd", [{"type": "bold", "offset": 0, "length": 3}, {"type": "italic", "offset": 1, "length": 3}]
+    )
     assert overlapping == "<b>a<i>bc</i></b><i>d</i>"
 
 
 def test_sanitiser_keeps_only_telegram_tags() -> None:
-    dirty = ('<b onclick="x()">bold</b><script>alert(1)</script><img src=x onerror=alert(1)>'
-             '<a href="javascript:alert(1)">bad</a><a href="https://ok.cn" style="x">ok</a>'
-             '<tg-spoiler>s</tg-spoiler><blockquote>q</blockquote><div>d</div><i>open')
+    dirty = (
+        '<b onclick="x()">bold</b><script>alert(1)</script><img src=x onerror=alert(1)>'
+        '<a href="javascript:alert(1)">bad</a><a href="https://ok.cn" style="x">ok</a>'
+        "<tg-spoiler>s</tg-spoiler><blockquote>q</blockquote><div>d</div><i>open"
+    )
     clean = sanitize_html(dirty)
     assert clean == (
         "<b>bold</b>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"

@@ -34,15 +34,18 @@ class StaffClient:
         async with self.http.get(f"{self.base}/staff/login") as page:
             token = CSRF_RE.search(await page.text())
         assert token is not None
-        response = await self.http.post(f"{self.base}/staff/login", data={
-            "username": username, "password": password, "csrf": token.group(1), "next": "/staff/queue"})
+        response = await self.http.post(
+            f"{self.base}/staff/login",
+            data={"username": username, "password": password, "csrf": token.group(1), "next": "/staff/queue"},
+        )
         body = await response.text()
         if response.status == 200 and (match := CSRF_RE.search(body)) is not None:
             self.csrf = match.group(1)
         return response
 
-    async def post(self, path: str, data: dict[str, Any] | None = None, *, csrf: bool = True,
-                   json_reply: bool = False) -> aiohttp.ClientResponse:
+    async def post(
+        self, path: str, data: dict[str, Any] | None = None, *, csrf: bool = True, json_reply: bool = False
+    ) -> aiohttp.ClientResponse:
         form = dict(data or {})
         if csrf:
             form["csrf"] = self.csrf
@@ -66,11 +69,14 @@ async def staff_app(bare_app: RunningApp) -> RunningApp:
     """The session's app without NLU (one aiogram dispatcher per process), with staff accounts."""
     services = services_of(bare_app)
     now = datetime.now(UTC)
-    for username, role, name in (("ann", StaffRole.AGENT, "Ann Agent"), ("bo", StaffRole.AGENT, "Bo 客服"),
-                                 ("sue", StaffRole.SUPERVISOR, "Sue Supervisor"), ("locky", StaffRole.AGENT, "Locky")):
+    for username, role, name in (
+        ("ann", StaffRole.AGENT, "Ann Agent"),
+        ("bo", StaffRole.AGENT, "Bo 客服"),
+        ("sue", StaffRole.SUPERVISOR, "Sue Supervisor"),
+        ("locky", StaffRole.AGENT, "Locky"),
+    ):
         with contextlib.suppress(StaffExists):
-            await add_staff(services.repos, username=username, password=PASSWORD, role=role, display_name=name,
-                            now=now)
+            await add_staff(services.repos, username=username, password=PASSWORD, role=role, display_name=name, now=now)
     return bare_app
 
 

@@ -30,7 +30,8 @@ async def test_without_a_session_pages_redirect_and_the_rest_answers_401(make_st
 
 
 async def test_sign_in_sets_an_httponly_samesite_cookie_and_sign_out_ends_the_session(
-        make_staff: Callable[[], StaffClient]) -> None:
+    make_staff: Callable[[], StaffClient],
+) -> None:
     ann = make_staff()
     response = await ann.sign_in("ann")
     assert response.status == 200
@@ -63,8 +64,9 @@ async def test_an_agent_cannot_use_supervisor_endpoints(make_staff: Callable[[],
     assert (await sue.get("/staff/supervisor")).status == 200
 
 
-async def test_a_change_without_the_csrf_token_is_refused(make_staff: Callable[[], StaffClient],
-                                                          sb: SandboxClient, staff_app: RunningApp) -> None:
+async def test_a_change_without_the_csrf_token_is_refused(
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     user_id, _ = await queue_citizen(sb, "Csrf")
     handoff = await services_of(staff_app).repos.handoffs.active_for_chat(user_id)
     assert handoff is not None
@@ -80,7 +82,8 @@ async def test_a_change_without_the_csrf_token_is_refused(make_staff: Callable[[
 
 
 async def test_two_agents_claiming_at_once_one_gets_it_the_other_is_told(
-        make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp) -> None:
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     user_id, queued = await queue_citizen(sb, "Race")
     assert "queue" in queued.plain_text and "number" in queued.plain_text
     handoff = await services_of(staff_app).repos.handoffs.active_for_chat(user_id)
@@ -88,8 +91,10 @@ async def test_two_agents_claiming_at_once_one_gets_it_the_other_is_told(
     ann, bo = make_staff(), make_staff()
     await ann.sign_in("ann")
     await bo.sign_in("bo")
-    a, b = await asyncio.gather(ann.post(f"/staff/h/{handoff.id}/claim", json_reply=True),
-                                bo.post(f"/staff/h/{handoff.id}/claim", json_reply=True))
+    a, b = await asyncio.gather(
+        ann.post(f"/staff/h/{handoff.id}/claim", json_reply=True),
+        bo.post(f"/staff/h/{handoff.id}/claim", json_reply=True),
+    )
     assert sorted([a.status, b.status]) == [200, 409]
     loser = a if a.status == 409 else b
     winner = "ann" if a.status == 200 else "bo"
@@ -103,8 +108,9 @@ async def test_two_agents_claiming_at_once_one_gets_it_the_other_is_told(
     assert "already claimed" in unquote(page.headers["Location"])
 
 
-async def test_a_script_from_a_citizen_is_shown_as_text(make_staff: Callable[[], StaffClient], sb: SandboxClient,
-                                                        staff_app: RunningApp) -> None:
+async def test_a_script_from_a_citizen_is_shown_as_text(
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     user_id, _ = await queue_citizen(sb, "<b>Mallory</b>")
     await sb.send_text(user_id, "<script>alert('x')</script>")
     hint = await sb.wait_bot_message(user_id, contains="Still waiting")
@@ -123,7 +129,8 @@ async def test_a_script_from_a_citizen_is_shown_as_text(make_staff: Callable[[],
 
 
 async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
-        make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp) -> None:
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     services = services_of(staff_app)
     user_id, _ = await queue_citizen(sb, "Lin", language_code="zh-hans")
     handoff = await services.repos.handoffs.active_for_chat(user_id)
@@ -173,16 +180,20 @@ async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
     assert final is not None and final.state == HandoffState.CLOSED and final.rating == 4
     assert final.resolution_code == "information_given" and final.first_response_at is not None
     assert [(tr.from_state.value, tr.to_state.value, tr.actor) for tr in final.transitions] == [
-        ("bot", "waiting", "citizen"), ("waiting", "with_agent", "ann"), ("with_agent", "closed", "ann")]
+        ("bot", "waiting", "citizen"),
+        ("waiting", "with_agent", "ann"),
+        ("with_agent", "closed", "ann"),
+    ]
     # Back with the bot: /help gets the bot's answer again.
     await sb.send_text(user_id, "/help")
     assert (await sb.wait_bot_message(user_id)).from_bot
 
 
-async def test_cancel_while_waiting_and_context_travels(make_staff: Callable[[], StaffClient], sb: SandboxClient,
-                                                        staff_app: RunningApp) -> None:
-    from tests.conftest import bind_directly
+async def test_cancel_while_waiting_and_context_travels(
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     from storage.seed import DEMO_IDENTITIES
+    from tests.conftest import bind_directly
 
     services = services_of(staff_app)
     user = await sb.create_user("Zhang", language_code="en")
@@ -209,8 +220,9 @@ async def test_cancel_while_waiting_and_context_travels(make_staff: Callable[[],
     assert await services.repos.handoffs.active_for_chat(user.id) is None
 
 
-async def test_transfer_notes_and_supervisor_take_over(make_staff: Callable[[], StaffClient], sb: SandboxClient,
-                                                       staff_app: RunningApp) -> None:
+async def test_transfer_notes_and_supervisor_take_over(
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     services = services_of(staff_app)
     user_id, _ = await queue_citizen(sb, "Tom")
     handoff = await services.repos.handoffs.active_for_chat(user_id)
@@ -239,8 +251,9 @@ async def test_transfer_notes_and_supervisor_take_over(make_staff: Callable[[], 
     assert (await sue.post(f"/staff/h/{handoff.id}/close", {"resolution": "resolved"})).status == 303
 
 
-async def test_supervisor_steps_into_a_bot_conversation(make_staff: Callable[[], StaffClient], sb: SandboxClient,
-                                                        staff_app: RunningApp) -> None:
+async def test_supervisor_steps_into_a_bot_conversation(
+    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+) -> None:
     services = services_of(staff_app)
     user = await sb.create_user("Walk", language_code="en")
     await sb.send_text(user.id, "/help")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pymongo.errors import DuplicateKeyError
 
 from core.identifiers import normalize_ticket_id
 from storage.models import (
+    Bilingual,
     Citizen,
     Complaint,
     ComplaintStatus,
@@ -24,18 +25,22 @@ from storage.models import (
     Violation,
     ViolationSource,
     ViolationStatus,
-    Bilingual,
 )
 from storage.repositories import Repositories, normalize_place
 
-NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 DAY = date(2026, 11, 21)
 
 
 def citizen(id_number: str, name: str = "张三") -> Citizen:
     return Citizen(
-        _id=id_number, name=name, phone="13800138000", mailing_address="北京市人民路1号", postal_code="100001",
-        city="beijing", created_at=NOW,
+        _id=id_number,
+        name=name,
+        phone="13800138000",
+        mailing_address="北京市人民路1号",
+        postal_code="100001",
+        city="beijing",
+        created_at=NOW,
     )
 
 
@@ -91,11 +96,17 @@ async def test_ticket_allocation_unique_under_concurrency(repos: Repositories) -
 async def test_violation_paging_and_totals(repos: Repositories) -> None:
     violations = [
         Violation(
-            _id=f"v{n:02d}", plate="京A12345" if n < 12 else "京AD12345",
-            occurred_at=NOW - timedelta(days=n), place=Bilingual(en="Renmin Road", zh="人民路"), code="1039",
-            behaviour=Bilingual(en="Parking", zh="违停"), fine_yuan=100, points=n % 3,
+            _id=f"v{n:02d}",
+            plate="京A12345" if n < 12 else "京AD12345",
+            occurred_at=NOW - timedelta(days=n),
+            place=Bilingual(en="Renmin Road", zh="人民路"),
+            code="1039",
+            behaviour=Bilingual(en="Parking", zh="违停"),
+            fine_yuan=100,
+            points=n % 3,
             status=(ViolationStatus.PAID, ViolationStatus.UNPROCESSED, ViolationStatus.PROCESSED)[n % 3],
-            source=ViolationSource.CAMERA, recorded_by="CAM-1",
+            source=ViolationSource.CAMERA,
+            recorded_by="CAM-1",
         )
         for n in range(15)
     ]
@@ -117,13 +128,21 @@ async def test_violation_paging_and_totals(repos: Repositories) -> None:
     assert await repos.violations.count_open_by_plate(["京A12345", "沪B00000"]) == {"京A12345": 8, "沪B00000": 0}
 
 
-def complaint(ticket: str, *, topic: ComplaintTopic, place: str | None, location: GeoPoint | None,
-              days_ago: int) -> Complaint:
+def complaint(
+    ticket: str, *, topic: ComplaintTopic, place: str | None, location: GeoPoint | None, days_ago: int
+) -> Complaint:
     created = NOW - timedelta(days=days_ago)
     return Complaint(
-        _id=ticket, citizen_id_number="11010519491231002X", topic=topic, place_text=place,
-        place_key=normalize_place(place) if place else None, location=location, description="车辆违停占用自行车道",
-        created_at=created, updated_at=created, acknowledge_by=created + timedelta(hours=24),
+        _id=ticket,
+        citizen_id_number="11010519491231002X",
+        topic=topic,
+        place_text=place,
+        place_key=normalize_place(place) if place else None,
+        location=location,
+        description="车辆违停占用自行车道",
+        created_at=created,
+        updated_at=created,
+        acknowledge_by=created + timedelta(hours=24),
         answer_by=created + timedelta(days=7),
     )
 
@@ -141,7 +160,9 @@ async def test_cluster_query(repos: Repositories) -> None:
     ]
     await repos.complaints.insert_many(items)
 
-    newest = complaint("C261120-0001", topic=ComplaintTopic.ILLEGAL_PARKING, place="南池子路口!", location=near, days_ago=1)
+    newest = complaint(
+        "C261120-0001", topic=ComplaintTopic.ILLEGAL_PARKING, place="南池子路口!", location=near, days_ago=1
+    )
     await repos.complaints.insert(newest)
     similar = await repos.complaints.similar(newest)
     # Near by location (within 500 m, 19 days apart) and same place text; not the far one, not
@@ -165,22 +186,35 @@ async def test_complaint_ownership_status_and_rating(repos: Repositories) -> Non
         "C261121-0001", ComplaintStatus.RESOLVED, actor="agent1", now=NOW, expected=[ComplaintStatus.NEW]
     )
     assert resolved is not None and resolved.history[-1].actor == "agent1"
-    assert await repos.complaints.change_status(
-        "C261121-0001", ComplaintStatus.IN_PROGRESS, actor="a", now=NOW, expected=[ComplaintStatus.NEW]
-    ) is None
+    assert (
+        await repos.complaints.change_status(
+            "C261121-0001", ComplaintStatus.IN_PROGRESS, actor="a", now=NOW, expected=[ComplaintStatus.NEW]
+        )
+        is None
+    )
     rated = await repos.complaints.rate("C261121-0001", c.citizen_id_number, 4, "谢谢", NOW)
     assert rated is not None and rated.rating == 4
     assert await repos.complaints.rate("C261121-0001", c.citizen_id_number, 1, None, NOW) is None  # once
 
 
 async def test_outbox_transitions_are_atomic(repos: Repositories) -> None:
-    n = Notification(type=NotificationType.LICENSE_MAILED, citizen_id_number="11010519491231002X",
-                     dedupe_key="evt-1", created_at=NOW, updated_at=NOW)
+    n = Notification(
+        type=NotificationType.LICENSE_MAILED,
+        citizen_id_number="11010519491231002X",
+        dedupe_key="evt-1",
+        created_at=NOW,
+        updated_at=NOW,
+    )
     stored, created = await repos.notifications.create(n)
     assert created
     again, created_again = await repos.notifications.create(
-        Notification(type=NotificationType.LICENSE_MAILED, citizen_id_number="11010519491231002X",
-                     dedupe_key="evt-1", created_at=NOW, updated_at=NOW)
+        Notification(
+            type=NotificationType.LICENSE_MAILED,
+            citizen_id_number="11010519491231002X",
+            dedupe_key="evt-1",
+            created_at=NOW,
+            updated_at=NOW,
+        )
     )
     assert not created_again and again.id == stored.id
     assert [x.id for x in await repos.notifications.due(NOW)] == [n.id]
@@ -204,7 +238,10 @@ async def test_outbox_transitions_are_atomic(repos: Repositories) -> None:
 async def test_conversation_turns_and_handoff_claim(repos: Repositories) -> None:
     for i in range(30):
         await repos.conversations.append_turn(
-            chat_id=7, role=TurnRole.CITIZEN if i % 2 == 0 else TurnRole.BOT, at=NOW + timedelta(seconds=i), text=f"m{i}"
+            chat_id=7,
+            role=TurnRole.CITIZEN if i % 2 == 0 else TurnRole.BOT,
+            at=NOW + timedelta(seconds=i),
+            text=f"m{i}",
         )
     recent = await repos.conversations.recent_turns(7, limit=5)
     assert [t.text for t in recent] == ["m25", "m26", "m27", "m28", "m29"]
@@ -213,12 +250,15 @@ async def test_conversation_turns_and_handoff_claim(repos: Repositories) -> None
     handoff, created = await repos.handoffs.open(chat_id=7, actor="citizen", now=NOW)
     same, created_again = await repos.handoffs.open(chat_id=7, actor="citizen", now=NOW)
     assert created and not created_again and same.id == handoff.id
-    claims = await asyncio.gather(repos.handoffs.claim(handoff.id, "alice", NOW), repos.handoffs.claim(handoff.id, "bob", NOW))
+    claims = await asyncio.gather(
+        repos.handoffs.claim(handoff.id, "alice", NOW), repos.handoffs.claim(handoff.id, "bob", NOW)
+    )
     assert sum(c is not None for c in claims) == 1
     closed = await repos.handoffs.close(handoff.id, actor="alice", now=NOW, resolution_code="answered")
     assert closed is not None and closed.state == HandoffState.CLOSED
     assert [(t.from_state, t.to_state) for t in closed.transitions] == [
-        (HandoffState.BOT, HandoffState.WAITING), (HandoffState.WAITING, HandoffState.WITH_AGENT),
+        (HandoffState.BOT, HandoffState.WAITING),
+        (HandoffState.WAITING, HandoffState.WITH_AGENT),
         (HandoffState.WITH_AGENT, HandoffState.CLOSED),
     ]
     assert await repos.handoffs.active_for_chat(7) is None

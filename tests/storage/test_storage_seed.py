@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from core.identifiers import normalize_id_number, normalize_phone, normalize_plate
 from storage.models import (
@@ -19,7 +19,7 @@ from storage.repositories import Repositories
 from storage.seed import DEMO_IDENTITIES, build_demo_data, load_demo_data
 
 TODAY = date(2026, 11, 21)
-NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 
 
 def test_build_is_deterministic_and_identities_ignore_today() -> None:
@@ -33,9 +33,7 @@ def test_build_is_deterministic_and_identities_ignore_today() -> None:
     assert [v.plate for v in a.vehicles] == [v.plate for v in later.vehicles]
     # Dates move with today, so statuses stay meaningful.
     assert a.licenses[1].valid_to != later.licenses[1].valid_to
-    assert [lic.statuses(TODAY) for lic in a.licenses] == [
-        lic.statuses(date(2027, 6, 1)) for lic in later.licenses
-    ]
+    assert [lic.statuses(TODAY) for lic in a.licenses] == [lic.statuses(date(2027, 6, 1)) for lic in later.licenses]
 
 
 def test_demo_data_meets_the_numbers() -> None:
@@ -119,4 +117,3 @@ async def test_load_is_idempotent_fast_and_forceable(repos: Repositories) -> Non
     assert page.total >= 25 and page.has_next
     assert (await repos.complaints.clusters(since=NOW.replace(year=2025)))[0].size == 3
     assert isinstance(await repos.citizens.by_id_number(DEMO_IDENTITIES[1].id_number), Citizen)
-

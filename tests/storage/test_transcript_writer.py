@@ -4,17 +4,19 @@ the caller's path; a full queue drops (and counts); stopping writes what is queu
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from storage.models import ConversationTurn, TurnRole
 from storage.repositories import Repositories
 from storage.repositories.conversations import TurnWriter
 
-NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 
 
 def turn_doc(chat_id: int, i: int) -> dict[str, object]:
-    return ConversationTurn(chat_id=chat_id, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i), text=f"m{i}").to_doc()
+    return ConversationTurn(
+        chat_id=chat_id, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i), text=f"m{i}"
+    ).to_doc()
 
 
 async def test_append_turn_without_a_writer_is_an_awaited_insert(repos: Repositories) -> None:
@@ -27,11 +29,14 @@ async def test_writer_keeps_every_turn_in_batches_and_in_order(repos: Repositori
     dropped: list[int] = []
     writer = repos.conversations.start_writer(batch_size=100, on_drop=dropped.append)
     try:
-        turns = await asyncio.gather(*(
-            repos.conversations.append_turn(chat_id=2, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i),
-                                            text=f"m{i}")
-            for i in range(450)
-        ))
+        turns = await asyncio.gather(
+            *(
+                repos.conversations.append_turn(
+                    chat_id=2, role=TurnRole.CITIZEN, at=NOW + timedelta(seconds=i), text=f"m{i}"
+                )
+                for i in range(450)
+            )
+        )
         assert writer.pending > 0  # queued, not yet written: the callers did not wait on MongoDB
         await repos.conversations.flush_turns()
         assert writer.pending == 0

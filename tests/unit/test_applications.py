@@ -24,9 +24,16 @@ days = st.integers(min_value=-2000, max_value=4000)
 
 def license_(valid_to: date, *, exam: date | None = None, **extra: object) -> DriverLicense:
     return DriverLicense(
-        _id="110105199001011234", license_class=LicenseClass.C1, first_issued=date(2010, 1, 1),
-        valid_from=valid_to - timedelta(days=3652), valid_to=valid_to, issuing_city="beijing",
-        issuing_office="beijing-vmo", cycle_start=date(2026, 1, 1), exam_result_on_file=exam, **extra,
+        _id="110105199001011234",
+        license_class=LicenseClass.C1,
+        first_issued=date(2010, 1, 1),
+        valid_from=valid_to - timedelta(days=3652),
+        valid_to=valid_to,
+        issuing_city="beijing",
+        issuing_office="beijing-vmo",
+        cycle_start=date(2026, 1, 1),
+        exam_result_on_file=exam,
+        **extra,
     )
 
 
@@ -75,10 +82,15 @@ def test_held_or_withdrawn_licenses_list_every_reason() -> None:
         suspension=Suspension(since=since, until=TODAY + timedelta(days=30), reason=LicenseReason.POINTS_LIMIT_REACHED),
     )
     assert renewal_eligibility(lic, TODAY).blocks == [
-        RenewalBlock.DETAINED, RenewalBlock.TEMPORARILY_DETAINED, RenewalBlock.SUSPENDED, RenewalBlock.TOO_EARLY,
+        RenewalBlock.DETAINED,
+        RenewalBlock.TEMPORARILY_DETAINED,
+        RenewalBlock.SUSPENDED,
+        RenewalBlock.TOO_EARLY,
     ]
-    ended = license_(TODAY + timedelta(days=10), suspension=Suspension(
-        since=since, until=TODAY - timedelta(days=1), reason=LicenseReason.SERIOUS_SPEEDING))
+    ended = license_(
+        TODAY + timedelta(days=10),
+        suspension=Suspension(since=since, until=TODAY - timedelta(days=1), reason=LicenseReason.SERIOUS_SPEEDING),
+    )
     assert renewal_eligibility(ended, TODAY).ok  # the suspension is over
     revoked = license_(TODAY + timedelta(days=10), revoked_on=since, revoked_reason=LicenseReason.HIT_AND_RUN)
     assert renewal_eligibility(revoked, TODAY).blocks == [RenewalBlock.REVOKED]

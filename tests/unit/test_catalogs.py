@@ -9,7 +9,9 @@ from core.i18n import Catalog
 
 REPO = Path(__file__).resolve().parents[2]
 # say("id") / t("id") / title="id" / ctx.say("id", ...) in the channel and action code
-_USED = re.compile(r"""(?:\bt|\.say|title=|_t)\(\s*["']([a-z0-9]+(?:-[a-z0-9]+)+)["']|title="([a-z0-9]+(?:-[a-z0-9]+)+)\"""")
+_USED = re.compile(
+    r"""(?:\bt|\.say|title=|_t)\(\s*["']([a-z0-9]+(?:-[a-z0-9]+)+)["']|title="([a-z0-9]+(?:-[a-z0-9]+)+)\""""
+)
 
 
 def test_both_languages_define_the_same_messages() -> None:

@@ -27,14 +27,17 @@ from storage.repositories import Repositories
 # --- field rules (pure) ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    ("too short", "complaints-error-description-short"),  # 9 characters
-    ("  123456789  ", "complaints-error-description-short"),  # spaces do not count
-    ("1234567890", None),
-    ("路口东侧每天晚上违停车", None),  # 10 Chinese characters
-    ("x" * 2000, None),
-    ("x" * 2001, "complaints-error-description-long"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("too short", "complaints-error-description-short"),  # 9 characters
+        ("  123456789  ", "complaints-error-description-short"),  # spaces do not count
+        ("1234567890", None),
+        ("路口东侧每天晚上违停车", None),  # 10 Chinese characters
+        ("x" * 2000, None),
+        ("x" * 2001, "complaints-error-description-long"),
+    ],
+)
 def test_description_length(text: str, hint: str | None) -> None:
     assert actions.check_description(text) == hint
 
@@ -42,27 +45,36 @@ def test_description_length(text: str, hint: str | None) -> None:
 @given(st.text(min_size=0, max_size=2100))
 def test_description_hint_matches_its_length(text: str) -> None:
     n = len(text.strip())
-    expected = None if 10 <= n <= 2000 else ("complaints-error-description-short" if n < 10
-                                             else "complaints-error-description-long")
+    expected = (
+        None
+        if 10 <= n <= 2000
+        else ("complaints-error-description-short" if n < 10 else "complaints-error-description-long")
+    )
     assert actions.check_description(text) == expected
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    ("x", "complaints-error-place-short"),
-    ("长安街", None),
-    ("y" * 201, "complaints-error-place-long"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("x", "complaints-error-place-short"),
+        ("长安街", None),
+        ("y" * 201, "complaints-error-place-long"),
+    ],
+)
 def test_place_length(text: str, hint: str | None) -> None:
     assert actions.check_place(text) == hint
 
 
-@pytest.mark.parametrize(("text", "plate"), [
-    ("白色轿车 京a·12345 每晚停在这里", "京A12345"),
-    ("the car ＪＩＮ 京AD12345 again", "京AD12345"),
-    ("plate 京A1234 is too short", None),
-    ("京AO1234 uses the letter O", None),
-    ("no plate here", None),
-])
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("白色轿车 京a·12345 每晚停在这里", "京A12345"),
+        ("the car ＪＩＮ 京AD12345 again", "京AD12345"),
+        ("plate 京A1234 is too short", None),
+        ("京AO1234 uses the letter O", None),
+        ("no plate here", None),
+    ],
+)
 def test_plates_are_found_in_free_text(text: str, plate: str | None) -> None:
     assert actions.find_plate(text) == plate
 
@@ -70,33 +82,41 @@ def test_plates_are_found_in_free_text(text: str, plate: str | None) -> None:
 def test_plate_is_taken_out_of_a_place() -> None:
     assert actions.strip_plates("京A12345 建国路口") == "建国路口"
     assert actions.strip_plates("京A12345") == ""
-    assert actions.place_beside_plate("京A12345 parked near the Jianguo Road gate") == "parked near the Jianguo Road gate"
+    assert (
+        actions.place_beside_plate("京A12345 parked near the Jianguo Road gate") == "parked near the Jianguo Road gate"
+    )
     assert actions.place_beside_plate("the plate is 京A12345.") == ""
     assert actions.place_beside_plate("车牌是京A12345") == ""
     assert actions.place_beside_plate("建国路口，车牌京A12345") == "建国路口"
     assert actions.place_beside_plate("Jianguo Road, the plate is 京A12345") == "Jianguo Road"
 
 
-@pytest.mark.parametrize(("text", "topic"), [
-    ("how do i report a broken traffic light", ComplaintTopic.ROAD_FACILITIES),
-    ("cars are parked on the bike lane", ComplaintTopic.ILLEGAL_PARKING),
-    ("我要投诉路口违停", ComplaintTopic.ILLEGAL_PARKING),
-    ("terrible traffic jam every morning", ComplaintTopic.CONGESTION),
-    ("how do i file a complaint against a traffic police", ComplaintTopic.OFFICER_CONDUCT),
-    ("车管所窗口排队两个小时", ComplaintTopic.WINDOW_SERVICE),
-    ("the 12123 app keeps crashing", ComplaintTopic.APP_HOTLINE),
-    ("I want to complain", None),
-    ("happy", None),  # "app" only as a whole word
-])
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("how do i report a broken traffic light", ComplaintTopic.ROAD_FACILITIES),
+        ("cars are parked on the bike lane", ComplaintTopic.ILLEGAL_PARKING),
+        ("我要投诉路口违停", ComplaintTopic.ILLEGAL_PARKING),
+        ("terrible traffic jam every morning", ComplaintTopic.CONGESTION),
+        ("how do i file a complaint against a traffic police", ComplaintTopic.OFFICER_CONDUCT),
+        ("车管所窗口排队两个小时", ComplaintTopic.WINDOW_SERVICE),
+        ("the 12123 app keeps crashing", ComplaintTopic.APP_HOTLINE),
+        ("I want to complain", None),
+        ("happy", None),  # "app" only as a whole word
+    ],
+)
 def test_topic_from_words(text: str, topic: ComplaintTopic | None) -> None:
     assert actions.guess_topic(text) == topic
 
 
-@pytest.mark.parametrize(("text", "place"), [
-    ("cars park illegally on Jianguo Road every night", "Jianguo Road"),
-    ("我要投诉在东长安街南池子路口有车违停", "东长安街南池子路口"),
-    ("I want to complain about parking", None),
-])
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("cars park illegally on Jianguo Road every night", "Jianguo Road"),
+        ("我要投诉在东长安街南池子路口有车违停", "东长安街南池子路口"),
+        ("I want to complain about parking", None),
+    ],
+)
 def test_place_from_words(text: str, place: str | None) -> None:
     assert actions.guess_place(text) == place
 
@@ -163,8 +183,9 @@ class Clock:
 
 
 @pytest.fixture
-async def env(mongo_url: str, redis_url: str, make_settings: Callable[..., Settings]
-              ) -> AsyncIterator[tuple[Services, Clock]]:
+async def env(
+    mongo_url: str, redis_url: str, make_settings: Callable[..., Settings]
+) -> AsyncIterator[tuple[Services, Clock]]:
     client = connect_mongo(mongo_url)
     name = f"unit_complaints_{uuid.uuid4().hex[:8]}"
     repos = Repositories.from_db(client[name])
@@ -172,8 +193,15 @@ async def env(mongo_url: str, redis_url: str, make_settings: Callable[..., Setti
     redis = aioredis.Redis.from_url(redis_url)
     clock = Clock(datetime(2026, 11, 21, 1, 30, tzinfo=UTC))  # 09:30 in Beijing
     settings = make_settings()
-    services = Services(settings=settings, repos=repos, redis=redis, keys=Keys(settings.redis_prefix),
-                        catalog=default_catalog(), nlu=None, clock=clock)
+    services = Services(
+        settings=settings,
+        repos=repos,
+        redis=redis,
+        keys=Keys(settings.redis_prefix),
+        catalog=default_catalog(),
+        nlu=None,
+        clock=clock,
+    )
     yield services, clock
     await client.drop_database(name)
     await client.close()
@@ -181,15 +209,31 @@ async def env(mongo_url: str, redis_url: str, make_settings: Callable[..., Setti
 
 
 def citizen(id_number: str = "11010519491231002X") -> Citizen:
-    return Citizen(_id=id_number, name="张三", phone="13812345678", mailing_address="北京市", postal_code="100000",
-                   city="beijing", created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    return Citizen(
+        _id=id_number,
+        name="张三",
+        phone="13812345678",
+        mailing_address="北京市",
+        postal_code="100000",
+        city="beijing",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
 
 
-def draft(place: str | None = "东长安街南池子路口", location: GeoPoint | None = None,
-          topic: ComplaintTopic = ComplaintTopic.ILLEGAL_PARKING) -> ComplaintDraft:
-    return ComplaintDraft(topic=topic, place_text=place, location=location,
-                          description="Cars park on the bike lane every evening.", photos=["f1", "f2"],
-                          photos_done=True, plate="京A12345")
+def draft(
+    place: str | None = "东长安街南池子路口",
+    location: GeoPoint | None = None,
+    topic: ComplaintTopic = ComplaintTopic.ILLEGAL_PARKING,
+) -> ComplaintDraft:
+    return ComplaintDraft(
+        topic=topic,
+        place_text=place,
+        location=location,
+        description="Cars park on the bike lane every evening.",
+        photos=["f1", "f2"],
+        photos_done=True,
+        plate="京A12345",
+    )
 
 
 async def test_submit_stores_then_gives_a_daily_ticket_and_deadlines(env: tuple[Services, Clock]) -> None:
@@ -212,8 +256,9 @@ async def test_submit_stores_then_gives_a_daily_ticket_and_deadlines(env: tuple[
 async def test_incomplete_draft_is_refused(env: tuple[Services, Clock]) -> None:
     services, _ = env
     with pytest.raises(actions.IncompleteDraft):
-        await actions.submit(services, citizen(), ComplaintDraft(topic=ComplaintTopic.OTHER), chat_id=None,
-                             language=Language.EN)
+        await actions.submit(
+            services, citizen(), ComplaintDraft(topic=ComplaintTopic.OTHER), chat_id=None, language=Language.EN
+        )
     assert await services.repos.complaints.by_citizen(citizen().id_number) == []
 
 
@@ -231,8 +276,11 @@ async def test_my_complaints_newest_first_with_pages(env: tuple[Services, Clock]
     tickets = []
     for i in range(7):
         clock.now += timedelta(minutes=1)
-        tickets.append((await actions.submit(services, citizen(), draft(place=f"place {i}"), chat_id=1,
-                                             language=Language.EN)).ticket_id)
+        tickets.append(
+            (
+                await actions.submit(services, citizen(), draft(place=f"place {i}"), chat_id=1, language=Language.EN)
+            ).ticket_id
+        )
     page1 = await actions.list_own(services, citizen(), page=1, page_size=5)
     page2 = await actions.list_own(services, citizen(), page=2, page_size=5)
     assert [c.ticket_id for c in page1.items] == tickets[::-1][:5] and page1.has_more
@@ -242,24 +290,36 @@ async def test_my_complaints_newest_first_with_pages(env: tuple[Services, Clock]
 async def test_similar_complaints_form_a_cluster(env: tuple[Services, Clock]) -> None:
     services, clock = env
     base = GeoPoint(lat=39.9087, lon=116.3975)
-    a = await actions.submit(services, citizen(), draft(place="东长安街南池子路口", location=base), chat_id=1,
-                             language=Language.ZH)
+    a = await actions.submit(
+        services, citizen(), draft(place="东长安街南池子路口", location=base), chat_id=1, language=Language.ZH
+    )
     assert a.cluster_id is None
     clock.now += timedelta(days=3)
     # Same place written differently.
     b = await actions.submit(services, citizen(), draft(place="东长安街 南池子路口"), chat_id=1, language=Language.ZH)
     # Only a location, 200 m away.
-    c = await actions.submit(services, citizen(), draft(place=None, location=GeoPoint(lat=base.lat + 0.0018,
-                                                                                      lon=base.lon)),
-                             chat_id=1, language=Language.ZH)
+    c = await actions.submit(
+        services,
+        citizen(),
+        draft(place=None, location=GeoPoint(lat=base.lat + 0.0018, lon=base.lon)),
+        chat_id=1,
+        language=Language.ZH,
+    )
     # Same place, other topic; same topic, far away; same place 31 days later: not grouped.
-    d = await actions.submit(services, citizen(), draft(topic=ComplaintTopic.CONGESTION), chat_id=1,
-                             language=Language.ZH)
-    e = await actions.submit(services, citizen(), draft(place=None, location=GeoPoint(lat=31.23, lon=121.47)),
-                             chat_id=1, language=Language.ZH)
+    d = await actions.submit(
+        services, citizen(), draft(topic=ComplaintTopic.CONGESTION), chat_id=1, language=Language.ZH
+    )
+    e = await actions.submit(
+        services,
+        citizen(),
+        draft(place=None, location=GeoPoint(lat=31.23, lon=121.47)),
+        chat_id=1,
+        language=Language.ZH,
+    )
     clock.now = a.created_at + timedelta(days=31)
-    f = await actions.submit(services, citizen(), draft(place="东长安街南池子路口", location=None), chat_id=1,
-                             language=Language.ZH)
+    f = await actions.submit(
+        services, citizen(), draft(place="东长安街南池子路口", location=None), chat_id=1, language=Language.ZH
+    )
     assert b.cluster_id == a.ticket_id and c.cluster_id == a.ticket_id
     assert d.cluster_id is None and e.cluster_id is None
     assert f.cluster_id == a.ticket_id  # a is 31 days older, but b and c are within 30 days
@@ -292,15 +352,22 @@ async def test_status_changes_notify_and_resolving_asks_for_a_rating(env: tuple[
         ("agent.li", "reply", None),
         ("agent.li", "status_changed", ComplaintStatus.RESOLVED),
     ]
-    found = await services.repos.notifications.collection.find(
-        {"citizen_id_number": citizen().id_number}).sort("created_at", 1).to_list()
+    found = (
+        await services.repos.notifications.collection.find({"citizen_id_number": citizen().id_number})
+        .sort("created_at", 1)
+        .to_list()
+    )
     kinds = [(n["type"], n["payload"]) for n in found]
     assert kinds == [
         (NotificationType.COMPLAINT_UPDATED.value, {"ticket_id": t, "status": "acknowledged", "text": None}),
-        (NotificationType.COMPLAINT_UPDATED.value, {"ticket_id": t, "status": "acknowledged",
-                                                    "text": "We sent a patrol."}),
-        (NotificationType.COMPLAINT_RATING_REQUEST.value, {"ticket_id": t, "status": "resolved",
-                                                           "text": "Parking posts were installed."}),
+        (
+            NotificationType.COMPLAINT_UPDATED.value,
+            {"ticket_id": t, "status": "acknowledged", "text": "We sent a patrol."},
+        ),
+        (
+            NotificationType.COMPLAINT_RATING_REQUEST.value,
+            {"ticket_id": t, "status": "resolved", "text": "Parking posts were installed."},
+        ),
     ]
 
 

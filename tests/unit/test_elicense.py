@@ -33,10 +33,12 @@ from storage.seed import DEMO_IDENTITIES
 from tests.conftest import default_services, demo_database
 
 TODAY = date(2026, 5, 20)
-OPEN_CITY = ELicenseCity(_id="beijing", name=Bilingual(en="Beijing", zh="北京"), province="京", batch=1,
-                         opens_on=TODAY - timedelta(days=300))
-LATER_CITY = ELicenseCity(_id="lhasa", name=Bilingual(en="Lhasa", zh="拉萨"), province="藏", batch=5,
-                          opens_on=TODAY + timedelta(days=120))
+OPEN_CITY = ELicenseCity(
+    _id="beijing", name=Bilingual(en="Beijing", zh="北京"), province="京", batch=1, opens_on=TODAY - timedelta(days=300)
+)
+LATER_CITY = ELicenseCity(
+    _id="lhasa", name=Bilingual(en="Lhasa", zh="拉萨"), province="藏", batch=5, opens_on=TODAY + timedelta(days=120)
+)
 
 # Each blocking condition, as the license fields that produce it.
 BLOCKERS: dict[LicenseStatus, dict[str, Any]] = {
@@ -44,11 +46,14 @@ BLOCKERS: dict[LicenseStatus, dict[str, Any]] = {
     LicenseStatus.REVOKED: {"revoked_on": TODAY - timedelta(days=50), "revoked_reason": LicenseReason.HIT_AND_RUN},
     LicenseStatus.DETAINED: {"detention": Detention(since=TODAY - timedelta(days=5), reason=LicenseReason.COURT_ORDER)},
     LicenseStatus.TEMPORARILY_DETAINED: {
-        "temporary_detention": Detention(since=TODAY - timedelta(days=5), reason=LicenseReason.DRUNK_DRIVING)},
+        "temporary_detention": Detention(since=TODAY - timedelta(days=5), reason=LicenseReason.DRUNK_DRIVING)
+    },
     LicenseStatus.EXAM_OVERDUE: {"next_physical_exam_due": TODAY - timedelta(days=1)},
     LicenseStatus.PERIODIC_EXAM_OVERDUE: {"next_periodic_exam_due": TODAY - timedelta(days=1)},
-    LicenseStatus.STOP_USE_ANNOUNCED: {"stop_use_announced_on": TODAY - timedelta(days=3),
-                                       "stop_use_reason": LicenseReason.HEALTH_CONDITION},
+    LicenseStatus.STOP_USE_ANNOUNCED: {
+        "stop_use_announced_on": TODAY - timedelta(days=3),
+        "stop_use_reason": LicenseReason.HEALTH_CONDITION,
+    },
 }
 REMEDY_IDS = {
     LicenseStatus.EXPIRED: "elicense-remedy-expired",
@@ -63,10 +68,16 @@ REMEDY_IDS = {
 
 def make_license(**overrides: Any) -> DriverLicense:
     values: dict[str, Any] = {
-        "_id": "110102198708182939", "license_class": LicenseClass.B2, "first_issued": date(2014, 3, 1),
-        "valid_from": date(2020, 3, 1), "valid_to": date(2030, 3, 1), "issuing_city": "beijing",
-        "issuing_office": "beijing-vmo", "cycle_start": date(2026, 3, 1),
-        "next_physical_exam_due": TODAY + timedelta(days=100), "next_periodic_exam_due": TODAY + timedelta(days=100),
+        "_id": "110102198708182939",
+        "license_class": LicenseClass.B2,
+        "first_issued": date(2014, 3, 1),
+        "valid_from": date(2020, 3, 1),
+        "valid_to": date(2030, 3, 1),
+        "issuing_city": "beijing",
+        "issuing_office": "beijing-vmo",
+        "cycle_start": date(2026, 3, 1),
+        "next_physical_exam_due": TODAY + timedelta(days=100),
+        "next_periodic_exam_due": TODAY + timedelta(days=100),
     }
     values.update(overrides)
     return DriverLicense(**values)
@@ -88,8 +99,10 @@ def test_each_blocker_alone_is_a_reason_with_its_remedy(status: LicenseStatus) -
 
 
 def test_suspension_and_points_do_not_block() -> None:
-    lic = make_license(points=12, suspension=Suspension(since=TODAY, until=TODAY + timedelta(days=30),
-                                                        reason=LicenseReason.POINTS_LIMIT_REACHED))
+    lic = make_license(
+        points=12,
+        suspension=Suspension(since=TODAY, until=TODAY + timedelta(days=30), reason=LicenseReason.POINTS_LIMIT_REACHED),
+    )
     assert assess(lic, OPEN_CITY, TODAY).eligible
 
 
@@ -105,8 +118,9 @@ def test_every_reason_that_applies_is_listed(chosen: set[LicenseStatus]) -> None
 
 
 def test_remedies_link_to_renewal_and_exam_places() -> None:
-    found = assess(make_license(**BLOCKERS[LicenseStatus.EXPIRED], **BLOCKERS[LicenseStatus.EXAM_OVERDUE]),
-                   OPEN_CITY, TODAY)
+    found = assess(
+        make_license(**BLOCKERS[LicenseStatus.EXPIRED], **BLOCKERS[LicenseStatus.EXAM_OVERDUE]), OPEN_CITY, TODAY
+    )
     features = {r.status: r.feature for r in found.remedies}
     assert features == {LicenseStatus.EXPIRED: "renewal", LicenseStatus.EXAM_OVERDUE: "faq_exam"}
     exam = next(r for r in found.remedies if r.status == LicenseStatus.EXAM_OVERDUE)
@@ -159,8 +173,11 @@ def demo(name: str) -> str:
 async def test_demo_people(services: Services) -> None:
     wang = await elicense.check_eligibility(services, demo("王强"))
     assert wang.verdict == Verdict.BLOCKED
-    assert {r.status for r in wang.remedies} == {LicenseStatus.DETAINED, LicenseStatus.EXAM_OVERDUE,
-                                                 LicenseStatus.PERIODIC_EXAM_OVERDUE}
+    assert {r.status for r in wang.remedies} == {
+        LicenseStatus.DETAINED,
+        LicenseStatus.EXAM_OVERDUE,
+        LicenseStatus.PERIODIC_EXAM_OVERDUE,
+    }
     liu = await elicense.check_eligibility(services, demo("刘洋"))
     assert liu.verdict == Verdict.CITY_NOT_OPEN and liu.opens_on is not None and liu.opens_on > date.today()
     assert (await elicense.check_eligibility(services, demo("赵敏"))).verdict == Verdict.ALREADY_ISSUED
@@ -180,15 +197,20 @@ async def test_apply_issues_at_once_when_eligible(services: Services) -> None:
 
 async def test_review_request_then_approval_issues_and_notifies(services: Services) -> None:
     wang = demo("王强")
-    assert (await elicense.request_review(services, demo("张伟"), "不需要审核的情况说明")).outcome == \
-        ReviewOutcome.NOT_NEEDED
-    assert (await elicense.request_review(services, demo("刘洋"), "城市尚未开通但我想申请")).outcome == \
-        ReviewOutcome.NOT_POSSIBLE
+    assert (
+        await elicense.request_review(services, demo("张伟"), "不需要审核的情况说明")
+    ).outcome == ReviewOutcome.NOT_NEEDED
+    assert (
+        await elicense.request_review(services, demo("刘洋"), "城市尚未开通但我想申请")
+    ).outcome == ReviewOutcome.NOT_POSSIBLE
     first = await elicense.request_review(services, wang, "我在外地工作，无法按时回车管所办理。")
     assert first.outcome == ReviewOutcome.CREATED and first.review is not None
     assert first.office_name == "Guangzhou Vehicle Management Office"
-    assert set(first.review.blockers) == {LicenseStatus.DETAINED, LicenseStatus.EXAM_OVERDUE,
-                                          LicenseStatus.PERIODIC_EXAM_OVERDUE}
+    assert set(first.review.blockers) == {
+        LicenseStatus.DETAINED,
+        LicenseStatus.EXAM_OVERDUE,
+        LicenseStatus.PERIODIC_EXAM_OVERDUE,
+    }
     second = await elicense.request_review(services, wang, "再次申请审核，情况同上。")
     assert second.outcome == ReviewOutcome.ALREADY_PENDING and second.review is not None
     assert second.review.id == first.review.id
@@ -198,7 +220,8 @@ async def test_review_request_then_approval_issues_and_notifies(services: Servic
     assert decision.review.status == ReviewStatus.APPROVED and decision.review.decided_by == "li.supervisor"
     assert decision.license is not None and decision.license.elicense_issued
     notes = await services.repos.notifications.collection.find(
-        {"citizen_id_number": wang, "type": NotificationType.ELICENSE_REVIEW_DECIDED.value}).to_list()
+        {"citizen_id_number": wang, "type": NotificationType.ELICENSE_REVIEW_DECIDED.value}
+    ).to_list()
     assert len(notes) == 1
     assert notes[0]["payload"]["approved"] is True and notes[0]["payload"]["review_id"] == first.review.id
     # Decided once: a second decision changes nothing.
@@ -214,7 +237,9 @@ async def test_rejection_notifies_and_issues_nothing(services: Services) -> None
     decision = await elicense.decide_review(services, request.review.id, False, "li.supervisor", "驾驶证仍被扣押")
     assert decision is not None and decision.review.status == ReviewStatus.REJECTED
     assert decision.license is not None and not decision.license.elicense_issued
-    note = await services.repos.notifications.collection.find_one({"dedupe_key": f"elicense-review:{request.review.id}"})
+    note = await services.repos.notifications.collection.find_one(
+        {"dedupe_key": f"elicense-review:{request.review.id}"}
+    )
     assert note is not None and note["payload"]["approved"] is False and note["payload"]["reason"] == "驾驶证仍被扣押"
 
 

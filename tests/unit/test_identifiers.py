@@ -82,9 +82,7 @@ ticket_days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 def tracking_numbers(draw: st.DrawFn) -> str:
     upper = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     if draw(st.booleans()):
-        return (
-            draw(upper) + draw(upper) + "".join(draw(digit) for _ in range(9)) + draw(upper) + draw(upper)
-        )
+        return draw(upper) + draw(upper) + "".join(draw(digit) for _ in range(9)) + draw(upper) + draw(upper)
     length = draw(st.sampled_from([12, 13]))
     return "SF" + "".join(draw(digit) for _ in range(length))
 

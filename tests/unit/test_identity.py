@@ -38,8 +38,9 @@ class RecordingSms:
 
     def last_code(self, phone: str) -> str:
         text = next(text for p, text in reversed(self.sent) if p == phone)
-        return next(word for word in text.replace("，", " ").replace(",", " ").split() if word.isdigit()
-                    and len(word) == 6)
+        return next(
+            word for word in text.replace("，", " ").replace(",", " ").split() if word.isdigit() and len(word) == 6
+        )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +62,9 @@ def sms_of(services: Services) -> RecordingSms:
 
 
 async def test_binding_happy_path_sends_the_code_to_the_phone_on_file(services: Services) -> None:
-    result = await identity.start_binding(services, user_id=1, name=ZHANG.name, id_number=ZHANG.id_number,
-                                          language=Language.EN)
+    result = await identity.start_binding(
+        services, user_id=1, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN
+    )
     assert result.outcome == SendOutcome.SENT
     code = sms_of(services).last_code(ZHANG.phone)
     assert code not in (await services.redis.get(services.keys("otp", "bind", "code", 1))).decode()  # hashed
@@ -77,10 +79,12 @@ async def test_binding_happy_path_sends_the_code_to_the_phone_on_file(services: 
 
 
 async def test_unknown_id_and_wrong_name_answer_like_a_match_but_send_nothing(services: Services) -> None:
-    wrong_name = await identity.start_binding(services, user_id=2, name="王五", id_number=ZHANG.id_number,
-                                              language=Language.ZH)
-    unknown = await identity.start_binding(services, user_id=3, name="王五", id_number="11010519491231002X",
-                                           language=Language.ZH)
+    wrong_name = await identity.start_binding(
+        services, user_id=2, name="王五", id_number=ZHANG.id_number, language=Language.ZH
+    )
+    unknown = await identity.start_binding(
+        services, user_id=3, name="王五", id_number="11010519491231002X", language=Language.ZH
+    )
     assert wrong_name == unknown == identity.SendResult(SendOutcome.SENT)
     assert sms_of(services).sent == []
     # A decoy code is pending: every code is wrong, counted like any other.
@@ -102,27 +106,32 @@ async def test_five_wrong_codes_lock_the_account_and_the_identity(services: Serv
     # The right code no longer works, and neither this account nor another can start again.
     late = await identity.confirm_binding(services, user_id=4, chat_id=4, code=code, language=Language.EN)
     assert late.check.outcome in (CheckOutcome.LOCKED, CheckOutcome.EXPIRED)
-    assert (await identity.start_binding(services, user_id=4, name=LI.name, id_number=ZHANG.id_number,
-                                         language=Language.EN)).outcome == SendOutcome.LOCKED
-    other = await identity.start_binding(services, user_id=5, name=LI.name, id_number=LI.id_number,
-                                         language=Language.EN)
+    assert (
+        await identity.start_binding(services, user_id=4, name=LI.name, id_number=ZHANG.id_number, language=Language.EN)
+    ).outcome == SendOutcome.LOCKED
+    other = await identity.start_binding(
+        services, user_id=5, name=LI.name, id_number=LI.id_number, language=Language.EN
+    )
     assert other.outcome == SendOutcome.LOCKED and 0 < other.wait_seconds <= identity.LOCK_SECONDS
     assert await services.repos.citizens.by_telegram_user(4) is None
 
 
 async def test_resend_is_limited(services: Services) -> None:
-    first = await identity.start_binding(services, user_id=6, name=ZHANG.name, id_number=ZHANG.id_number,
-                                         language=Language.EN)
-    again = await identity.resend_binding_code(services, user_id=6, name=ZHANG.name, id_number=ZHANG.id_number,
-                                               language=Language.EN)
+    first = await identity.start_binding(
+        services, user_id=6, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN
+    )
+    again = await identity.resend_binding_code(
+        services, user_id=6, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN
+    )
     assert first.outcome == SendOutcome.SENT
     assert again.outcome == SendOutcome.TOO_SOON and 0 < again.wait_seconds <= identity.RESEND_COOLDOWN
     assert len(sms_of(services).sent) == 1
     # Past the cooldown, at most MAX_SENDS codes an hour per identity, whichever account asks.
     for user_id in range(100, 100 + identity.MAX_SENDS):
         await services.redis.delete(services.keys("otp", "bind", "cooldown", 6))
-        result = await identity.start_binding(services, user_id=user_id, name=ZHANG.name,
-                                              id_number=ZHANG.id_number, language=Language.EN)
+        result = await identity.start_binding(
+            services, user_id=user_id, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN
+        )
         expected = SendOutcome.SENT if user_id < 100 + identity.MAX_SENDS - 1 else SendOutcome.TOO_MANY
         assert result.outcome == expected, user_id
 
@@ -130,10 +139,16 @@ async def test_resend_is_limited(services: Services) -> None:
 async def test_rebinding_returns_the_previous_account_and_unbind(services: Services) -> None:
     for user_id in (7, 8):
         await services.redis.delete(services.keys("otp", "bind", "sends", "s", ZHANG.id_number))
-        await identity.start_binding(services, user_id=user_id, name=ZHANG.name, id_number=ZHANG.id_number,
-                                     language=Language.ZH)
-        outcome = await identity.confirm_binding(services, user_id=user_id, chat_id=user_id,
-                                                 code=sms_of(services).last_code(ZHANG.phone), language=Language.ZH)
+        await identity.start_binding(
+            services, user_id=user_id, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.ZH
+        )
+        outcome = await identity.confirm_binding(
+            services,
+            user_id=user_id,
+            chat_id=user_id,
+            code=sms_of(services).last_code(ZHANG.phone),
+            language=Language.ZH,
+        )
         assert outcome.bind is not None
     assert outcome.bind.previous_binding is not None and outcome.bind.previous_binding.user_id == 7
     assert await services.repos.citizens.by_telegram_user(7) is None
@@ -144,8 +159,9 @@ async def test_rebinding_returns_the_previous_account_and_unbind(services: Servi
 
 async def test_no_gateway_means_unavailable(services: Services) -> None:
     without = dataclasses.replace(services, sms=None)
-    result = await identity.start_binding(without, user_id=9, name=ZHANG.name, id_number=ZHANG.id_number,
-                                          language=Language.EN)
+    result = await identity.start_binding(
+        without, user_id=9, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN
+    )
     assert result.outcome == SendOutcome.UNAVAILABLE
 
 
@@ -153,23 +169,31 @@ async def test_phone_change_code_goes_to_the_new_number(services: Services) -> N
     citizen = await services.repos.citizens.by_id_number(LI.id_number)
     assert citizen is not None
     new_phone = "13900001111"
-    sent = await profile.start_phone_change(services, user_id=10, citizen=citizen, new_phone=new_phone,
-                                            language=Language.EN)
+    sent = await profile.start_phone_change(
+        services, user_id=10, citizen=citizen, new_phone=new_phone, language=Language.EN
+    )
     assert sent.outcome == SendOutcome.SENT
     assert [p for p, _ in sms_of(services).sent] == [new_phone]
-    wrong = await profile.confirm_phone_change(services, user_id=10, id_number=LI.id_number, code="999999"
-                                               if sms_of(services).last_code(new_phone) != "999999" else "888888")
+    wrong = await profile.confirm_phone_change(
+        services,
+        user_id=10,
+        id_number=LI.id_number,
+        code="999999" if sms_of(services).last_code(new_phone) != "999999" else "888888",
+    )
     assert wrong.outcome == CheckOutcome.WRONG
     assert (await services.repos.citizens.by_id_number(LI.id_number)).phone == LI.phone  # type: ignore[union-attr]
-    ok = await profile.confirm_phone_change(services, user_id=10, id_number=LI.id_number,
-                                            code=sms_of(services).last_code(new_phone))
+    ok = await profile.confirm_phone_change(
+        services, user_id=10, id_number=LI.id_number, code=sms_of(services).last_code(new_phone)
+    )
     assert ok.outcome == CheckOutcome.OK
     assert (await services.repos.citizens.by_id_number(LI.id_number)).phone == new_phone  # type: ignore[union-attr]
 
 
 async def test_address_change(services: Services) -> None:
     updated = await profile.change_address(services, ZHANG.id_number, "  北京市朝阳区建国路 88号 ", "１０００２２")
-    assert updated is not None and updated.mailing_address == "北京市朝阳区建国路 88号" and updated.postal_code == "100022"
+    assert (
+        updated is not None and updated.mailing_address == "北京市朝阳区建国路 88号" and updated.postal_code == "100022"
+    )
     with pytest.raises(ValueError):
         await profile.change_address(services, ZHANG.id_number, "北京市朝阳区建国路88号", "10002")
 
@@ -177,8 +201,7 @@ async def test_address_change(services: Services) -> None:
 async def test_purposes_do_not_share_codes(services: Services) -> None:
     phone_codes = OneTimeCodes(services, Purpose.PHONE)
     assert await phone_codes.pending_subject(11) is None
-    await identity.start_binding(services, user_id=11, name=ZHANG.name, id_number=ZHANG.id_number,
-                                 language=Language.EN)
+    await identity.start_binding(services, user_id=11, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN)
     assert await phone_codes.pending_subject(11) is None
     assert await OneTimeCodes(services, Purpose.BIND).pending_subject(11) == ZHANG.id_number
 
@@ -256,7 +279,12 @@ def test_gateway_choice_by_mode() -> None:
     sandbox = build_sms_gateway(Settings(_env_file=None, http_port=8123))  # type: ignore[call-arg]
     assert sandbox is not None and sandbox.url == "http://127.0.0.1:8123/sandbox/api/sms"
     token = "123456:" + "A" * 30
-    production = build_sms_gateway(Settings(_env_file=None, telegram_token=token,  # type: ignore[call-arg]
-                                            sms_gateway_url="https://sms.example.gov.cn/send"))
+    production = build_sms_gateway(
+        Settings(
+            _env_file=None,
+            telegram_token=token,  # type: ignore[call-arg]
+            sms_gateway_url="https://sms.example.gov.cn/send",
+        )
+    )
     assert production is not None and production.url == "https://sms.example.gov.cn/send"
     assert build_sms_gateway(Settings(_env_file=None, telegram_token=token)) is None  # type: ignore[call-arg]

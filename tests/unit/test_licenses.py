@@ -24,9 +24,15 @@ TODAY = date(2026, 5, 20)
 
 def make_license(**overrides: Any) -> DriverLicense:
     values: dict[str, Any] = {
-        "_id": "110102198708182939", "license_class": LicenseClass.C1, "first_issued": date(2014, 3, 1),
-        "valid_from": date(2020, 3, 1), "valid_to": date(2030, 3, 1), "issuing_city": "beijing",
-        "issuing_office": "beijing-vmo", "cycle_start": date(2026, 3, 1), "points": 3,
+        "_id": "110102198708182939",
+        "license_class": LicenseClass.C1,
+        "first_issued": date(2014, 3, 1),
+        "valid_from": date(2020, 3, 1),
+        "valid_to": date(2030, 3, 1),
+        "issuing_city": "beijing",
+        "issuing_office": "beijing-vmo",
+        "cycle_start": date(2026, 3, 1),
+        "points": 3,
     }
     values.update(overrides)
     return DriverLicense(**values)
@@ -79,26 +85,40 @@ def test_expired_without_exam_needs_the_exam_first() -> None:
 
 
 def test_suspended_says_until_when_and_why() -> None:
-    lic = make_license(points=12, suspension=Suspension(since=TODAY - timedelta(days=10), until=TODAY + timedelta(days=50),
-                                                        reason=LicenseReason.POINTS_LIMIT_REACHED))
+    lic = make_license(
+        points=12,
+        suspension=Suspension(
+            since=TODAY - timedelta(days=10),
+            until=TODAY + timedelta(days=50),
+            reason=LicenseReason.POINTS_LIMIT_REACHED,
+        ),
+    )
     step = steps_by_status(lic)[LicenseStatus.SUSPENDED]
     assert step.msg_id == "license-step-suspended-points"
     assert step.args["until"] == (TODAY + timedelta(days=50)).isoformat()
     assert step.args["reason"] == "points_limit_reached"
-    other = make_license(suspension=Suspension(since=TODAY, until=TODAY + timedelta(days=5),
-                                               reason=LicenseReason.DRUNK_DRIVING))
+    other = make_license(
+        suspension=Suspension(since=TODAY, until=TODAY + timedelta(days=5), reason=LicenseReason.DRUNK_DRIVING)
+    )
     assert steps_by_status(other)[LicenseStatus.SUSPENDED].msg_id == "license-step-suspended"
 
 
 def test_suspension_over_is_no_longer_a_status() -> None:
-    lic = make_license(suspension=Suspension(since=TODAY - timedelta(days=40), until=TODAY - timedelta(days=1),
-                                             reason=LicenseReason.DRUNK_DRIVING))
+    lic = make_license(
+        suspension=Suspension(
+            since=TODAY - timedelta(days=40), until=TODAY - timedelta(days=1), reason=LicenseReason.DRUNK_DRIVING
+        )
+    )
     assert LicenseStatus.SUSPENDED not in lic.statuses(TODAY)
 
 
 def test_revoked_expired_license_is_not_sent_to_renewal() -> None:
-    lic = make_license(valid_to=TODAY - timedelta(days=3), revoked_on=TODAY - timedelta(days=100),
-                       revoked_reason=LicenseReason.HIT_AND_RUN, exam_result_on_file=TODAY)
+    lic = make_license(
+        valid_to=TODAY - timedelta(days=3),
+        revoked_on=TODAY - timedelta(days=100),
+        revoked_reason=LicenseReason.HIT_AND_RUN,
+        exam_result_on_file=TODAY,
+    )
     steps = steps_by_status(lic)
     assert steps[LicenseStatus.REVOKED].msg_id == "license-step-revoked"
     assert steps[LicenseStatus.REVOKED].args["reason"] == "hit_and_run"
@@ -107,9 +127,10 @@ def test_revoked_expired_license_is_not_sent_to_renewal() -> None:
 
 
 def test_detained_and_temporarily_detained_say_where_and_what_to_bring() -> None:
-    lic = make_license(detention=Detention(since=TODAY - timedelta(days=9), reason=LicenseReason.UNPAID_FINES),
-                       temporary_detention=Detention(since=TODAY - timedelta(days=2),
-                                                     reason=LicenseReason.DRUNK_DRIVING))
+    lic = make_license(
+        detention=Detention(since=TODAY - timedelta(days=9), reason=LicenseReason.UNPAID_FINES),
+        temporary_detention=Detention(since=TODAY - timedelta(days=2), reason=LicenseReason.DRUNK_DRIVING),
+    )
     steps = steps_by_status(lic)
     assert steps[LicenseStatus.DETAINED].msg_id == "license-step-detained"
     assert steps[LicenseStatus.DETAINED].args["office"] == "Beijing Vehicle Management Office"
@@ -118,9 +139,13 @@ def test_detained_and_temporarily_detained_say_where_and_what_to_bring() -> None
 
 
 def test_exam_and_periodic_overdue_and_stop_use() -> None:
-    lic = make_license(license_class=LicenseClass.B2, next_physical_exam_due=TODAY - timedelta(days=30),
-                       next_periodic_exam_due=TODAY - timedelta(days=10), stop_use_announced_on=TODAY - timedelta(days=7),
-                       stop_use_reason=LicenseReason.HEALTH_CONDITION)
+    lic = make_license(
+        license_class=LicenseClass.B2,
+        next_physical_exam_due=TODAY - timedelta(days=30),
+        next_periodic_exam_due=TODAY - timedelta(days=10),
+        stop_use_announced_on=TODAY - timedelta(days=7),
+        stop_use_reason=LicenseReason.HEALTH_CONDITION,
+    )
     steps = steps_by_status(lic)
     assert steps[LicenseStatus.EXAM_OVERDUE].feature == "faq_exam"
     assert steps[LicenseStatus.EXAM_OVERDUE].args["due"] == (TODAY - timedelta(days=30)).isoformat()
@@ -148,10 +173,20 @@ def test_cycle_is_one_year(start: date) -> None:
 
 def test_every_step_message_exists_in_both_languages() -> None:
     catalog = Catalog()
-    msg_ids = {"license-step-expiring-renew", "license-step-expiring-exam-first", "license-step-expired-renew",
-               "license-step-expired-exam-first", "license-step-suspended", "license-step-suspended-points",
-               "license-step-revoked", "license-step-detained", "license-step-temporarily-detained",
-               "license-step-exam-overdue", "license-step-periodic-overdue", "license-step-stop-use"}
+    msg_ids = {
+        "license-step-expiring-renew",
+        "license-step-expiring-exam-first",
+        "license-step-expired-renew",
+        "license-step-expired-exam-first",
+        "license-step-suspended",
+        "license-step-suspended-points",
+        "license-step-revoked",
+        "license-step-detained",
+        "license-step-temporarily-detained",
+        "license-step-exam-overdue",
+        "license-step-periodic-overdue",
+        "license-step-stop-use",
+    }
     msg_ids |= {f"license-status-{s.value}" for s in LicenseStatus}
     msg_ids |= {f"license-reason-{r.value}" for r in LicenseReason}
     for lang in ("en", "zh"):

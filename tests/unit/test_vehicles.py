@@ -30,9 +30,16 @@ dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 
 def vehicle(inspection: date, authorisations: list[VehicleAuthorisation] | None = None) -> Vehicle:
     return Vehicle(
-        _id="京A12345", owner_id_number="110105199001011234", brand=Bilingual(en="Volkswagen", zh="大众"),
-        model="Lavida", vehicle_type=VehicleType.SMALL_CAR, engine_number="EA1234567", vin="L" + "A" * 16,
-        registered_on=date(2020, 1, 1), inspection_valid_until=inspection, authorisations=authorisations or [],
+        _id="京A12345",
+        owner_id_number="110105199001011234",
+        brand=Bilingual(en="Volkswagen", zh="大众"),
+        model="Lavida",
+        vehicle_type=VehicleType.SMALL_CAR,
+        engine_number="EA1234567",
+        vin="L" + "A" * 16,
+        registered_on=date(2020, 1, 1),
+        inspection_valid_until=inspection,
+        authorisations=authorisations or [],
     )
 
 
@@ -81,9 +88,13 @@ def test_period_rules(start: date, end: date, today: date) -> None:
         assert error == PeriodError.TOO_LONG and end > latest_end(start)
 
 
-@given(start=dates, end=dates, today=dates, style=st.sampled_from(["{:%Y-%m-%d}", "{:%Y/%m/%d}", "{:%Y.%m.%d}",
-                                                                   "{0.year}年{0.month}月{0.day}日"]),
-       joiner=st.sampled_from([" ", " to ", " 至 ", "—", ", "]))
+@given(
+    start=dates,
+    end=dates,
+    today=dates,
+    style=st.sampled_from(["{:%Y-%m-%d}", "{:%Y/%m/%d}", "{:%Y.%m.%d}", "{0.year}年{0.month}月{0.day}日"]),
+    joiner=st.sampled_from([" ", " to ", " 至 ", "—", ", "]),
+)
 def test_parse_period_round_trip(start: date, end: date, today: date, style: str, joiner: str) -> None:
     text = style.format(start) + joiner + style.format(end)
     result = parse_period(text, today)
@@ -114,9 +125,14 @@ def test_one_year_on_29_february() -> None:
 def test_current_authorisations_hide_revoked_and_ended_ones() -> None:
     def auth(start: int, end: int, revoked: bool = False) -> VehicleAuthorisation:
         now = datetime(2026, 11, 1, tzinfo=UTC)
-        return VehicleAuthorisation(grantee_id_number="x", grantee_name=f"P{start}{end}{revoked}",
-                                    valid_from=TODAY + timedelta(days=start), valid_to=TODAY + timedelta(days=end),
-                                    granted_at=now, revoked_at=now if revoked else None)
+        return VehicleAuthorisation(
+            grantee_id_number="x",
+            grantee_name=f"P{start}{end}{revoked}",
+            valid_from=TODAY + timedelta(days=start),
+            valid_to=TODAY + timedelta(days=end),
+            granted_at=now,
+            revoked_at=now if revoked else None,
+        )
 
     active, later, ended, revoked = auth(-5, 5), auth(3, 30), auth(-30, -1), auth(-5, 5, revoked=True)
     shown = current_authorisations(vehicle(TODAY, [later, ended, revoked, active]), TODAY)

@@ -23,8 +23,11 @@ from storage.repositories import Repositories
 NOW = datetime(2026, 11, 21, 4, 0, tzinfo=UTC)
 
 
-@given(total=st.integers(min_value=0, max_value=10_000), size=st.integers(min_value=1, max_value=50),
-       page=st.integers(min_value=-5, max_value=2_000))
+@given(
+    total=st.integers(min_value=0, max_value=10_000),
+    size=st.integers(min_value=1, max_value=50),
+    page=st.integers(min_value=-5, max_value=2_000),
+)
 def test_page_math(total: int, size: int, page: int) -> None:
     pages = page_count(total, size)
     assert pages >= 1 and (pages - 1) * size < max(total, 1) <= pages * size
@@ -46,8 +49,15 @@ async def services(make_settings: Callable[..., Settings], mongo_url: str, redis
     repos = Repositories.from_db(database(client, settings.mongo_db))
     await repos.ensure_indexes()
     redis = connect_redis(redis_url)
-    yield Services(settings=settings, repos=repos, redis=redis, keys=Keys(settings.redis_prefix),
-                   catalog=default_catalog(), nlu=None, clock=lambda: NOW)
+    yield Services(
+        settings=settings,
+        repos=repos,
+        redis=redis,
+        keys=Keys(settings.redis_prefix),
+        catalog=default_catalog(),
+        nlu=None,
+        clock=lambda: NOW,
+    )
     await client.drop_database(settings.mongo_db)
     await client.close()
     async for key in redis.scan_iter(match=f"{settings.redis_prefix}:*"):
@@ -56,30 +66,57 @@ async def services(make_settings: Callable[..., Settings], mongo_url: str, redis
 
 
 def make_vehicle(plate: str, owner: str) -> Vehicle:
-    return Vehicle(_id=plate, owner_id_number=owner, brand=Bilingual(en="BYD", zh="比亚迪"), model="Qin",
-                   vehicle_type=VehicleType.SMALL_CAR, engine_number=f"EA{plate[-5:]}00", vin="L" + "B" * 16,
-                   registered_on=date(2020, 1, 1), inspection_valid_until=date(2027, 1, 1))
+    return Vehicle(
+        _id=plate,
+        owner_id_number=owner,
+        brand=Bilingual(en="BYD", zh="比亚迪"),
+        model="Qin",
+        vehicle_type=VehicleType.SMALL_CAR,
+        engine_number=f"EA{plate[-5:]}00",
+        vin="L" + "B" * 16,
+        registered_on=date(2020, 1, 1),
+        inspection_valid_until=date(2027, 1, 1),
+    )
 
 
 def make_violations(plate: str, count: int, rng: random.Random) -> list[Violation]:
     return [
-        Violation(plate=plate, occurred_at=NOW - timedelta(hours=rng.randrange(1, 20_000)),
-                  place=Bilingual(en="Road", zh="路"), code="1352", behaviour=Bilingual(en="Speeding", zh="超速"),
-                  fine_yuan=rng.choice((0, 50, 100, 200)), points=rng.choice((0, 1, 3, 6)),
-                  status=rng.choice(list(ViolationStatus)), source=ViolationSource.CAMERA, recorded_by="CAM-1")
+        Violation(
+            plate=plate,
+            occurred_at=NOW - timedelta(hours=rng.randrange(1, 20_000)),
+            place=Bilingual(en="Road", zh="路"),
+            code="1352",
+            behaviour=Bilingual(en="Speeding", zh="超速"),
+            fine_yuan=rng.choice((0, 50, 100, 200)),
+            points=rng.choice((0, 1, 3, 6)),
+            status=rng.choice(list(ViolationStatus)),
+            source=ViolationSource.CAMERA,
+            recorded_by="CAM-1",
+        )
         for _ in range(count)
     ]
 
 
 async def test_totals_and_paging_cover_every_violation_once(services: Services) -> None:
     rng = random.Random(7)
-    owner = Citizen(_id="110105199001011234", name="甲", phone="13800000000", mailing_address="北京市某路1号",
-                    postal_code="100000", city="beijing", created_at=NOW)
+    owner = Citizen(
+        _id="110105199001011234",
+        name="甲",
+        phone="13800000000",
+        mailing_address="北京市某路1号",
+        postal_code="100000",
+        city="beijing",
+        created_at=NOW,
+    )
     other = "110105199002021230"
     await services.repos.citizens.insert(owner)
     await services.repos.vehicles.insert_many(
-        [make_vehicle("京A11111", owner.id_number), make_vehicle("京A22222", owner.id_number),
-         make_vehicle("京B33333", other)])
+        [
+            make_vehicle("京A11111", owner.id_number),
+            make_vehicle("京A22222", owner.id_number),
+            make_vehicle("京B33333", other),
+        ]
+    )
     mine = make_violations("京A11111", 17, rng) + make_violations("京A22222", 6, rng)
     theirs = make_violations("京B33333", 4, rng)
     await services.repos.violations.insert_many(mine + theirs)
@@ -114,7 +151,14 @@ async def test_totals_and_paging_cover_every_violation_once(services: Services) 
 
 
 async def test_no_vehicles_means_an_empty_lookup(services: Services) -> None:
-    nobody = Citizen(_id="110105199003031232", name="乙", phone="13900000000", mailing_address="北京市某路2号",
-                     postal_code="100000", city="beijing", created_at=NOW)
+    nobody = Citizen(
+        _id="110105199003031232",
+        name="乙",
+        phone="13900000000",
+        mailing_address="北京市某路2号",
+        postal_code="100000",
+        city="beijing",
+        created_at=NOW,
+    )
     lookup = await lookup_violations(services, nobody)
     assert lookup is not None and lookup.plates == [] and lookup.page.total == 0 and lookup.pages == 1

@@ -33,31 +33,6 @@ def nlu_command(args: argparse.Namespace, *, settings: Settings, rasa_bin: Path,
     raise AssertionError(args.nlu_command)
 
 
-async def bench_command(args: argparse.Namespace, *, settings: Settings, rasa_bin: Path, models_dir: Path) -> int:
-    """`bot.py bench nlu`: parse latency through the bot's own client, sequential and concurrent."""
-    from nlu.bench import run_bench
-    from nlu.evaluate import parse_test_file
-
-    supervisor = Supervisor()
-    try:
-        url = args.url or settings.nlu_url
-        if url is None:
-            started = time.perf_counter()
-            child = await start_nlu_server(
-                supervisor,
-                models_dir=models_dir,
-                rasa_bin=rasa_bin,
-                log_path=settings.data_dir.resolve() / "logs" / "rasa-bench.log",
-            )
-            print(f"Rasa server ready in {time.perf_counter() - started:.1f} s (training included if it ran)")
-            url = child.url
-        texts = [example.text for example in parse_test_file(args.data)]
-        await run_bench(url, texts=texts, n=args.n, concurrency=args.concurrency, json_out=args.out)
-        return 0
-    finally:
-        await supervisor.stop_all()
-
-
 async def _eval(args: argparse.Namespace, *, settings: Settings, rasa_bin: Path, models_dir: Path) -> int:
     supervisor = Supervisor()
     try:

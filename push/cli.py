@@ -1,4 +1,4 @@
-"""`python bot.py worker`, `python bot.py outbox`, `python bot.py bench push` (see push/bench.py)."""
+"""`python bot.py worker` and `python bot.py outbox` (`bot.py bench push` lives in bench/)."""
 
 from __future__ import annotations
 
@@ -39,16 +39,6 @@ def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p_outbox.add_argument(
         "--requeue", nargs="*", metavar="ID", help="re-queue dead letters (all but opted-out ones, or the given ids)"
     )
-
-
-def add_bench_subcommand(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p_push = bench_sub.add_parser("push", help="push N notifications through the sandbox at Telegram's limits")
-    p_push.add_argument("--users", type=int, default=20_000)
-    p_push.add_argument("--rate", type=float, default=30.0)
-    p_push.add_argument("--workers", type=int, default=2)
-    p_push.add_argument("--kill-one", action="store_true", help="SIGKILL one worker halfway")
-    p_push.add_argument("--timeout", type=float, default=3600.0, help="give up after this many seconds")
-    p_push.add_argument("--json", dest="json_out", help="also write the figures to this JSON file")
 
 
 @asynccontextmanager
@@ -159,18 +149,4 @@ def command(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(run_worker(settings, args.name))
     if args.command == "outbox":
         return asyncio.run(run_outbox(settings, args.limit, args.requeue))
-    if args.command == "bench" and args.bench_command == "push":
-        from push.bench import run_bench
-
-        return asyncio.run(
-            run_bench(
-                settings,
-                users=args.users,
-                rate=args.rate,
-                workers=args.workers,
-                kill_one=args.kill_one,
-                timeout=args.timeout,
-                json_out=args.json_out,
-            )
-        )
     raise AssertionError(args.command)

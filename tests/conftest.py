@@ -129,7 +129,7 @@ class RunningApp:
 
 @pytest.fixture(scope="session")
 def start_app() -> Callable[[Settings], asyncio.Future[RunningApp]]:
-    from web.app import create_app, start_server
+    from app.factory import create_app, start_server
 
     async def start(settings: Settings) -> RunningApp:
         app = create_app(settings)
@@ -180,7 +180,7 @@ async def bare_sandbox(bare_app: RunningApp) -> AsyncIterator[SandboxClient]:
 
 
 def services_of(running: RunningApp) -> Services:
-    from web.app import SERVICES
+    from app.keys import SERVICES
 
     return running.app[SERVICES]
 

@@ -5,12 +5,27 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 Status = Literal["up", "degraded", "down"]
+Check = Callable[[], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Probes:
+    """What /readyz checks, as the composed app gives it (None: not there, or not started)."""
+
+    mongodb: Check | None
+    redis: Check | None
+    nlu: Callable[[], Awaitable[str]] | None  # "up" | "degraded" | "down"
+
+
+ProbesOf = Callable[[], Probes]
+PROBES = web.AppKey("health_probes", ProbesOf)
 CHECK_TIMEOUT = 2.0
 SLOW = 0.5  # seconds: answering, but slowly -> degraded
 
@@ -30,21 +45,19 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    from web.app import MONGO, NLU, REDIS  # the keys live with the factory
-
-    app = request.app
-    checks: dict[str, Callable[[], Awaitable[object]]] = {}
-    if MONGO in app:
-        checks["mongodb"] = lambda: app[MONGO].admin.command("ping")
-    if REDIS in app:
-        checks["redis"] = lambda: app[REDIS].ping()
+    probes = request.app[PROBES]()
+    checks: dict[str, Check] = {}
+    if probes.mongodb is not None:
+        checks["mongodb"] = probes.mongodb
+    if probes.redis is not None:
+        checks["redis"] = probes.redis
     results = dict(zip(checks, await asyncio.gather(*(_timed(c) for c in checks.values())), strict=True))
     body: dict[str, dict[str, object]] = {
         name: {"status": status, "ms": round(elapsed * 1000, 1), **({"error": err} if err else {})}
         for name, (status, elapsed, err) in results.items()
     }
-    if NLU in app:
-        body["nlu"] = {"status": await app[NLU].health()}
+    if probes.nlu is not None:
+        body["nlu"] = {"status": await probes.nlu()}
     else:
         body["nlu"] = {"status": "down", "error": "NLU_URL not configured"}
     statuses = [v["status"] for v in body.values()]
@@ -58,7 +71,8 @@ async def metrics(_: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def setup(app: web.Application) -> None:
+def setup(app: web.Application, probes: ProbesOf) -> None:
+    app[PROBES] = probes
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)

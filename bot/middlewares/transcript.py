@@ -5,7 +5,7 @@ update is not recorded twice); outgoing ones by a Bot-session middleware, so rep
 push notifications are all captured wherever they are sent from. One document per turn: the
 transcript never grows a single document.
 
-Neither waits on MongoDB when the app runs its transcript writer (web/app.py starts it:
+Neither waits on MongoDB when the app runs its transcript writer (app/factory.py starts it:
 `repos.conversations.append_turn` queues the turn and a background task writes batches), so a
 message relayed to an agent is not held up by the database. A failed or dropped write is logged
 and counted, never allowed to break the conversation itself.

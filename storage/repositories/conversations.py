@@ -45,7 +45,7 @@ class ConversationRepository(Repository):
 
     # --- batched writes (issue 6): the relay must not wait on the database -------------------------
     # `append_turn` goes through a started `TurnWriter` (returns at once), else it is an awaited
-    # insert. The app starts the writer (web/app.py) and stops it, writing what
+    # insert. The app starts the writer (app/factory.py) and stops it, writing what
     # is still queued, on shutdown.
 
     _writer: TurnWriter | None = None

@@ -421,7 +421,7 @@ async def test_resolved_complaint_is_rated_once(bare_app: RunningApp, bare_sandb
 _SHORT_FORM_APP = """
 import asyncio, json, sys
 from core.config import Settings
-from web.app import create_app, start_server
+from app.factory import create_app, start_server
 
 async def main() -> None:
     settings = Settings(_env_file=None, **json.loads(sys.argv[1]))

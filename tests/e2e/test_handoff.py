@@ -113,7 +113,7 @@ async def test_outside_staff_hours_the_bot_offers_to_leave_a_message(closed_app:
 
 
 async def test_while_a_person_has_it_the_bot_is_silent_and_buttons_pause(open_app: RunningApp) -> None:
-    from web.app import BOT
+    from app.keys import BOT
 
     services = services_of(open_app)
     bot = open_app.app[BOT]

@@ -152,7 +152,7 @@ async def test_a_flooding_citizen_is_slowed_with_one_notice_and_others_are_not(s
 
 
 async def test_transcript_records_citizen_and_bot_turns(sb: SandboxClient, platform_app: RunningApp) -> None:
-    from web.app import SERVICES
+    from app.keys import SERVICES
 
     user = await sb.create_user("Lin", language_code="en")
     await sb.send_text(user.id, "/help")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu.bench import bench_nlu, run_bench
+from bench.nlu import bench_nlu, run_bench
 from nlu.client import BreakerState, CircuitBreaker, NluClient, NluUnavailable, normalize_entities
 from nlu.evaluate import check_thresholds, evaluate, run_eval
 from nlu.manage import default_rasa_bin, model_hash, train_if_needed, wait_until_ready

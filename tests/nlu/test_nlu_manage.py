@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu.bench import percentile, summarize
+from bench.nlu import percentile, summarize
 from nlu.manage import (
     _exclusive_lock,
     default_rasa_bin,

@@ -13,7 +13,7 @@ import pytest
 from actions import handoff as actions
 from sandbox.client import SandboxClient
 from staff.relay import Relay
-from storage.models import HandoffState, TurnRole
+from storage.models import HandoffState, Language, TurnRole
 from tests.conftest import RunningApp, services_of
 from tests.staff.conftest import PASSWORD, StaffClient, queue_citizen
 
@@ -251,23 +251,36 @@ async def test_transfer_notes_and_supervisor_take_over(
     assert (await sue.post(f"/staff/h/{handoff.id}/close", {"resolution": "resolved"})).status == 303
 
 
+@pytest.mark.parametrize(
+    ("language_code", "language", "joined_text"),
+    [("en", Language.EN, "has joined the conversation"), ("zh-hans", Language.ZH, "已接入对话")],
+)
 async def test_supervisor_steps_into_a_bot_conversation(
-    make_staff: Callable[[], StaffClient], sb: SandboxClient, staff_app: RunningApp
+    make_staff: Callable[[], StaffClient],
+    sb: SandboxClient,
+    staff_app: RunningApp,
+    language_code: str,
+    language: Language,
+    joined_text: str,
 ) -> None:
+    """An unbound citizen who only used commands is told in the language the bot speaks with
+    them (Telegram's language_code) that the supervisor joined; so is every later notice."""
     services = services_of(staff_app)
-    user = await sb.create_user("Walk", language_code="en")
+    user = await sb.create_user("Walk", language_code=language_code)
     await sb.send_text(user.id, "/help")
     await sb.wait_bot_message(user.id)
+    assert await services.repos.citizens.by_telegram_user(user.id) is None
     sue = make_staff()
     await sue.sign_in("sue")
     page = await sue.get("/staff/supervisor")
     assert f"/staff/chat/{user.id}/takeover" in await page.text()
     taken = await sue.post(f"/staff/chat/{user.id}/takeover")
     assert taken.status == 303
-    await sb.wait_bot_message(user.id, contains="Sue Supervisor")
+    joined = await sb.wait_bot_message(user.id, contains="Sue Supervisor")
+    assert joined_text in joined.plain_text
     handoff = await services.repos.handoffs.active_for_chat(user.id)
     assert handoff is not None and handoff.state == HandoffState.WITH_AGENT and handoff.agent == "sue"
-    assert handoff.transitions[0].actor == "sue"
+    assert handoff.transitions[0].actor == "sue" and handoff.language == language
     assert (await sue.post(f"/staff/h/{handoff.id}/close", {"resolution": "resolved"})).status == 303
 
 

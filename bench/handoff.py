@@ -200,7 +200,7 @@ async def start_app_process(supervisor: Supervisor, overrides: dict[str, Any], l
 async def serve(overrides: dict[str, Any], profiler: cProfile.Profile | None = None) -> int:
     """The app under test (the child process): serve until SIGTERM, then shut down cleanly. With
     a profiler: SIGUSR1 starts it and SIGUSR2 stops it (the bench profiles the talking only)."""
-    from web.app import create_app, start_server
+    from app.factory import create_app, start_server
 
     settings = load_settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)

@@ -1,5 +1,5 @@
-"""The one aiohttp application: webhook, sandbox, health, metrics (and, later, back-office API
-and staff console). Built by `create_app(settings)` for production and tests alike.
+"""The composition root: `create_app(settings)` builds the one aiohttp application (webhook,
+sandbox, health, metrics, back-office events API, staff console) for production and tests alike.
 
 Every resource lives in `app.cleanup_ctx`, in dependency order; cleanup runs in reverse and
 only for what started. Shutdown drains webhook updates in flight before closing clients.
@@ -13,6 +13,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
@@ -39,19 +40,10 @@ from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from web import health
+from app.keys import BOT, DISPATCHER, MONGO, NLU, REDIS, SERVER_STARTED, SERVICES, SETTINGS
+from web import health, webhook
 
 log = structlog.get_logger(__name__)
-
-SETTINGS = web.AppKey("settings", Settings)
-MONGO = web.AppKey("mongo", AsyncMongoClient)
-REDIS = web.AppKey("redis", Redis)
-NLU = web.AppKey("nlu", NluClient)
-SERVICES = web.AppKey("services", Services)
-BOT = web.AppKey("bot", Bot)
-DISPATCHER = web.AppKey("dispatcher", Dispatcher)
-SERVER_STARTED = web.AppKey("server_started", asyncio.Event)
-WEBHOOK_TASKS = web.AppKey("webhook_tasks", set)
 
 DRAIN_TIMEOUT = 15.0
 TRANSCRIPT_DROPPED = ERRORS.labels("transcript-dropped")
@@ -142,7 +134,7 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     runner = asyncio.create_task(_run_bot(app, bot, dp), name="telegram")
     yield
     if settings.webhook_mode:
-        await _drain_webhook_tasks(app)
+        await webhook.drain(app, DRAIN_TIMEOUT)
     else:
         with suppress(RuntimeError):  # polling had not started yet
             await dp.stop_polling()
@@ -205,44 +197,32 @@ async def _set_webhook_once(services: Services, bot: Bot, url: str, secret: str,
     log.info("webhook set", url=url)
 
 
-async def webhook_handler(request: web.Request) -> web.Response:
-    app = request.app
-    settings = app[SETTINGS]
-    assert settings.webhook_secret is not None
-    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not hmac.compare_digest(given.encode(), settings.webhook_secret.get_secret_value().encode()):
-        return web.json_response({"ok": False, "description": "bad secret token"}, status=401)
-    try:
-        update = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return web.json_response({"ok": False, "description": "body is not JSON"}, status=400)
-    if not isinstance(update, dict) or "update_id" not in update:
-        return web.json_response({"ok": False, "description": "not a Telegram update"}, status=400)
-    # Answer at once (Telegram waits for nothing), handle in the background, drain on shutdown.
-    task = asyncio.create_task(app[DISPATCHER].feed_raw_update(app[BOT], update))
-    tasks: set[asyncio.Task[object]] = app[WEBHOOK_TASKS]
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-    return web.json_response({"ok": True})
-
-
-async def _drain_webhook_tasks(app: web.Application) -> None:
-    tasks = set(app[WEBHOOK_TASKS])
-    if tasks:
-        log.info("draining webhook updates in flight", count=len(tasks))
-        await asyncio.wait(tasks, timeout=DRAIN_TIMEOUT)
+def _probes(app: web.Application) -> health.Probes:
+    mongo, redis, nlu = app.get(MONGO), app.get(REDIS), app.get(NLU)
+    return health.Probes(
+        mongodb=(lambda: mongo.admin.command("ping")) if mongo is not None else None,
+        redis=(lambda: redis.ping()) if redis is not None else None,
+        nlu=nlu.health if nlu is not None else None,
+    )
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app[SETTINGS] = settings
     app[SERVER_STARTED] = asyncio.Event()
-    app[WEBHOOK_TASKS] = set()
     app.cleanup_ctx.extend([mongo_ctx, redis_ctx, services_ctx, bot_ctx, push_worker_ctx])
-    health.setup(app)
+    health.setup(app, lambda: _probes(app))
     push_events.setup(app, SERVICES)
     if settings.webhook_url:
-        app.router.add_post(urlsplit(settings.webhook_url).path or "/", webhook_handler)
+        assert settings.webhook_secret is not None, "settings validation requires WEBHOOK_SECRET"
+
+        async def feed(update: dict[str, Any]) -> object:
+            return await app[DISPATCHER].feed_raw_update(app[BOT], update)
+
+        webhook.setup(
+            app, path=urlsplit(settings.webhook_url).path or "/", secret=settings.webhook_secret.get_secret_value(),
+            feed=feed,
+        )
     if settings.sandbox_mode:
         from sandbox.app import SandboxLimits, create_sandbox_app
 

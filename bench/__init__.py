@@ -1,0 +1,1 @@
+"""Benchmarks (`python bot.py bench ...`): the figures in the README, measured, never timed in tests."""

@@ -1,0 +1,1 @@
+"""The command line: `python bot.py run|seed|nlu|worker|outbox|staff|bench`."""

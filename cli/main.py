@@ -1,0 +1,249 @@
+"""The traffic-management assistant's command line (`python bot.py ...`; bot.py is a shim).
+
+python bot.py run                 # the web app + bot (+ embedded MongoDB/Redis/Rasa when unset)
+python bot.py seed [--force]      # load the deterministic demo data set
+python bot.py nlu train|serve|eval
+python bot.py worker              # a push worker (any number; `run` has one in-process)
+python bot.py outbox [--requeue]  # notifications by state, dead letters, re-queue
+python bot.py bench push --users N --rate R --workers W [--kill-one]
+python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--password-stdin]
+python bot.py bench handoff [--conversations 200 --agents 20 --rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import structlog
+from pydantic import SecretStr
+
+from core.config import ConfigError, Settings, load_settings
+from core.logging import configure_logging
+from core.processes import Child, ChildFailedToStart, Supervisor
+
+log = structlog.get_logger("bot")
+REPO = Path(__file__).resolve().parent.parent
+RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
+MODELS_DIR = REPO / "models"
+
+EXIT_CONFIG = 2
+EXIT_CHILD_DIED = 3
+
+
+def fail(message: str, code: int = EXIT_CONFIG) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+async def start_embedded(settings: Settings, supervisor: Supervisor) -> Settings:
+    """Start what is not configured (MongoDB, Redis) and return settings pointing at it."""
+    from storage.embedded import start_mongo, start_redis
+
+    data_dir = settings.data_dir.resolve()
+    starts: dict[str, asyncio.Task[Child]] = {}
+    if settings.mongo_url is None:
+        starts["mongo_url"] = asyncio.create_task(start_mongo(supervisor, data_dir))
+    if settings.redis_url is None:
+        starts["redis_url"] = asyncio.create_task(start_redis(supervisor, data_dir))
+    update: dict[str, object] = {}
+    for key, task in starts.items():
+        update[key] = SecretStr((await task).url)
+    if settings.demo_data is None:
+        update["demo_data"] = settings.mongo_url is None
+    return settings.model_copy(update=update)
+
+
+async def start_nlu(settings: Settings, supervisor: Supervisor) -> Child:
+    from nlu.server import start_nlu_server
+
+    return await start_nlu_server(
+        supervisor,
+        models_dir=MODELS_DIR,
+        rasa_bin=RASA_BIN,
+        port=settings.nlu_port,
+        log_path=settings.data_dir.resolve() / "logs" / "rasa.log",
+    )
+
+
+async def run(settings: Settings) -> int:
+    from app.factory import StartupError, create_app, start_server
+
+    supervisor = Supervisor()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = None
+    try:
+        if settings.nlu_url is None:
+            print(
+                "preparing the NLU model (trains only when nlu/ changed; the first time takes a few minutes)",
+                flush=True,
+            )
+        nlu_task = asyncio.create_task(start_nlu(settings, supervisor)) if settings.nlu_url is None else None
+        settings = await start_embedded(settings, supervisor)
+        if nlu_task is not None:
+            settings = settings.model_copy(update={"nlu_url": (await nlu_task).url})
+        app = create_app(settings)
+        runner = await start_server(app, settings.http_host, settings.http_port)
+        banner(settings)
+        stopped = asyncio.create_task(stop.wait())
+        died = asyncio.create_task(supervisor.wait_any_exit())
+        done, _ = await asyncio.wait({stopped, died}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        died.cancel()
+        if died in done:
+            child = died.result()
+            log.error(
+                "a required child process died",
+                child=child.name,
+                code=child.process.returncode,
+                log_file=str(child.log_path),
+            )
+            return fail(
+                f"{child.name} exited with code {child.process.returncode}; see {child.log_path}", EXIT_CHILD_DIED
+            )
+        log.info("stopping")
+        return 0
+    except (StartupError, ChildFailedToStart) as exc:
+        return fail(str(exc))
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await supervisor.stop_all()
+
+
+def banner(settings: Settings) -> None:
+    lines = [f"traffic assistant is running on {settings.base_url}"]
+    if settings.sandbox_mode:
+        lines.append(f"open the Telegram sandbox: {settings.base_url}/sandbox/")
+    lines.append(f"health: {settings.base_url}/readyz   metrics: {settings.base_url}/metrics")
+    print("\n".join(lines), flush=True)
+
+
+async def seed(settings: Settings, force: bool) -> int:
+    from storage.mongo import connect_mongo
+    from storage.repositories import Repositories
+    from storage.seed import load_demo_data
+
+    supervisor = Supervisor()
+    try:
+        if settings.mongo_url is None:
+            settings = await start_embedded(
+                settings.model_copy(update={"redis_url": SecretStr("redis://unused")}), supervisor
+            )
+        assert settings.mongo_url is not None
+        client = connect_mongo(settings.mongo_url.get_secret_value())
+        try:
+            repos = Repositories.from_db(client[settings.mongo_db])
+            await repos.ensure_indexes()
+            report = await load_demo_data(repos, today=datetime.now().date(), force=force)
+            print(report)
+        finally:
+            await client.close()
+        return 0
+    except ChildFailedToStart as exc:
+        return fail(str(exc))
+    finally:
+        await supervisor.stop_all()
+
+
+async def with_embedded(settings: Settings, body: Callable[[Settings], Awaitable[int]]) -> int:
+    """Run `body` with MongoDB and Redis (embedded ones for what is not configured)."""
+    supervisor = Supervisor()
+    try:
+        return await body(await start_embedded(settings, supervisor))
+    except ChildFailedToStart as exc:
+        return fail(str(exc))
+    finally:
+        await supervisor.stop_all()
+
+
+async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
+    from staff.cli import StaffExists, add_account, read_password
+
+    try:
+        password = read_password(args.password_stdin)
+    except ValueError as exc:
+        return fail(str(exc))
+
+    async def add(resolved: Settings) -> int:
+        assert resolved.mongo_url is not None
+        try:
+            print(await add_account(resolved.mongo_url.get_secret_value(), resolved.mongo_db, args, password))
+        except ValueError as exc:
+            return fail(str(exc))
+        except StaffExists:
+            return fail(f"a staff account {args.username!r} already exists")
+        return 0
+
+    return await with_embedded(
+        settings.model_copy(update={"redis_url": settings.redis_url or SecretStr("redis://unused")}), add
+    )
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Traffic management citizen-service assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the web app and the bot (embedded servers for what is not configured)")
+    p_seed = sub.add_parser("seed", help="load the deterministic demo data set")
+    p_seed.add_argument("--force", action="store_true", help="replace demo data that is already loaded")
+    p_nlu = sub.add_parser("nlu", help="the Rasa NLU model: train, serve, eval")
+    nlu_sub = p_nlu.add_subparsers(dest="nlu_command", required=True)
+    p_train = nlu_sub.add_parser("train", help="train when nlu/ changed (model named by the hash of its inputs)")
+    p_train.add_argument("--force", action="store_true")
+    nlu_sub.add_parser("serve", help="serve the current model with `rasa run --enable-api`")
+    p_eval = nlu_sub.add_parser("eval", help="evaluate the model on a Rasa-format test file")
+    p_eval.add_argument("--data", type=Path, default=REPO / "nlu" / "tests" / "test_nlu.yml")
+    p_eval.add_argument("--out", type=Path, default=REPO / "nlu" / "results" / "eval.json")
+    p_eval.add_argument("--url", help="a running Rasa server (default: start one on the current model)")
+    from bench.cli import add_subcommands as add_bench_subcommands
+    from push.cli import add_subcommands as add_push_subcommands
+
+    add_push_subcommands(sub)  # worker, outbox
+    p_bench = sub.add_parser("bench", help="benchmarks (figures for the README)")
+    add_bench_subcommands(p_bench.add_subparsers(dest="bench_command", required=True), repo=REPO)
+    from staff.cli import add_arguments as add_staff_arguments
+
+    add_staff_arguments(sub.add_parser("staff", help="staff console accounts"))
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return fail(str(exc))
+    configure_logging(settings.log_level, settings.log_format)
+    if args.command == "run":
+        return asyncio.run(run(settings))
+    if args.command == "seed":
+        return asyncio.run(seed(settings, args.force))
+    if args.command in ("worker", "outbox"):
+        from push.cli import command as push_command
+
+        return push_command(args, settings)
+    if args.command == "nlu":
+        from nlu.cli import nlu_command
+
+        return nlu_command(args, settings=settings, rasa_bin=RASA_BIN, models_dir=MODELS_DIR)
+    if args.command == "staff":
+        return asyncio.run(staff_command(settings, args))
+    if args.command == "bench":
+        from bench import cli as bench_cli
+
+        if args.bench_command == "push":
+            return asyncio.run(bench_cli.bench_push(settings, args))
+        if args.bench_command == "handoff":
+            return asyncio.run(with_embedded(settings, lambda s: bench_cli.bench_handoff(s, args)))
+        if args.bench_command == "nlu":
+            return asyncio.run(bench_cli.bench_nlu(settings, args, rasa_bin=RASA_BIN, models_dir=MODELS_DIR))
+    raise AssertionError(args.command)
+

@@ -14,13 +14,21 @@ APP_VENV := $(CACHE_DIR)/venv-app-$(APP_HASH)
 RASA_VENV := $(CACHE_DIR)/venv-rasa-$(RASA_HASH)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test venv venv-rasa browser clean
+.PHONY: run test lint venv venv-rasa browser clean
 
 run: venv venv-rasa
 	.venv/bin/python bot.py run
 
-test: venv venv-rasa browser
+test: lint venv-rasa browser
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# The gates (CI runs them through `make test`): style, formatting, types, and the layering
+# contract in pyproject.toml (channels -> actions -> storage -> core, no channel imports another).
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 browser:

@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from actions.notify import notify
 from actions.services import Services
+from core.geo import normalize_place
 from core.identifiers import PLATE_RE, fold_text, normalize_plate
 from storage.models import (
     LOCAL_TZ,
@@ -46,7 +47,7 @@ from storage.models import (
     Language,
     NotificationType,
 )
-from storage.repositories.complaints import ClusterSummary, normalize_place
+from storage.repositories import ClusterSummary
 
 DESCRIPTION_MIN: Final = 10
 DESCRIPTION_MAX: Final = 2000

@@ -21,16 +21,16 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from actions.services import Services
 from actions.sms import build_sms_gateway
+from app.keys import BOT, DISPATCHER, MONGO, NLU, REDIS, SERVER_STARTED, SERVICES, SETTINGS
 from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
-from bot.telegram import build_bot
 from core.config import Settings
 from core.i18n import default_catalog
 from core.metrics import ERRORS
+from messenger.telegram import build_bot
 from nlu.client import NluClient
 from push import events as push_events
 from push.outbox import attach_push
@@ -40,7 +40,6 @@ from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from app.keys import BOT, DISPATCHER, MONGO, NLU, REDIS, SERVER_STARTED, SERVICES, SETTINGS
 from web import health, webhook
 
 log = structlog.get_logger(__name__)
@@ -190,7 +189,8 @@ async def _set_webhook_once(services: Services, bot: Bot, url: str, secret: str,
     """setWebhook only when its arguments changed: replicas and restarts do not re-set it each time."""
     fingerprint = hmac.new(secret.encode(), json.dumps([url, sorted(allowed)]).encode(), "sha256").hexdigest()
     key = services.keys("webhook", bot.id)
-    if (await services.redis.get(key) or b"").decode() == fingerprint:
+    stored = await services.redis.get(key)
+    if (stored.decode() if isinstance(stored, bytes) else stored) == fingerprint:
         return
     await bot.set_webhook(url, secret_token=secret, allowed_updates=allowed)
     await services.redis.set(key, fingerprint)
@@ -220,7 +220,9 @@ def create_app(settings: Settings) -> web.Application:
             return await app[DISPATCHER].feed_raw_update(app[BOT], update)
 
         webhook.setup(
-            app, path=urlsplit(settings.webhook_url).path or "/", secret=settings.webhook_secret.get_secret_value(),
+            app,
+            path=urlsplit(settings.webhook_url).path or "/",
+            secret=settings.webhook_secret.get_secret_value(),
             feed=feed,
         )
     if settings.sandbox_mode:

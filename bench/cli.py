@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 from pathlib import Path
 
 from core.config import Settings
 from core.processes import Supervisor
 from nlu.server import start_nlu_server
-
 
 
 def add_subcommands(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser], *, repo: Path) -> None:

@@ -87,12 +87,13 @@ async def run_bench(
     tag = uuid.uuid4().hex[:8]
     prefix, db_name = f"bench{tag}", f"bench_{tag}"
     sandbox_port = free_port()
-    sandbox_proc = subprocess.Popen(
+    # Plain Popen, not asyncio's: the bench SIGKILLs and polls these children from its own loop.
+    sandbox_proc = subprocess.Popen(  # noqa: ASYNC220
         [sys.executable, "-m", "sandbox", "--port", str(sandbox_port)],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent,
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 - called before the bench starts any thread
     )
     procs: list[subprocess.Popen[bytes]] = []
     main = asyncio.current_task()
@@ -172,15 +173,17 @@ async def run_bench(
         }
         print(f"starting {workers} worker(s) at {rate:g}/s{' (paid broadcast)' if paid else ''}", flush=True)
         started = time.monotonic()
+        # Open for the children's lifetime; closed with the process when the bench ends.
+        worker_logs = [open(tmp / f"worker-{k}.log", "wb") for k in range(workers)]  # noqa: ASYNC230, SIM115
         for k in range(workers):
             procs.append(
-                subprocess.Popen(
+                subprocess.Popen(  # noqa: ASYNC220
                     [sys.executable, str(REPO / "bot.py"), "worker", "--name", f"bench-{k}"],
                     cwd=REPO,
                     env=env,
                     stdout=subprocess.DEVNULL,
-                    stderr=open(tmp / f"worker-{k}.log", "wb"),
-                    preexec_fn=_die_with_parent,
+                    stderr=worker_logs[k],
+                    preexec_fn=_die_with_parent,  # noqa: PLW1509
                 )
             )
         samples: list[tuple[float, int]] = []
@@ -264,7 +267,7 @@ async def run_bench(
                     await redis.delete(*keys[start : start + 1000])
             if settings.mongo_url:
                 await client.drop_database(db_name)
-        except Exception as exc:  # the figures are in; a slow cleanup does not change them
+        except Exception as exc:  # noqa: BLE001 - the figures are in; a failed cleanup does not change them
             print(f"warning: cleanup failed: {exc!r}", flush=True)
         await redis.aclose()
         await client.close()

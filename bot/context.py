@@ -7,9 +7,11 @@ and from NLU intents alike.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, User
 
@@ -21,6 +23,9 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass
 class Ctx:
+    """Built for every message and button press by `bot.middlewares.context.CtxMiddleware`;
+    handlers take it as the typed parameter ``ctx: Ctx``."""
+
     bot: Bot
     services: Services
     chat_id: int
@@ -41,6 +46,30 @@ class Ctx:
 
     async def say(self, msg_id: str, markup: Markup | None = None, /, **args: object) -> Message:
         return await self.send(self.t(msg_id, **args), markup)
+
+    async def update_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Show ``text`` in place of the message whose button was pressed (a page turn, a refresh,
+        a toggle); send it anew when there is no such message or it can no longer be edited."""
+        message = self.event.message if isinstance(self.event, CallbackQuery) else None
+        if isinstance(message, Message):
+            try:
+                await self.bot.edit_message_text(
+                    text=text, chat_id=self.chat_id, message_id=message.message_id, reply_markup=markup
+                )
+                return
+            except TelegramBadRequest as exc:
+                if "not modified" in str(exc):
+                    return
+        await self.send(text, markup)
+
+    async def clear_buttons(self) -> None:
+        """Take the buttons off the message whose button was pressed (a step that is done)."""
+        message = self.event.message if isinstance(self.event, CallbackQuery) else None
+        if isinstance(message, Message) and message.reply_markup is not None:
+            with suppress(TelegramBadRequest):  # already without buttons
+                await self.bot.edit_message_reply_markup(
+                    chat_id=self.chat_id, message_id=message.message_id, reply_markup=None
+                )
 
 
 FeatureFn = Callable[[Ctx], Awaitable[None]]

@@ -1,24 +1,24 @@
-"""Telling a citizen that their form expired ("a form abandoned for 30 minutes expires").
+"""The one mechanism every form of the bot runs on: start, answers, end, and expiry.
 
-The FSM storage already forgets a form's state after ``settings.form_ttl`` of silence; this module
-remembers, a day longer, THAT a form was open, so the citizen who comes back is told plainly that
-it expired and nothing was submitted, with a button to start again.
+A form is a feature that asks questions (its FSM states) until it is submitted or cancelled:
 
-How a form uses it (three calls, all explicit):
+    await forms.begin(ctx, "complaint", ComplaintForm.topic)     # starts afresh (other forms dropped)
+    await forms.begin(ctx, "complaint_rate", ComplaintRating.comment, arg=ticket, data={...})
+    await forms.end(ctx)                                         # submitted, refused or cancelled
 
-    await forms.started(ctx, "complaint")                 # when the form begins (after set_state)
-    await forms.started(ctx, "complaint_rate", arg=ticket)  # arg: what GoCb(feature, arg) restarts it
-    await forms.finished(ctx)                             # on submit and on the form's own cancel button
+``form`` is the name of the feature that starts it: its menu title labels the expiry notice and
+``GoCb(feature=form, arg=arg)`` restarts it. A form's message handlers take ``FORM_TEXT`` (typed
+text that is not a command) or ``NOT_COMMAND`` (any message but a command) as their filter, so a
+/command is never taken as an answer: /start, /cancel, /menu ... work, an unknown one is answered
+as such (bot/routers/fallback.py) and the form stays where it was.
 
-``forms.begin(ctx, state, form)`` clears the FSM, sets ``state`` and calls ``started``;
-``forms.end(ctx)`` clears the FSM state and data and calls ``finished``. A form's text handlers
-take ``FORM_TEXT`` (typed text that is not a command) as their filter.
-
-The form name is the name of the feature that starts it (its menu title labels the notice and its
-``GoCb`` restarts it). /start and /cancel call ``forget`` (bot/routers/common.py); the fallback
+Expiry ("a form abandoned for 30 minutes expires"): the FSM storage forgets a form's state after
+``settings.form_ttl`` of silence; ``begin`` also remembers, a day longer, THAT a form was open, so
+the citizen who comes back is told plainly that it expired and nothing was submitted, with a
+button to start again. /start and /cancel call ``forget`` (bot/routers/common.py); the fallback
 paths (free text, non-text messages, stale buttons) call ``announce_expired``, which answers and
-returns True when the citizen's form expired, so the caller stops there. Only one form per
-citizen is remembered: starting another replaces it.
+returns True when the citizen's form expired. A form's own button pressed when that form is no
+longer open calls ``outdated``. Only one form per citizen is remembered: starting another replaces it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from aiogram import F
@@ -33,16 +34,17 @@ from aiogram.fsm.state import State
 from redis.exceptions import RedisError
 
 from actions.services import Services
-from bot.callbacks import GoCb, MenuCb
 from bot.context import FEATURES, Ctx
-from bot.keyboards import buttons, main_menu
+from bot.ui.callbacks import GoCb, MenuCb
+from bot.ui.keyboards import buttons, main_menu
 from core.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 
 NOTICE_WINDOW = 24 * 3600  # how long after expiry the citizen is still told about it
 
-FORM_TEXT = F.text & ~F.text.startswith("/")  # a typed answer to a form (commands are not answers)
+NOT_COMMAND = ~F.text.startswith("/")  # any message but a command (text, photo, location, ...)
+FORM_TEXT = F.text & NOT_COMMAND  # a typed answer to a form
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def _key(services: Services, user_id: int) -> str:
     return services.keys("form", user_id)
 
 
-async def started(ctx: Ctx, form: str, *, arg: str = "") -> None:
-    """Remember that ``form`` is open for this citizen (until finished, or expiry + a day)."""
+async def _remember(ctx: Ctx, form: str, arg: str) -> None:
+    """Remember that ``form`` is open for this citizen (until it ends, or expiry + a day)."""
     services = ctx.services
     try:
         await services.redis.set(
@@ -68,12 +70,17 @@ async def started(ctx: Ctx, form: str, *, arg: str = "") -> None:
         ERRORS.labels("redis-forms").inc()
 
 
-async def begin(ctx: Ctx, state: State, form: str) -> None:
-    """Start ``form`` afresh at ``state`` (any other form's state and data are dropped) and
-    remember that it is open."""
+async def begin(
+    ctx: Ctx, form: str, state: State | None = None, *, arg: str = "", data: dict[str, Any] | None = None
+) -> None:
+    """Start ``form`` afresh at ``state`` with ``data`` (any other form's state and data are
+    dropped) and remember that it is open. ``state`` None: the caller sets the first one."""
     await ctx.state.clear()
-    await ctx.state.set_state(state)
-    await started(ctx, form)
+    if data:
+        await ctx.state.set_data(data)
+    if state is not None:
+        await ctx.state.set_state(state)
+    await _remember(ctx, form, arg)
 
 
 async def forget(services: Services, user_id: int) -> None:
@@ -84,16 +91,11 @@ async def forget(services: Services, user_id: int) -> None:
         ERRORS.labels("redis-forms").inc()
 
 
-async def finished(ctx: Ctx) -> None:
-    """The form was submitted or cancelled: no expiry notice."""
-    await forget(ctx.services, ctx.user.id)
-
-
 async def end(ctx: Ctx) -> None:
-    """The form is over (done, refused or locked): clear its FSM state and data, and no
-    "your form expired" notice later."""
+    """The form is over (submitted, refused, locked or cancelled): clear its FSM state and data,
+    and no "your form expired" notice later."""
     await ctx.state.clear()
-    await finished(ctx)
+    await forget(ctx.services, ctx.user.id)
 
 
 async def take_expired(ctx: Ctx) -> OpenForm | None:
@@ -135,3 +137,10 @@ async def announce_expired(ctx: Ctx) -> bool:
     )
     await ctx.say("forms-expired", markup, title=ctx.t(item.title_id), minutes=minutes)
     return True
+
+
+async def outdated(ctx: Ctx) -> None:
+    """A form's button pressed when that form is no longer open: it expired (said so, with a
+    button to start again) or it was already submitted or cancelled."""
+    if not await announce_expired(ctx):
+        await ctx.say("forms-outdated", main_menu(ctx.t))

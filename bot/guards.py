@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.callbacks import GoCb
+from bot import forms
 from bot.context import Ctx
-from bot.keyboards import buttons
+from bot.ui.callbacks import GoCb
+from bot.ui.keyboards import buttons
 from storage.models import Citizen
 
 
@@ -20,9 +21,8 @@ async def require_citizen(ctx: Ctx) -> Citizen | None:
 
 
 async def require_citizen_in_form(ctx: Ctx) -> Citizen | None:
-    """``require_citizen`` for a step of a form: when nobody is bound (any more), the form's FSM
-    state and data are cleared too."""
+    """``require_citizen`` for a step of a form: when nobody is bound (any more), the form ends."""
     citizen = await require_citizen(ctx)
     if citizen is None:
-        await ctx.state.clear()
+        await forms.end(ctx)
     return citizen

@@ -246,4 +246,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.bench_command == "nlu":
             return asyncio.run(bench_cli.bench_nlu(settings, args, rasa_bin=RASA_BIN, models_dir=MODELS_DIR))
     raise AssertionError(args.command)
-

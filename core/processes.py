@@ -78,7 +78,7 @@ class Supervisor:
         cwd: Path | None = None,
     ) -> Child:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as out:
+        with open(log_path, "ab") as out:  # noqa: ASYNC230 - a local log file, opened once per start
             process = await asyncio.create_subprocess_exec(
                 *argv,
                 stdin=asyncio.subprocess.DEVNULL,

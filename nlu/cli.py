@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import os
 import sys
-import time
 from pathlib import Path
 
 from core.config import Settings

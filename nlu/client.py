@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import aiohttp
 import structlog
@@ -244,7 +244,7 @@ class NluClient:
             await self._session.close()
         self._session = None if self._owns_session else self._session
 
-    async def __aenter__(self) -> NluClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

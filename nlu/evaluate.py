@@ -130,7 +130,7 @@ def parse_test_file(path: Path) -> list[TestExample]:
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items = document.get("nlu") or []
     if not isinstance(items, list):
-        raise ValueError(f"{path}: 'nlu' must be a list")
+        raise TypeError(f"{path}: 'nlu' must be a list")
     examples: list[TestExample] = []
     for item in items:
         if not isinstance(item, dict) or "intent" not in item:

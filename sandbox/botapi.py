@@ -82,7 +82,7 @@ class Params:
     def has(self, name: str) -> bool:
         return self.values.get(name) not in (None, "")
 
-    def str(self, name: str, *, required: bool = False) -> str | None:
+    def text(self, name: str, *, required: bool = False) -> str | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -90,7 +90,7 @@ class Params:
             return None
         return value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
 
-    def int(self, name: str, *, required: bool = False) -> int | None:
+    def integer(self, name: str, *, required: bool = False) -> int | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -103,7 +103,7 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
-    def float(self, name: str, *, required: bool = False) -> float | None:
+    def number(self, name: str, *, required: bool = False) -> float | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -114,7 +114,7 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
-    def bool(self, name: str) -> bool:
+    def flag(self, name: str) -> bool:
         value = self.values.get(name)
         if isinstance(value, str):
             return value.strip().lower() in ("true", "1", "yes")
@@ -286,7 +286,7 @@ class BotApi:
         retry_after = bot.limiter.acquire(
             chat.id,
             is_group=chat.type == "group",
-            paid_broadcast=params.bool("allow_paid_broadcast"),
+            paid_broadcast=params.flag("allow_paid_broadcast"),
             now=time.monotonic(),
         )
         if retry_after is not None:
@@ -295,8 +295,8 @@ class BotApi:
     def _formatted(
         self, params: Params, text_key: str, entities_key: str, limit: int, too_long: str
     ) -> tuple[str, list[JSON], str | None]:
-        raw = params.str(text_key) or ""
-        parse_mode = params.str("parse_mode")
+        raw = params.text(text_key) or ""
+        parse_mode = params.text("parse_mode")
         explicit = params.json(entities_key)
         if explicit:
             if not isinstance(explicit, list) or not all(isinstance(e, dict) and "type" in e for e in explicit):
@@ -363,12 +363,12 @@ class BotApi:
 
     def _reply_to(self, chat: ChatState, params: Params) -> int | None:
         reply_parameters = params.json("reply_parameters")
-        allow_missing = params.bool("allow_sending_without_reply")
+        allow_missing = params.flag("allow_sending_without_reply")
         if isinstance(reply_parameters, dict):
             target = reply_parameters.get("message_id")
             allow_missing = bool(reply_parameters.get("allow_sending_without_reply", allow_missing))
         else:
-            target = params.int("reply_to_message_id")
+            target = params.integer("reply_to_message_id")
         if target is None:
             return None
         try:
@@ -433,7 +433,7 @@ class BotApi:
     def _input_file(self, params: Params, field: str, *, folder: str, extension: str, mime_type: str) -> JSON:
         """Resolve a file parameter: an upload (direct or ``attach://``) or an existing file_id."""
         upload = params.uploads.get(field)
-        value = params.str(field)
+        value = params.text(field)
         if upload is None and value is not None and value.startswith("attach://"):
             upload = params.uploads.get(value[len("attach://") :])
             if upload is None:
@@ -481,9 +481,9 @@ class BotApi:
     async def get_updates(self, bot: BotState, params: Params) -> list[JSON]:
         if bot.webhook is not None:
             raise ApiError(409, CONFLICT_WEBHOOK)
-        offset = params.int("offset")
-        limit = min(max(params.int("limit") or 100, 1), 100)
-        timeout = max(min(params.int("timeout") or 0, 50), 0)
+        offset = params.integer("offset")
+        limit = min(max(params.integer("limit") or 100, 1), 100)
+        timeout = max(min(params.integer("timeout") or 0, 50), 0)
         allowed = params.json("allowed_updates")
         if isinstance(allowed, list):
             bot.allowed_updates = [str(item) for item in allowed] or None
@@ -511,19 +511,19 @@ class BotApi:
                 raise ApiError(409, CONFLICT_WEBHOOK)
 
     async def set_webhook(self, bot: BotState, params: Params) -> bool:
-        url = params.str("url") or ""
+        url = params.text("url") or ""
         if url == "":
             await self.delete_webhook(bot, params)
             return True
         if not url.startswith(("http://", "https://")):
             raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
-        secret = params.str("secret_token")
+        secret = params.text("secret_token")
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise bad_request("bad webhook: Secret token contains unallowed characters")
         allowed = params.json("allowed_updates")
-        max_connections = min(max(params.int("max_connections") or 40, 1), 100)
-        pending = list(bot.updates) if not params.bool("drop_pending_updates") else []
-        if bot.webhook_queue is not None and not params.bool("drop_pending_updates"):
+        max_connections = min(max(params.integer("max_connections") or 40, 1), 100)
+        pending = list(bot.updates) if not params.flag("drop_pending_updates") else []
+        if bot.webhook_queue is not None and not params.flag("drop_pending_updates"):
             while not bot.webhook_queue.empty():
                 pending.append(bot.webhook_queue.get_nowait())
         stop_webhook_workers(bot)
@@ -549,7 +549,7 @@ class BotApi:
         queue = bot.webhook_queue
         bot.webhook = None
         bot.webhook_queue = None
-        if params.bool("drop_pending_updates"):
+        if params.flag("drop_pending_updates"):
             bot.updates.clear()
         elif queue is not None:
             while not queue.empty():
@@ -658,7 +658,7 @@ class BotApi:
         if not text.strip():
             raise bad_request("message text is empty")
         return self._deliver(
-            bot, chat, "text", params, text=text, entities=entities, raw_text=params.str("text"), parse_mode=parse_mode
+            bot, chat, "text", params, text=text, entities=entities, raw_text=params.text("text"), parse_mode=parse_mode
         )
 
     async def send_photo(self, bot: BotState, params: Params) -> JSON:
@@ -685,7 +685,7 @@ class BotApi:
             params,
             text=caption,
             entities=entities,
-            raw_text=params.str("caption"),
+            raw_text=params.text("caption"),
             parse_mode=parse_mode,
             media={"photo": photo},
         )
@@ -714,7 +714,7 @@ class BotApi:
             params,
             text=caption,
             entities=entities,
-            raw_text=params.str("caption"),
+            raw_text=params.text("caption"),
             parse_mode=parse_mode,
             media={"document": document},
         )
@@ -722,8 +722,8 @@ class BotApi:
     async def send_location(self, bot: BotState, params: Params) -> JSON:
         chat = self._chat(params)
         self._ensure_reachable(chat)
-        latitude = params.float("latitude", required=True)
-        longitude = params.float("longitude", required=True)
+        latitude = params.number("latitude", required=True)
+        longitude = params.number("longitude", required=True)
         assert latitude is not None and longitude is not None
         if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
             raise bad_request("wrong latitude or longitude")
@@ -735,7 +735,7 @@ class BotApi:
         if params.has("inline_message_id"):
             raise bad_request("inline messages are not supported by the sandbox")
         chat = self._chat(params)
-        message_id = params.int("message_id", required=True)
+        message_id = params.integer("message_id", required=True)
         message = chat.messages.get(message_id) if message_id is not None else None
         if message is None or message.deleted:
             raise bad_request("message to edit not found")
@@ -765,7 +765,7 @@ class BotApi:
                 "exactly the same as a current content and reply markup of the message"
             )
         message.text, message.entities = text, entities
-        message.raw_text, message.parse_mode = params.str("text"), parse_mode
+        message.raw_text, message.parse_mode = params.text("text"), parse_mode
         message.reply_markup = markup
         return self._apply_edit(chat, message)
 
@@ -784,7 +784,7 @@ class BotApi:
 
     async def delete_message(self, bot: BotState, params: Params) -> bool:
         chat = self._chat(params)
-        message_id = params.int("message_id", required=True)
+        message_id = params.integer("message_id", required=True)
         message = chat.messages.get(message_id) if message_id is not None else None
         if message is None or message.deleted:
             raise bad_request("message to delete not found")
@@ -794,19 +794,19 @@ class BotApi:
         return True
 
     async def answer_callback_query(self, bot: BotState, params: Params) -> bool:
-        query_id = params.str("callback_query_id", required=True)
+        query_id = params.text("callback_query_id", required=True)
         record = self.state.callbacks.get(query_id or "")
         if record is None or record.answered:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
-        text = params.str("text")
+        text = params.text("text")
         if text is not None and len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         record.answered = True
         record.answer = {
             "text": text,
-            "show_alert": params.bool("show_alert"),
-            "url": params.str("url"),
-            "cache_time": params.int("cache_time") or 0,
+            "show_alert": params.flag("show_alert"),
+            "url": params.text("url"),
+            "cache_time": params.integer("cache_time") or 0,
         }
         chat = self.state.chats.get(record.chat_id)
         if chat is not None:
@@ -824,7 +824,7 @@ class BotApi:
     async def send_chat_action(self, bot: BotState, params: Params) -> bool:
         chat = self._chat(params)
         self._ensure_reachable(chat)
-        action = params.str("action", required=True)
+        action = params.text("action", required=True)
         known = {
             "typing",
             "upload_photo",
@@ -850,7 +850,7 @@ class BotApi:
         scope_key = (
             json.dumps(scope, sort_keys=True) if isinstance(scope, dict) and scope.get("type") != "default" else ""
         )
-        return scope_key, params.str("language_code") or ""
+        return scope_key, params.text("language_code") or ""
 
     async def set_my_commands(self, bot: BotState, params: Params) -> bool:
         commands = params.json("commands")
@@ -886,7 +886,7 @@ class BotApi:
         return True
 
     async def get_file(self, bot: BotState, params: Params) -> JSON:
-        file_id = params.str("file_id", required=True)
+        file_id = params.text("file_id", required=True)
         stored = self.state.files.get(file_id or "")
         if stored is None:
             raise bad_request("invalid file_id")

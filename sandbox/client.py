@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 
@@ -135,7 +135,7 @@ class SandboxClient:
         self._owns_session = session is None
         self._cursors: dict[int, int] = {}
 
-    async def __aenter__(self) -> SandboxClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -118,7 +118,8 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                 if match is None or name not in _HTML_TAG_TYPES:
                     raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {_byte_offset(source, i)}')
                 attrs = _parse_attrs(inner[match.end() :])
-                entity: Entity | None = {"type": _HTML_TAG_TYPES[name], "offset": out.pos, "length": 0}
+                entity: Entity = {"type": _HTML_TAG_TYPES[name], "offset": out.pos, "length": 0}
+                keep = True  # False: the tag opens no entity (a bare <a>, <code> inside <pre>)
                 if name == "span" and attrs.get("class") != "tg-spoiler":
                     raise EntityParseError(f'Unsupported start tag "span" at byte offset {_byte_offset(source, i)}')
                 if name == "a":
@@ -130,17 +131,17 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
                     elif href:
                         entity["url"] = href
                     else:
-                        entity = None
+                        keep = False
                 elif name == "code" and stack and stack[-1].tag == "pre" and stack[-1].entity is not None:
                     language = attrs.get("class", "")
                     if language.startswith("language-"):
                         stack[-1].entity["language"] = language[len("language-") :]
-                    entity = None
+                    keep = False
                 elif name == "blockquote" and "expandable" in attrs:
                     entity["type"] = "expandable_blockquote"
                 elif name == "tg-emoji":
                     entity["custom_emoji_id"] = attrs.get("emoji-id", "")
-                stack.append(_Open(name, out.pos, entity))
+                stack.append(_Open(name, out.pos, entity if keep else None))
             i = end + 1
             continue
         if char == "&":
@@ -148,7 +149,7 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
             if ref is not None:
                 body = ref.group(1)
                 if body.startswith("#"):
-                    code = int(body[2:], 16) if body[1:2] in ("x", "X") else int(body[1:])
+                    code = int(body[1:].lstrip("xX"), 16) if body[1:2] in ("x", "X") else int(body[1:])
                     out.add(chr(code) if 0 < code <= 0x10FFFF else "\ufffd")
                 else:
                     out.add(_NAMED_REFS[body])

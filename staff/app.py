@@ -29,7 +29,7 @@ from redis.exceptions import RedisError
 from actions import handoff as actions
 from actions.services import Services
 from bot.routers.handoff import TelegramCitizenLink
-from bot.telegram import build_bot
+from messenger.telegram import build_bot
 from core.config import Settings
 from core.i18n import Lang, Translator, lang_from_code, parse_lang
 from staff import auth, workqueues

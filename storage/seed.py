@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from core.geo import normalize_place
 from core.identifiers import id_check_digit, normalize_plate
 from storage.data import CityInfo, batch_offsets_days, cities, demo_vocabulary, violation_codes
 from storage.models import (
@@ -53,7 +54,6 @@ from storage.models import (
     ViolationStatus,
 )
 from storage.repositories import Repositories
-from storage.repositories.complaints import normalize_place
 
 SEED_VERSION = 1
 DEFAULT_RNG_SEED = 12123
@@ -386,7 +386,7 @@ def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
         cycle_start = _add_years(cycle_start, -1)
     professional = license_class in (LicenseClass.A1, LicenseClass.A2, LicenseClass.B2)
     lic = DriverLicense(
-        _id=person.id_number,
+        id_number=person.id_number,
         license_class=license_class,
         first_issued=first_issued,
         valid_from=valid_from,
@@ -469,7 +469,7 @@ def _build(rng_seed: int, today: date) -> DemoData:
     for info in cities():
         data.elicense_cities.append(
             ELicenseCity(
-                _id=info.id,
+                city=info.id,
                 name=info.name,
                 province=info.province,
                 batch=info.batch,
@@ -483,7 +483,7 @@ def _build(rng_seed: int, today: date) -> DemoData:
         road = rng.choice(roads)
         data.citizens.append(
             Citizen(
-                _id=person.id_number,
+                id_number=person.id_number,
                 name=person.name,
                 phone=person.phone,
                 mailing_address=f"{person.city.name.zh}{road[0]}{rng.randrange(1, 300)}号"
@@ -560,7 +560,7 @@ def _build(rng_seed: int, today: date) -> DemoData:
                 )
         data.vehicles.append(
             Vehicle(
-                _id=ident.plate,
+                plate=ident.plate,
                 owner_id_number=owner.id_number,
                 brand=Bilingual(zh=ident.brand["zh"], en=ident.brand["en"]),
                 model=ident.model,
@@ -765,7 +765,7 @@ def _add_complaints(data: DemoData, people: list[_Person], today: date, rng: ran
         rated = status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
         data.complaints.append(
             Complaint(
-                _id="pending",
+                ticket_id="pending",
                 citizen_id_number=person.id_number,
                 language=Language.EN if text.isascii() else Language.ZH,
                 topic=topic,

@@ -111,7 +111,7 @@ def make_settings(mongo_url: str, redis_url: str) -> Callable[..., Settings]:
             "log_format": "console",
         }
         values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
     return make
 
@@ -226,7 +226,7 @@ async def default_services(
     redis = connect_redis(redis_url)
     keys = Keys(f"{prefix}{uuid.uuid4().hex[:6]}")
     yield Services(
-        settings=Settings(_env_file=None),
+        settings=Settings(_env_file=None),  # type: ignore[call-arg]
         repos=repos,
         redis=redis,
         keys=keys,  # type: ignore[call-arg]

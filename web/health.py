@@ -25,7 +25,7 @@ class Probes:
 
 
 ProbesOf = Callable[[], Probes]
-PROBES = web.AppKey("health_probes", ProbesOf)
+PROBES: web.AppKey[ProbesOf] = web.AppKey("health_probes")
 CHECK_TIMEOUT = 2.0
 SLOW = 0.5  # seconds: answering, but slowly -> degraded
 

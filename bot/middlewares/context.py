@@ -1,4 +1,8 @@
-"""Outermost middleware: log context, metrics, and the citizen's language for this update.
+"""The citizen's language and the `Ctx` every handler takes.
+
+`ContextMiddleware` (outermost, on updates): log context, metrics, and the citizen's language for
+this update (data "lang" and "t"). `CtxMiddleware` (inner, on messages and button presses, so it
+runs after aiogram's FSM middleware and only once a handler matched): the typed ``ctx: Ctx``.
 
 Language (issue 3): the reply follows the message's script (Chinese characters -> Chinese,
 otherwise English) unless the citizen chose one with /language; commands, buttons and
@@ -13,12 +17,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
-from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update, User
+from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.middlewares.user_context import EventContext
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from redis.exceptions import RedisError
 
 from actions.services import Services
-from core.i18n import Lang, lang_from_code, parse_lang
+from bot.context import Ctx
+from core.i18n import Lang, Translator, lang_from_code, parse_lang
 from core.identifiers import PROVINCES
 from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
 from nlu.client import detect_language
@@ -27,6 +34,10 @@ log = structlog.get_logger(__name__)
 LAST_LANG_TTL = 90 * 24 * 3600
 # A message that is only a plate (京A12345) says nothing about the citizen's language.
 _PLATE_LIKE = re.compile(rf"[{PROVINCES}][A-Za-z][·.\s-]?[A-Za-z0-9]{{5,6}}")
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def update_type(update: Update) -> str:
@@ -46,9 +57,9 @@ async def resolve_language(services: Services, user: User, text: str | None) -> 
     except RedisError:
         ERRORS.labels("redis-language").inc()
         chosen = last = open_form = None
-    if (lang := parse_lang(chosen.decode() if chosen else None)) is not None:
+    if (lang := parse_lang(_text(chosen))) is not None:
         return lang
-    last_lang = parse_lang(last.decode() if last else None)
+    last_lang = parse_lang(_text(last))
     # In a form, answers are names, addresses, numbers: "张伟" typed by an English speaker who is
     # linking an identity says nothing about their language. The form goes on in its language.
     if open_form is not None:
@@ -91,3 +102,37 @@ class ContextMiddleware(BaseMiddleware):
         finally:
             HANDLER_LATENCY.labels(kind).observe(time.perf_counter() - started)
             structlog.contextvars.unbind_contextvars("update_id", "chat_id", "user_id")
+
+
+class CtxMiddleware(BaseMiddleware):
+    """Builds the handler's ``ctx: Ctx`` from what the dispatcher and the outer middlewares put in
+    the data (bot, services, event context, FSM state, lang, t)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Message | CallbackQuery)
+        context: EventContext = data["event_context"]
+        t: Translator = data["t"]
+        if context.chat is None or context.user is None:  # a button under an inline-mode message
+            if isinstance(event, CallbackQuery):
+                await event.answer(t("button-expired"), show_alert=True)
+            return None
+        bot: Bot = data["bot"]
+        services: Services = data["services"]
+        state: FSMContext = data["state"]
+        lang: Lang = data["lang"]
+        data["ctx"] = Ctx(
+            bot=bot,
+            services=services,
+            chat_id=context.chat.id,
+            user=context.user,
+            lang=lang,
+            t=t,
+            state=state,
+            event=event,
+        )
+        return await handler(event, data)

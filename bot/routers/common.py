@@ -2,51 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from actions.services import Services
 from bot import forms
-from bot.callbacks import GoCb, LangCb, MenuCb
 from bot.context import FEATURES, Ctx, feature
-from bot.keyboards import SECTIONS, language_menu, main_menu, section_menu
 from bot.middlewares.context import remember_language
-from core.i18n import Lang, Translator
+from bot.ui.callbacks import GoCb, LangCb, MenuCb
+from bot.ui.keyboards import SECTIONS, language_menu, main_menu, section_menu
+from core.i18n import Lang
 from storage.models import Language
 
-router = Router(name="common")
 
-
-def make_ctx(event: Message | CallbackQuery, data: dict[str, Any], *, arg: str = "") -> Ctx:
-    chat = data["event_chat"]
-    return Ctx(
-        bot=data["bot"],
-        services=data["services"],
-        chat_id=chat.id,
-        user=data["event_from_user"],
-        lang=data["lang"],
-        t=data["t"],
-        state=data["state"],
-        event=event,
-        arg=arg,
-    )
+def build_router() -> Router:
+    router = Router(name="common")
+    router.message.register(cmd_start, CommandStart())
+    router.message.register(cmd_help, Command("help"))
+    router.message.register(cmd_menu, Command("menu"))
+    router.message.register(cmd_cancel, Command("cancel"))
+    router.message.register(cmd_language, Command("language"))
+    router.callback_query.register(on_language, LangCb.filter())
+    router.callback_query.register(on_menu, MenuCb.filter())
+    router.callback_query.register(on_go, GoCb.filter())
+    return router
 
 
 async def show_main_menu(ctx: Ctx, msg_id: str = "menu-title") -> None:
     await ctx.send(ctx.t(msg_id), main_menu(ctx.t))
 
 
-@router.message(CommandStart())
-async def cmd_start(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
-    await state.clear()
-    if message.from_user is not None:
-        await forms.forget(data["services"], message.from_user.id)
-    name = message.from_user.first_name if message.from_user else ""
-    await message.answer(t("start-greeting", name=name), reply_markup=main_menu(t))
+async def cmd_start(message: Message, ctx: Ctx) -> None:
+    await ctx.state.clear()
+    await forms.forget(ctx.services, ctx.user.id)
+    await ctx.say("start-greeting", main_menu(ctx.t), name=ctx.user.first_name)
 
 
 @feature("help", title="menu-help", intents=("help",))
@@ -54,27 +45,23 @@ async def show_help(ctx: Ctx) -> None:
     await ctx.send(ctx.t("help-text"), main_menu(ctx.t))
 
 
-@router.message(Command("help"))
-async def cmd_help(message: Message, **data: Any) -> None:
-    await show_help(make_ctx(message, data))
+async def cmd_help(message: Message, ctx: Ctx) -> None:
+    await show_help(ctx)
 
 
-@router.message(Command("menu"))
-async def cmd_menu(message: Message, **data: Any) -> None:
-    await show_main_menu(make_ctx(message, data))
+async def cmd_menu(message: Message, ctx: Ctx) -> None:
+    await show_main_menu(ctx)
 
 
-@router.message(Command("cancel"))
-async def cmd_cancel(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
-    if await state.get_state() is None:
-        if await forms.announce_expired(make_ctx(message, {**data, "state": state, "t": t})):
+async def cmd_cancel(message: Message, ctx: Ctx) -> None:
+    if await ctx.state.get_state() is None:
+        if await forms.announce_expired(ctx):
             return
-        await message.answer(t("cancel-nothing"), reply_markup=main_menu(t))
+        await ctx.say("cancel-nothing", main_menu(ctx.t))
         return
-    await state.clear()
-    if message.from_user is not None:
-        await forms.forget(data["services"], message.from_user.id)
-    await message.answer(t("cancel-done"), reply_markup=main_menu(t))
+    await ctx.state.clear()
+    await forms.forget(ctx.services, ctx.user.id)
+    await ctx.say("cancel-done", main_menu(ctx.t))
 
 
 @feature("language", title="menu-language")
@@ -82,44 +69,37 @@ async def choose_language(ctx: Ctx) -> None:
     await ctx.send(ctx.t("language-choose"), language_menu())
 
 
-@router.message(Command("language"))
-async def cmd_language(message: Message, **data: Any) -> None:
-    await choose_language(make_ctx(message, data))
+async def cmd_language(message: Message, ctx: Ctx) -> None:
+    await choose_language(ctx)
 
 
-@router.callback_query(LangCb.filter())
-async def on_language(query: CallbackQuery, callback_data: LangCb, services: Services, bot: Bot) -> None:
+async def on_language(query: CallbackQuery, callback_data: LangCb, ctx: Ctx) -> None:
     lang: Lang = "zh" if callback_data.code == "zh" else "en"
-    await remember_language(services, query.from_user.id, lang)
-    await services.repos.citizens.set_language(query.from_user.id, Language(lang))
+    services = ctx.services
+    await remember_language(services, ctx.user.id, lang)
+    await services.repos.citizens.set_language(ctx.user.id, Language(lang))
     t = services.catalog.translator(lang)
     await query.answer()
-    if query.message is not None:
-        await bot.send_message(query.message.chat.id, t("language-set"), reply_markup=main_menu(t))
+    await ctx.send(t("language-set"), main_menu(t))
 
 
-@router.callback_query(MenuCb.filter())
-async def on_menu(query: CallbackQuery, callback_data: MenuCb, t: Translator, bot: Bot) -> None:
+async def on_menu(query: CallbackQuery, callback_data: MenuCb, ctx: Ctx) -> None:
     await query.answer()
-    if query.message is None:
-        return
+    t = ctx.t
     if callback_data.section in SECTIONS:
         markup = section_menu(t, callback_data.section)
         text = t(f"menu-section-{callback_data.section}-title")
     else:
         markup, text = main_menu(t), t("menu-title")
-    await bot.edit_message_text(
-        text=text, chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=markup
-    )
+    await ctx.update_message(text, markup)
 
 
-@router.callback_query(GoCb.filter())
-async def on_go(query: CallbackQuery, callback_data: GoCb, t: Translator, **data: Any) -> None:
+async def on_go(query: CallbackQuery, callback_data: GoCb, ctx: Ctx) -> None:
     item = FEATURES.get(callback_data.feature)
-    if item is None or query.message is None:
-        await query.answer(t("button-expired"), show_alert=True)
+    if item is None:
+        await query.answer(ctx.t("button-expired"), show_alert=True)
         return
     await query.answer()
-    ctx = make_ctx(query, {**data, "t": t}, arg=callback_data.arg)
+    ctx = replace(ctx, arg=callback_data.arg)
     await forms.announce_expired(ctx)  # a form left open expired: say so, then do what was asked
     await item.fn(ctx)

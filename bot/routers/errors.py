@@ -16,10 +16,14 @@ from core.metrics import ERRORS
 from nlu.client import NluUnavailable
 
 log = structlog.get_logger(__name__)
-router = Router(name="errors")
 
 
-@router.errors()
+def build_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router
+
+
 async def on_error(event: ErrorEvent, services: Services, bot: Bot) -> bool:
     exc = event.exception
     update = event.update

@@ -8,61 +8,62 @@ menu" answer and everything else keeps working.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 import structlog
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from redis.exceptions import RedisError
 
 from actions.handoff import remember_intent
 from bot import forms
-from bot.callbacks import GoCb, MenuCb
 from bot.context import INTENTS, Ctx
-from bot.keyboards import buttons, main_menu
-from bot.routers.common import make_ctx
-from core.i18n import Translator
+from bot.ui.callbacks import GoCb, MenuCb
+from bot.ui.format import quote
+from bot.ui.keyboards import buttons, main_menu
 from core.metrics import ERRORS, NLU_CALLS
 from nlu.client import NluUnavailable, decide, normalize_entities
 
 log = structlog.get_logger(__name__)
-router = Router(name="fallback")
 
 SMALL_TALK = ("greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope")
 MISUNDERSTANDING_TTL = 15 * 60
 MAX_TEXT = 4096
 
 
-@router.message(F.text.startswith("/"))
-async def unknown_command(message: Message, t: Translator) -> None:
+def build_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unsupported_content, ~F.text)
+    router.callback_query.register(stale_button, F.data)
+    router.message.register(free_text, F.text)
+    return router
+
+
+async def unknown_command(message: Message, ctx: Ctx) -> None:
     command = (message.text or "/").split()[0][:64]
-    await message.answer(t("unknown-command", command=command))
+    await ctx.say("unknown-command", None, command=quote(command))
 
 
-@router.message(~F.text)
-async def unsupported_content(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
-    if await state.get_state() is not None:
-        await message.answer(t("unsupported-content-in-form"))
+async def unsupported_content(message: Message, ctx: Ctx) -> None:
+    if await ctx.state.get_state() is not None:
+        await ctx.say("unsupported-content-in-form")
         return
-    if await forms.announce_expired(make_ctx(message, {**data, "state": state, "t": t})):
+    if await forms.announce_expired(ctx):
         return
     kind = getattr(message.content_type, "value", message.content_type)
-    await message.answer(t("unsupported-content", kind=kind), reply_markup=main_menu(t))
+    await ctx.say("unsupported-content", main_menu(ctx.t), kind=kind)
 
 
-@router.callback_query(F.data)
-async def stale_button(query: CallbackQuery, t: Translator, **data: Any) -> None:
+async def stale_button(query: CallbackQuery, ctx: Ctx) -> None:
     """A button from an old message whose payload no handler understands any more."""
-    if query.message is not None and await forms.announce_expired(make_ctx(query, {**data, "t": t})):
+    if await forms.announce_expired(ctx):
         await query.answer()
         return
-    await query.answer(t("button-expired"), show_alert=True)
+    await query.answer(ctx.t("button-expired"), show_alert=True)
 
 
-@router.message(F.text)
-async def free_text(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def free_text(message: Message, ctx: Ctx) -> None:
     if await forms.announce_expired(ctx):  # the citizen's form expired: this text was probably an answer to it
         return
     services = ctx.services
@@ -99,7 +100,7 @@ async def free_text(message: Message, **data: Any) -> None:
         target = INTENTS.get(decision.intent)
         if target is not None:
             await _reset_misunderstandings(ctx)
-            ctx.entities = check.valid
+            ctx = replace(ctx, entities=check.valid)
             await remember_intent(services, ctx.user.id, decision.intent, check.valid)  # context for a person
             await target.fn(ctx)
             return

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.text_decorations import html_decoration
 
 from actions.faq import FAQ_TOPICS, FaqTopic, elicense_schedule
 from actions.services import today_of
-from bot.callbacks import GoCb
-from bot.context import FEATURES, Ctx, feature
-from bot.keyboards import buttons
-from bot.routers.vehicles import fmt_day
-
-router = Router(name="faq")
-quote = html_decoration.quote  # escape every stored or typed value put into HTML
+from bot.context import Ctx, feature
+from bot.ui.callbacks import GoCb
+from bot.ui.format import day, quote
+from bot.ui.keyboards import buttons, feature_rows
 
 # After an answer, the services it leads to (shown only for features that exist).
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -29,13 +24,8 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
 
 
 def follow_up_markup(ctx: Ctx, topic: FaqTopic) -> InlineKeyboardMarkup:
-    rows = [
-        [(ctx.t(FEATURES[name].title_id), GoCb(feature=name))]
-        for name in FOLLOW_UPS.get(topic.feature, ())
-        if name in FEATURES
-    ]
-    rows.append([(ctx.t("faq-button-more"), GoCb(feature="faq"))])
-    return buttons(*rows)
+    rows = feature_rows(ctx.t, FOLLOW_UPS.get(topic.feature, ()))
+    return buttons(*rows, [(ctx.t("faq-button-more"), GoCb(feature="faq"))])
 
 
 @feature("faq", title="faq-menu", section="consult", order=10)
@@ -56,7 +46,7 @@ async def answer_cities(ctx: Ctx, topic: FaqTopic) -> None:
     for batch in batches:
         names = ctx.t("faq-cities-separator").join(quote(c.name.get(ctx.lang)) for c in batch.cities)
         key = "faq-cities-batch-open" if batch.is_open else "faq-cities-batch-later"
-        lines.append(ctx.t(key, batch=batch.batch, date=fmt_day(batch.opens_on), count=len(batch.cities), cities=names))
+        lines.append(ctx.t(key, batch=batch.batch, date=day(batch.opens_on), count=len(batch.cities), cities=names))
     if not batches:
         lines.append(ctx.t("faq-cities-none"))
     await ctx.send("\n\n".join(lines), follow_up_markup(ctx, topic))

@@ -66,4 +66,3 @@ business-address-format = That does not look like a full address. Please type 6 
 business-ask-postal = And the postal code (6 digits), e.g. 100010.
 business-postal-format = A postal code has 6 digits, e.g. 100010. Please type it again.
 business-press-button = Please choose with the buttons above (or /cancel to leave).
-business-form-expired = This form has expired or was already submitted. Please start again from the menu.

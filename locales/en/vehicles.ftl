@@ -77,7 +77,6 @@ vehicles-auth-summary = <b>Please confirm the authorisation</b>
 vehicles-auth-press-button = Please press ✅ Confirm or ✖ Cancel below (or /cancel).
 vehicles-auth-granted = ✅ Authorisation granted for { $plate }.
 vehicles-auth-cancelled = Cancelled: nothing was authorised.
-vehicles-auth-expired = This form has expired or was already completed. Start again from "Vehicle e-license authorisation".
 vehicles-auth-revoked = ✅ The authorisation for { $plate } is revoked.
 vehicles-auth-revoke-unknown = That authorisation was not found or was already revoked.
 vehicles-auth-refused-not-owner = Only the owner of a vehicle can authorise others, and that vehicle is not registered in your name.

@@ -66,4 +66,3 @@ business-address-format = 这似乎不是完整的地址。请输入6到120个�
 business-ask-postal = 请输入邮政编码（6位数字），例如 100010。
 business-postal-format = 邮政编码为6位数字，例如 100010，请重新输入。
 business-press-button = 请使用上方的按钮选择（或 /cancel 退出）。
-business-form-expired = 该表单已过期或已提交，请从菜单重新开始。

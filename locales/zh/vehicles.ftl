@@ -73,7 +73,6 @@ vehicles-auth-summary = <b>请确认授权信息</b>
 vehicles-auth-press-button = 请点击下方的 ✅ 确认 或 ✖ 取消（或 /cancel）。
 vehicles-auth-granted = ✅ 已为 { $plate } 完成授权。
 vehicles-auth-cancelled = 已取消，未作任何授权。
-vehicles-auth-expired = 该表单已过期或已完成，请从"电子行驶证授权"重新开始。
 vehicles-auth-revoked = ✅ 已撤销 { $plate } 的该项授权。
 vehicles-auth-revoke-unknown = 未找到该授权，或已被撤销。
 vehicles-auth-refused-not-owner = 只有机动车所有人可以授权他人，该车不在您的名下。

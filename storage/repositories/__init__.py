@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from .applications import ApplicationRepository
 from .base import MongoDoc, Repository
 from .citizens import BindingConflict, BindResult, CitizenRepository
-from .complaints import ClusterSummary, ComplaintRepository, distance_m, normalize_place
+from .complaints import ClusterSummary, ComplaintRepository
 from .conversations import ConversationRepository
 from .deliveries import DeliveryRepository
 from .elicense import ELicenseRepository
@@ -45,8 +45,6 @@ __all__ = [
     "VehicleRepository",
     "ViolationPage",
     "ViolationRepository",
-    "distance_m",
-    "normalize_place",
 ]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
@@ -11,29 +9,14 @@ from typing import Any, ClassVar
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from core.geo import degrees_around, distance_m
 from core.identifiers import format_ticket_id
-from storage.models import Complaint, ComplaintEvent, ComplaintStatus, ComplaintTopic, GeoPoint
+from storage.models import Complaint, ComplaintEvent, ComplaintStatus, ComplaintTopic
 
 from .base import MongoDoc, Repository
 
 CLUSTER_RADIUS_M = 500.0
 CLUSTER_WINDOW = timedelta(days=30)
-_EARTH_RADIUS_M = 6_371_000.0
-
-
-def normalize_place(text: str) -> str:
-    """A key that equal places share: NFKC, lower case, no spaces, punctuation or symbols."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
-
-
-def distance_m(a: GeoPoint, b: GeoPoint) -> float:
-    """Great-circle (haversine) distance in metres."""
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.lon - a.lon)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True)
@@ -193,8 +176,7 @@ class ComplaintRepository(Repository):
         if complaint.place_key:
             alternatives.append({"place_key": complaint.place_key})
         if complaint.location is not None:
-            dlat = math.degrees(radius_m / _EARTH_RADIUS_M)
-            dlon = dlat / max(0.01, math.cos(math.radians(complaint.location.lat)))
+            dlat, dlon = degrees_around(complaint.location, radius_m)
             alternatives.append(
                 {
                     "location.lat": {"$gte": complaint.location.lat - dlat, "$lte": complaint.location.lat + dlat},

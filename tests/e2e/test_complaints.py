@@ -159,7 +159,7 @@ async def new_citizen(
             break
     await repos.citizens.insert(
         Citizen(
-            _id=id_number,
+            id_number=id_number,
             name=name,
             phone=f"139{rng.randrange(10**7, 10**8)}",
             mailing_address="北京市东城区",
@@ -461,7 +461,7 @@ async def short_form_app(
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", _SHORT_FORM_APP, json.dumps(values), cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT
     )
-    mongo = connect_mongo(values["mongo_url"])
+    mongo = connect_mongo(str(values["mongo_url"]))
     try:
         async with aiohttp.ClientSession() as http:
             for _ in range(300):

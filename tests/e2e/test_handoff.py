@@ -108,7 +108,7 @@ async def test_outside_staff_hours_the_bot_offers_to_leave_a_message(closed_app:
         assert "answer from" in reply.plain_text and closed_app.settings.staff_hours in reply.plain_text
         assert "📞 Ask for a call back" in [b for row in reply.buttons for b in row]
         assert await services_of(closed_app).repos.handoffs.active_for_chat(user_id) is None
-        user_zh, reply_zh = await ask_for_person(sb, "小李", language_code="zh-hans")
+        _, reply_zh = await ask_for_person(sb, "小李", language_code="zh-hans")
         assert "人工客服服务时间" in reply_zh.plain_text
 
 

@@ -60,11 +60,14 @@ async def sb(push_app: RunningApp) -> AsyncIterator[SandboxClient]:
 
 async def post_event(app: RunningApp, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     body = json.dumps(event).encode()
-    async with aiohttp.ClientSession() as http, http.post(
-        app.base_url + "/api/v1/events",
-        data=body,
-        headers={**signed_headers(KEY, SECRET, body), "Content-Type": "application/json"},
-    ) as r:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            app.base_url + "/api/v1/events",
+            data=body,
+            headers={**signed_headers(KEY, SECRET, body), "Content-Type": "application/json"},
+        ) as r,
+    ):
         return r.status, await r.json()
 
 
@@ -298,7 +301,7 @@ async def test_unbound_person_gets_it_after_binding(push_app: RunningApp, sb: Sa
     }
     assert (await post_event(push_app, event))[0] == 202
     stored = await notification_of(push_app, f"event:{KEY}:{event['event_id']}")
-    held = await wait_state(push_app, stored.id, {NotificationState.PENDING})
+    await wait_state(push_app, stored.id, {NotificationState.PENDING})
     await asyncio.sleep(1.0)
     held = await services.repos.notifications.by_id(stored.id)
     assert held is not None and held.state == NotificationState.PENDING and held.not_before is not None

@@ -147,10 +147,10 @@ class RasaServer:
             f"{self.url}/model/parse", data=b'{"text": "hello"}', headers={"Content-Type": "application/json"}
         )
         while proc.poll() is None and time.monotonic() < deadline:
-            with contextlib.suppress(OSError):  # refused, reset, or HTTP 409 (no model loaded yet)
-                with urllib.request.urlopen(request, timeout=5) as resp:
-                    if resp.status == 200:
-                        return
+            # refused, reset, or HTTP 409 (no model loaded yet)
+            with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=5) as resp:
+                if resp.status == 200:
+                    return
             time.sleep(0.25)
         raise self._failed()
 

@@ -162,7 +162,7 @@ nlu:
     assert '"test_file"' in report.to_json()
 
     json_out = tmp_path / "out" / "eval.json"
-    again, again_failures = await run_eval(rasa_server.url, test_file, json_out=json_out)
+    _, again_failures = await run_eval(rasa_server.url, test_file, json_out=json_out)
     assert again_failures == failures
     data = json.loads(json_out.read_text(encoding="utf-8"))
     assert data["threshold_failures"] == failures

@@ -173,7 +173,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(quiet_app: RunningApp, sb
         "HTTP_HOST": "127.0.0.1",
         "HTTP_PORT": str(port),
     }
-    victim = subprocess.Popen(
+    victim = subprocess.Popen(  # noqa: ASYNC220 - killed with SIGKILL mid-batch, on purpose
         [sys.executable, str(REPO / "bot.py"), "worker", "--name", "victim"],
         cwd=REPO,
         env=env,

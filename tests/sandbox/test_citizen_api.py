@@ -171,7 +171,7 @@ async def test_live_stream_sends_events(bot: Bot, sandbox: SandboxClient, sandbo
     async with aiohttp.ClientSession() as http, http.get(f"{sandbox_url}/api/chats/{user.id}/stream") as response:
         assert response.content_type == "text/event-stream"
         await bot.send_message(user.id, "<b>live</b>", parse_mode="HTML")
-        lines = []
+        lines: list[bytes] = []
         while not any(line.startswith(b"data:") for line in lines):
             lines.append(await response.content.readline())
         assert b'"html": "<b>live</b>"' in b"".join(lines)

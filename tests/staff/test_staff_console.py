@@ -252,8 +252,11 @@ async def test_transfer_notes_and_supervisor_take_over(
 
 
 @pytest.mark.parametrize(
-    ("language_code", "language", "joined_text"),
-    [("en", Language.EN, "has joined the conversation"), ("zh-hans", Language.ZH, "已接入对话")],
+    ("language_code", "language", "joined_text", "left_text"),
+    [
+        ("en", Language.EN, "has joined the conversation", "has left the conversation"),
+        ("zh-hans", Language.ZH, "已接入对话", "已结束对话"),
+    ],
 )
 async def test_supervisor_steps_into_a_bot_conversation(
     make_staff: Callable[[], StaffClient],
@@ -262,6 +265,7 @@ async def test_supervisor_steps_into_a_bot_conversation(
     language_code: str,
     language: Language,
     joined_text: str,
+    left_text: str,
 ) -> None:
     """An unbound citizen who only used commands is told in the language the bot speaks with
     them (Telegram's language_code) that the supervisor joined; so is every later notice."""
@@ -282,6 +286,7 @@ async def test_supervisor_steps_into_a_bot_conversation(
     assert handoff is not None and handoff.state == HandoffState.WITH_AGENT and handoff.agent == "sue"
     assert handoff.transitions[0].actor == "sue" and handoff.language == language
     assert (await sue.post(f"/staff/h/{handoff.id}/close", {"resolution": "resolved"})).status == 303
+    await sb.wait_bot_message(user.id, contains=left_text)
 
 
 async def test_events_cross_processes_through_redis(staff_app: RunningApp) -> None:

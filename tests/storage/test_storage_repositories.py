@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pymongo.errors import DuplicateKeyError
 
+from core.geo import normalize_place
 from core.identifiers import normalize_ticket_id
 from storage.models import (
     Bilingual,
@@ -26,7 +27,7 @@ from storage.models import (
     ViolationSource,
     ViolationStatus,
 )
-from storage.repositories import Repositories, normalize_place
+from storage.repositories import Repositories
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 DAY = date(2026, 11, 21)
@@ -34,7 +35,7 @@ DAY = date(2026, 11, 21)
 
 def citizen(id_number: str, name: str = "张三") -> Citizen:
     return Citizen(
-        _id=id_number,
+        id_number=id_number,
         name=name,
         phone="13800138000",
         mailing_address="北京市人民路1号",
@@ -133,7 +134,7 @@ def complaint(
 ) -> Complaint:
     created = NOW - timedelta(days=days_ago)
     return Complaint(
-        _id=ticket,
+        ticket_id=ticket,
         citizen_id_number="11010519491231002X",
         topic=topic,
         place_text=place,

@@ -210,7 +210,7 @@ async def env(
 
 def citizen(id_number: str = "11010519491231002X") -> Citizen:
     return Citizen(
-        _id=id_number,
+        id_number=id_number,
         name="张三",
         phone="13812345678",
         mailing_address="北京市",

@@ -67,7 +67,8 @@ async def test_binding_happy_path_sends_the_code_to_the_phone_on_file(services: 
     )
     assert result.outcome == SendOutcome.SENT
     code = sms_of(services).last_code(ZHANG.phone)
-    assert code not in (await services.redis.get(services.keys("otp", "bind", "code", 1))).decode()  # hashed
+    stored = await services.redis.get(services.keys("otp", "bind", "code", 1))
+    assert isinstance(stored, bytes) and code not in stored.decode()  # hashed
     outcome = await identity.confirm_binding(services, user_id=1, chat_id=1, code=code, language=Language.EN)
     assert outcome.check.outcome == CheckOutcome.OK and outcome.bind is not None
     citizen = await services.repos.citizens.by_telegram_user(1)
@@ -150,7 +151,8 @@ async def test_rebinding_returns_the_previous_account_and_unbind(services: Servi
             language=Language.ZH,
         )
         assert outcome.bind is not None
-    assert outcome.bind.previous_binding is not None and outcome.bind.previous_binding.user_id == 7
+    assert outcome.bind is not None and outcome.bind.previous_binding is not None
+    assert outcome.bind.previous_binding.user_id == 7
     assert await services.repos.citizens.by_telegram_user(7) is None
     removed = await identity.unbind(services, 8)
     assert removed is not None and removed.id_number == ZHANG.id_number

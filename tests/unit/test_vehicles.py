@@ -30,7 +30,7 @@ dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 
 def vehicle(inspection: date, authorisations: list[VehicleAuthorisation] | None = None) -> Vehicle:
     return Vehicle(
-        _id="京A12345",
+        plate="京A12345",
         owner_id_number="110105199001011234",
         brand=Bilingual(en="Volkswagen", zh="大众"),
         model="Lavida",

@@ -67,7 +67,7 @@ async def services(make_settings: Callable[..., Settings], mongo_url: str, redis
 
 def make_vehicle(plate: str, owner: str) -> Vehicle:
     return Vehicle(
-        _id=plate,
+        plate=plate,
         owner_id_number=owner,
         brand=Bilingual(en="BYD", zh="比亚迪"),
         model="Qin",
@@ -100,7 +100,7 @@ def make_violations(plate: str, count: int, rng: random.Random) -> list[Violatio
 async def test_totals_and_paging_cover_every_violation_once(services: Services) -> None:
     rng = random.Random(7)
     owner = Citizen(
-        _id="110105199001011234",
+        id_number="110105199001011234",
         name="甲",
         phone="13800000000",
         mailing_address="北京市某路1号",
@@ -152,7 +152,7 @@ async def test_totals_and_paging_cover_every_violation_once(services: Services) 
 
 async def test_no_vehicles_means_an_empty_lookup(services: Services) -> None:
     nobody = Citizen(
-        _id="110105199003031232",
+        id_number="110105199003031232",
         name="乙",
         phone="13900000000",
         mailing_address="北京市某路2号",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from typing import Any
 
 import structlog
 from aiogram import Bot, methods
@@ -81,7 +82,7 @@ PINNED_RESPONSE_TYPES: tuple[type, ...] = tuple(
 )
 
 
-def method_name(method: TelegramMethod[object]) -> str:
+def method_name(method: TelegramMethod[Any]) -> str:
     return getattr(method, "__api_method__", type(method).__name__)
 
 
@@ -92,7 +93,8 @@ class RetryMiddleware(BaseRequestMiddleware):
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
-    ) -> TelegramType:
+    ) -> Response[TelegramType]:
+        # aiogram annotates the chain as `Response[T]`; at run time each link passes the result itself.
         name = method_name(method)
         attempt = 1
         while True:

@@ -1,0 +1,209 @@
+"""The citizen's side: ask for a person (bot -> waiting), stop waiting, leave a message for a
+call-back, say something while a person has the conversation, rate the help; and the waiting
+room's offer to leave a message after a long wait."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import structlog
+from redis.exceptions import RedisError
+
+from actions.handoff.link import CitizenLink, CitizenNotice
+from actions.handoff.markers import CALLBACK_TOPIC, mark_chat, offered_key, publish, recall_intents, turn_event
+from actions.services import Services
+from core.config import parse_staff_hours
+from core.i18n import Lang
+from core.identifiers import mask_id_number, mask_name
+from storage.models import LOCAL_TZ, ConversationTurn, Handoff, HandoffState, Language, TurnKind, TurnRole
+
+log = structlog.get_logger(__name__)
+
+DEFAULT_WAIT_PER_PERSON = 3 * 60  # seconds, until enough claims were seen to estimate
+
+
+class RequestOutcome(StrEnum):
+    QUEUED = "queued"
+    ALREADY_WAITING = "already_waiting"
+    WITH_AGENT = "with_agent"
+    CLOSED_HOURS = "closed_hours"  # nobody answers now: offer to leave a message
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    outcome: RequestOutcome
+    handoff: Handoff | None = None
+    position: int = 0
+    wait_minutes: int = 0
+
+
+async def build_context(
+    services: Services, *, user_id: int | None, lang: Lang, entities: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """What the handoff carries: language, recent intents, entities collected and the bound
+    identity (masked)."""
+    memory: dict[str, Any] = {"intents": [], "entities": {}}
+    citizen = None
+    if user_id is not None:
+        memory = await recall_intents(services, user_id)
+        citizen = await services.repos.citizens.by_telegram_user(user_id)
+    collected: dict[str, list[str]] = {k: list(v) for k, v in memory["entities"].items()}
+    for name, values in (entities or {}).items():
+        collected[name] = list(dict.fromkeys(collected.get(name, []) + values))
+    return {
+        "language": lang,
+        "recent_intents": list(memory["intents"]),
+        "entities": collected,
+        "citizen": None
+        if citizen is None
+        else {
+            "id_number": mask_id_number(citizen.id_number),
+            "name": mask_name(citizen.name),
+            "city": citizen.city,
+        },
+    }
+
+
+def within_staff_hours(services: Services, at: datetime | None = None) -> bool:
+    start, end = parse_staff_hours(services.settings.staff_hours)
+    local = (at or services.clock()).astimezone(LOCAL_TZ)
+    minute = local.hour * 60 + local.minute
+    return start <= minute < end
+
+
+async def estimate_wait_minutes(services: Services, position: int) -> int:
+    """Rough: the position times the average wait before a claim over the last day."""
+    since = services.clock() - timedelta(days=1)
+    waits = await services.repos.handoffs.recent_claim_waits(since=since, limit=20)
+    per_person = sum(waits) / len(waits) if waits else DEFAULT_WAIT_PER_PERSON
+    return max(1, math.ceil(position * per_person / 60))
+
+
+async def queue_status(services: Services, handoff: Handoff) -> HandoffRequest:
+    if handoff.state == HandoffState.WITH_AGENT:
+        return HandoffRequest(RequestOutcome.WITH_AGENT, handoff)
+    position = await services.repos.handoffs.queue_position(handoff)
+    return HandoffRequest(
+        RequestOutcome.ALREADY_WAITING, handoff, position, await estimate_wait_minutes(services, position)
+    )
+
+
+async def request_handoff(
+    services: Services,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    lang: Lang,
+    topic: str | None = None,
+    entities: dict[str, list[str]] | None = None,
+    actor: str = "citizen",
+) -> HandoffRequest:
+    """The citizen asks for a person: queue them (bot -> waiting), unless they already are, or
+    nobody answers at this hour."""
+    existing = await services.repos.handoffs.active_for_chat(chat_id)
+    if existing is not None:
+        await mark_chat(services, existing)
+        return await queue_status(services, existing)
+    if not within_staff_hours(services):
+        return HandoffRequest(RequestOutcome.CLOSED_HOURS)
+    context = await build_context(services, user_id=user_id, lang=lang, entities=entities)
+    citizen = await services.repos.citizens.by_telegram_user(user_id) if user_id is not None else None
+    handoff, created = await services.repos.handoffs.open(
+        chat_id=chat_id,
+        actor=actor,
+        now=services.clock(),
+        user_id=user_id,
+        citizen_id_number=citizen.id_number if citizen else None,
+        language=Language(lang),
+        topic=topic or (context["recent_intents"][-1] if context["recent_intents"] else None),
+        context=context,
+    )
+    await mark_chat(services, handoff)
+    if not created:
+        return await queue_status(services, handoff)
+    await publish(services, handoff.id, {"type": "state", "state": handoff.state.value})
+    log.info("handoff queued", handoff_id=handoff.id, topic=handoff.topic)
+    position = await services.repos.handoffs.queue_position(handoff)
+    return HandoffRequest(RequestOutcome.QUEUED, handoff, position, await estimate_wait_minutes(services, position))
+
+
+async def cancel_waiting(services: Services, chat_id: int, actor: str = "citizen") -> Handoff | None:
+    """The citizen stops waiting (waiting -> closed). None unless they were waiting."""
+    handoff = await services.repos.handoffs.active_for_chat(chat_id)
+    if handoff is None or handoff.state != HandoffState.WAITING:
+        return None
+    closed = await services.repos.handoffs.close(
+        handoff.id, actor=actor, now=services.clock(), resolution_code="citizen_cancelled"
+    )
+    if closed is None:
+        return None
+    await mark_chat(services, closed)
+    await publish(services, closed.id, {"type": "state", "state": closed.state.value})
+    return closed
+
+
+async def request_callback(
+    services: Services, *, chat_id: int, user_id: int | None, lang: Lang, message: str
+) -> Handoff:
+    """Outside staff hours or after a long wait: a message for a person to call back. It waits
+    in the staff queue (topic "callback") without taking the chat away from the bot."""
+    context = await build_context(services, user_id=user_id, lang=lang)
+    citizen = await services.repos.citizens.by_telegram_user(user_id) if user_id is not None else None
+    context["callback_message"] = message[:2000]
+    context["callback_phone"] = citizen.phone if citizen else None
+    return await services.repos.handoffs.open_callback(
+        chat_id=chat_id,
+        user_id=user_id,
+        citizen_id_number=citizen.id_number if citizen else None,
+        language=Language(lang),
+        context=context,
+        now=services.clock(),
+    )
+
+
+async def citizen_turn(
+    services: Services,
+    handoff_id: str,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    kind: TurnKind,
+    text: str | None,
+    meta: dict[str, Any],
+) -> None:
+    """Something the citizen sent while a person has (or is about to have) the conversation
+    (already in the transcript): show it on the consoles, typing first."""
+    turn = ConversationTurn(
+        chat_id=chat_id, user_id=user_id, role=TurnRole.CITIZEN, kind=kind, text=text, at=services.clock(), meta=meta
+    )
+    await publish(services, handoff_id, {"type": "typing", "who": "citizen"}, turn_event(turn) | {"meta": meta})
+
+
+async def rate(services: Services, handoff_id: str, chat_id: int, score: int) -> bool:
+    """The citizen rates the help they got (1-5), once, for their own closed conversation."""
+    handoff = await services.repos.handoffs.by_id(handoff_id)
+    if handoff is None or handoff.chat_id != chat_id:
+        return False
+    return await services.repos.handoffs.rate(handoff_id, score)
+
+
+async def offer_after_long_wait(services: Services, link: CitizenLink) -> int:
+    """Tell each citizen who has waited longer than `handoff_max_wait` (once, across instances)
+    that they can leave a message instead. Returns how many were told."""
+    limit = services.clock() - timedelta(seconds=services.settings.handoff_max_wait)
+    told = 0
+    for handoff in await services.repos.handoffs.queue(limit=500):
+        if handoff.topic == CALLBACK_TOPIC or handoff.waiting_since is None or handoff.waiting_since > limit:
+            continue
+        try:
+            first = await services.redis.set(offered_key(services, handoff.id), "1", nx=True, ex=24 * 3600)
+        except RedisError:
+            continue
+        if first:
+            await link.notice(handoff, CitizenNotice.OFFER_MESSAGE)
+            told += 1
+    return told

@@ -1,0 +1,64 @@
+"""Every inline-button payload of the citizen bot (at most 64 bytes each), in one place so that
+no two share a prefix. The handoff buttons' `HandoffCb` lives with the citizen link in messenger/
+(staff sends them too); push/render.py writes `GoCb` payloads by hand ("go:<feature>:<arg>")."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MenuCb(CallbackData, prefix="menu"):
+    section: str  # "main" or one of bot.ui.keyboards.SECTIONS
+
+
+class GoCb(CallbackData, prefix="go"):
+    """Run a feature, as if the citizen had asked for it in words."""
+
+    feature: str
+    arg: str = ""
+
+
+class LangCb(CallbackData, prefix="lang"):
+    code: str
+
+
+class CplCb(CallbackData, prefix="cpl"):
+    """Buttons of the complaint form: topic, photos_done, submit, edit, field, back, cancel."""
+
+    action: str
+    value: str = ""
+
+
+class RateCb(CallbackData, prefix="crate"):
+    """1 to 5 stars for a resolved complaint."""
+
+    ticket: str
+    stars: int
+
+
+class RateSkipCb(CallbackData, prefix="crskip"):
+    ticket: str
+
+
+class AuthCb(CallbackData, prefix="vauth"):
+    """Buttons of the e-license authorisation form."""
+
+    action: str  # "days" (value = number of days), "confirm", "cancel"
+    value: str = ""
+
+
+class BizCb(CallbackData, prefix="biz"):
+    """Buttons of the renewal / replacement-plate form."""
+
+    action: str  # "plate", "reason", "confirm", "change", "cancel"
+    value: str = ""
+
+
+class NotifCb(CallbackData, prefix="ntf"):
+    action: str  # "type" (toggle one type) or "quiet" (toggle quiet hours)
+    value: str = ""
+
+
+class ViolationPageCb(CallbackData, prefix="vio"):
+    page: int
+    plate: str = ""  # "" = all of the citizen's vehicles

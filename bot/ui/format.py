@@ -1,0 +1,36 @@
+"""How values look in the citizen's chat: moments in the bureau's local time, days, stars, and
+HTML escaping of every stored or typed value (the bot sends HTML)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from aiogram.utils.text_decorations import html_decoration
+
+from storage.models import LOCAL_TZ
+
+quote = html_decoration.quote
+
+
+def local_time(moment: datetime) -> str:
+    """A moment in the bureau's local time, e.g. 2026-11-21 14:05."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(moment: datetime) -> str:
+    """The local day of a moment, e.g. 2026-11-21."""
+    return day(moment.astimezone(LOCAL_TZ).date())
+
+
+def day(value: date) -> str:
+    return value.isoformat()
+
+
+def stars(count: int) -> str:
+    """A 1-5 rating as five stars, e.g. ★★★☆☆."""
+    return "★" * count + "☆" * (5 - count)
+
+
+def dashed(value: str) -> str:
+    """An enum value as a catalog id part: "in_progress" -> "in-progress"."""
+    return value.replace("_", "-")

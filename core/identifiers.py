@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
 __all__ = [
+    "ENTITY_KINDS",
     "ID_NUMBER_RE",
     "PHONE_RE",
     "PLATE_RE",
@@ -334,3 +337,30 @@ def mask_text(text: str) -> str:
     """Mask every ID number and mobile phone number found in free text (for logs)."""
     masked = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     return PHONE_RE.sub(lambda m: mask_phone(m.group(0)), masked)
+
+
+# --------------------------------------------------------------------------------------------
+# The identifier entities the NLU extracts: one table for the client, the evaluation and the bot
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    """An identifier entity: its normaliser (None = not valid), the explanation of what is wrong
+    (a catalog message id, or None), and the hint used when the explanation says nothing."""
+
+    name: str
+    normalize: Callable[[str], str | None]
+    explain: Callable[[str], str | None]
+    format_hint: str
+
+
+ENTITY_KINDS: Mapping[str, EntityKind] = {
+    kind.name: kind
+    for kind in (
+        EntityKind("plate_number", normalize_plate, explain_plate, "plate-error-format"),
+        EntityKind("id_number", normalize_id_number, explain_id_number, "id-error-length"),
+        EntityKind("ticket_id", normalize_ticket_id, explain_ticket_id, "ticket-error-format"),
+        EntityKind("tracking_number", normalize_tracking_number, explain_tracking_number, "tracking-error-format"),
+    )
+}

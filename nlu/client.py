@@ -8,7 +8,6 @@
 * `CircuitBreaker`: closed -> open after N consecutive failures -> half-open after a cool-down
   (one probe request) -> closed on success, or open again on failure. The clock is injectable.
 * `decide` is the confidence policy; `normalize_entities` validates and de-duplicates entities;
-  `detect_language` picks the reply language from the script of the message.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 REGEX_EXTRACTOR = "RegexEntityExtractor"
 
-Language = Literal["en", "zh"]
 Health = Literal["up", "degraded", "down"]
 
 
@@ -370,26 +368,7 @@ def decide(result: NluResult, *, threshold: float, ambiguity_band: float) -> Dec
 # Entities
 # --------------------------------------------------------------------------------------------
 
-_Normalizer = Callable[[str], str | None]
-
-
-def _validators() -> dict[str, tuple[_Normalizer, _Normalizer]]:
-    return {
-        "plate_number": (identifiers.normalize_plate, identifiers.explain_plate),
-        "id_number": (identifiers.normalize_id_number, identifiers.explain_id_number),
-        "ticket_id": (identifiers.normalize_ticket_id, identifiers.explain_ticket_id),
-        "tracking_number": (identifiers.normalize_tracking_number, identifiers.explain_tracking_number),
-    }
-
-
-VALIDATED_ENTITIES: frozenset[str] = frozenset({"plate_number", "id_number", "ticket_id", "tracking_number"})
-# The hint used if a validator rejects a value without saying why (its explain_* returned None).
-_FORMAT_HINTS: dict[str, str] = {
-    "plate_number": "plate-error-format",
-    "id_number": "id-error-length",
-    "ticket_id": "ticket-error-format",
-    "tracking_number": "tracking-error-format",
-}
+VALIDATED_ENTITIES: frozenset[str] = frozenset(identifiers.ENTITY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -423,16 +402,15 @@ def normalize_entities(entities: Iterable[Entity]) -> EntityCheck:
     candidate with its hint. Valid values are then de-duplicated by their normalised form.
     Entities without a validator (lookup entities and the like) are kept with whitespace trimmed.
     """
-    validators = _validators()
     candidates: list[_Candidate] = []
     for order, entity in enumerate(entities):
         raw = entity.value.strip()
         if not raw:
             continue
-        if entity.name in validators:
-            normalize, explain = validators[entity.name]
-            normalized = normalize(raw)
-            explanation = None if normalized is not None else (explain(raw) or _FORMAT_HINTS[entity.name])
+        kind = identifiers.ENTITY_KINDS.get(entity.name)
+        if kind is not None:
+            normalized = kind.normalize(raw)
+            explanation = None if normalized is not None else (kind.explain(raw) or kind.format_hint)
         else:
             normalized, explanation = raw, None
         candidates.append(_Candidate(entity, raw, normalized, explanation, order))
@@ -497,32 +475,3 @@ def _overlap_groups(candidates: list[_Candidate]) -> list[list[_Candidate]]:
             groups.append(current)
         groups.extend([c] for c in same_name if c.entity.start is None or c.entity.end is None)
     return groups
-
-
-# --------------------------------------------------------------------------------------------
-# Language
-# --------------------------------------------------------------------------------------------
-
-_CJK_IDEOGRAPH = re.compile(
-    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
-    "\U00030000-\U0003134f\U0002f800-\U0002fa1f]"
-)
-
-
-_LATIN_LETTER = re.compile("[A-Za-z]")
-
-
-def detect_language(text: str) -> Language:
-    """Chinese when the message is written in Chinese script, else English.
-
-    A plate number (京A12345) carries an ideograph but says nothing about the language of the
-    sentence around it, so plates are set aside first: "晋T-7N875 keeps parking here" is English,
-    "查一下京A12345" Chinese. A message that is nothing but plates (and digits or punctuation) is
-    Chinese if it holds any ideograph.
-    """
-    rest = identifiers.PLATE_RE.sub(" ", text)
-    if _CJK_IDEOGRAPH.search(rest):
-        return "zh"
-    if _LATIN_LETTER.search(rest):
-        return "en"
-    return "zh" if _CJK_IDEOGRAPH.search(text) else "en"

@@ -25,7 +25,7 @@ import asyncio
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from core import identifiers
+from core.language import detect
 from nlu.client import (
     FALLBACK_INTENT,
     OUT_OF_SCOPE_INTENT,
@@ -40,7 +41,6 @@ from nlu.client import (
     Entity,
     NluClient,
     decide,
-    detect_language,
     normalize_entities,
 )
 
@@ -48,7 +48,7 @@ INTENT_MACRO_F1_MIN = 0.95
 ENTITY_F1_MIN = 0.97
 OUT_OF_SCOPE_RECALL_MIN = 0.90
 REQUIRED_LANGUAGES = ("en", "zh")
-REQUIRED_ENTITIES = ("plate_number", "id_number", "ticket_id", "tracking_number")
+REQUIRED_ENTITIES = tuple(identifiers.ENTITY_KINDS)
 
 # Rasa's markdown-style annotations: [text](entity), [text](entity:value), [text]{"entity": ...},
 # and [text][{...}, {...}] (several entities on one span).
@@ -411,20 +411,11 @@ def check_thresholds(report: EvalReport) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _normalizers() -> dict[str, Callable[[str], str | None]]:
-    return {
-        "plate_number": identifiers.normalize_plate,
-        "id_number": identifiers.normalize_id_number,
-        "ticket_id": identifiers.normalize_ticket_id,
-        "tracking_number": identifiers.normalize_tracking_number,
-    }
-
-
 def comparable_value(entity: str, value: str) -> str:
     """The form in which an entity value is compared: normalised if valid, else without whitespace."""
-    normalize = _normalizers().get(entity)
-    if normalize is not None:
-        normalized = normalize(value)
+    kind = identifiers.ENTITY_KINDS.get(entity)
+    if kind is not None:
+        normalized = kind.normalize(value)
         if normalized is not None:
             return normalized
         return re.sub(r"\s+", "", value)
@@ -457,7 +448,7 @@ async def run_examples(
             result = await client.parse(example.text)
         return Outcome(
             text=example.text,
-            language=detect_language(example.text),
+            language=detect(example.text),
             true_intent=example.intent,
             predicted_intent=result.intent,
             confidence=result.confidence,

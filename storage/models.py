@@ -34,6 +34,8 @@ from pydantic import (
     PlainSerializer,
 )
 
+from core.language import Language
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -60,11 +62,6 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class Language(StrEnum):
-    EN = "en"
-    ZH = "zh"
 
 
 class Bilingual(BaseModel):

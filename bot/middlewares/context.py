@@ -28,7 +28,7 @@ from bot.context import Ctx
 from core.i18n import Lang, Translator, lang_from_code, parse_lang
 from core.identifiers import PROVINCES
 from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
-from nlu.client import detect_language
+from core.language import detect as detect_language
 
 log = structlog.get_logger(__name__)
 LAST_LANG_TTL = 90 * 24 * 3600

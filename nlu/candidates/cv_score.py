@@ -21,7 +21,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from nlu.client import detect_language
+from core.language import detect as detect_language
 
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nlu.client import Decision, Entity, NluResult, decide, detect_language
+from core.language import detect as detect_language
+from nlu.client import Decision, Entity, NluResult, decide
 
 THRESHOLD = 0.7
 BAND = 0.1

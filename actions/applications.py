@@ -20,7 +20,6 @@ not happened.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -28,7 +27,6 @@ from enum import StrEnum
 from actions.notify import notify
 from actions.services import Services, today_of
 from actions.vehicles import owned_vehicle
-from core.identifiers import fold_text
 from storage.models import (
     ApplicationStatus,
     Citizen,
@@ -48,25 +46,9 @@ from storage.models import (
 RENEWAL_WINDOW_DAYS = 90
 EXAM_RESULT_VALID_DAYS = 180
 EXPIRED_LIMIT_DAYS = 365
-ADDRESS_MIN, ADDRESS_MAX = 6, 120
-
-_POSTAL_CODE = re.compile(r"[0-9]{6}")
 
 
 # --- input -----------------------------------------------------------------------------------------
-
-
-def normalize_address(raw: str) -> str | None:
-    """A mailing address: 6 to 120 characters with at least one letter or Chinese character."""
-    text = " ".join(fold_text(raw).split())
-    if not ADDRESS_MIN <= len(text) <= ADDRESS_MAX or not any(ch.isalpha() for ch in text):
-        return None
-    return text
-
-
-def normalize_postal_code(raw: str) -> str | None:
-    text = "".join(fold_text(raw).split())
-    return text if _POSTAL_CODE.fullmatch(text) else None
 
 
 # --- renewal ---------------------------------------------------------------------------------------

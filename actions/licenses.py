@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from actions.services import Services, today_of
+from core.dates import add_years
 from storage.data import office
 from storage.models import DriverLicense, LicenseReason, LicenseStatus
 
@@ -27,13 +28,6 @@ class NextStep:
     msg_id: str
     args: dict[str, str | int] = field(default_factory=dict)
     feature: str | None = None
-
-
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
 
 
 def cycle_end(lic: DriverLicense) -> date:

@@ -7,42 +7,22 @@ number is changed only when that code is typed back.
 
 from __future__ import annotations
 
-import unicodedata
-
 import structlog
 
 from actions.identity import CheckOutcome, CheckResult, OneTimeCodes, Purpose, SendOutcome, SendResult, SmsText
 from actions.services import Services
+from core.addresses import (
+    ADDRESS_MAX,
+    ADDRESS_MIN,
+    clean_address,
+    explain_address,
+    explain_postal_code,
+    normalize_postal_code,
+)
 from core.identifiers import mask_id_number
 from storage.models import Citizen, Language
 
 log = structlog.get_logger(__name__)
-
-ADDRESS_MIN = 6
-ADDRESS_MAX = 120
-
-
-def clean_text(raw: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", raw).split())
-
-
-def explain_address(raw: str) -> str | None:
-    """None when usable, else the hint's message id."""
-    text = clean_text(raw)
-    if len(text) < ADDRESS_MIN:
-        return "profile-error-address-short"
-    if len(text) > ADDRESS_MAX:
-        return "profile-error-address-long"
-    return None
-
-
-def normalize_postal_code(raw: str) -> str | None:
-    text = "".join(unicodedata.normalize("NFKC", raw).split())
-    return text if len(text) == 6 and text.isascii() and text.isdigit() else None
-
-
-def explain_postal_code(raw: str) -> str | None:
-    return None if normalize_postal_code(raw) is not None else "profile-error-postal"
 
 
 async def change_address(services: Services, id_number: str, address: str, postal_code: str) -> Citizen | None:
@@ -50,7 +30,7 @@ async def change_address(services: Services, id_number: str, address: str, posta
     if explain_address(address) is not None or (code := normalize_postal_code(postal_code)) is None:
         raise ValueError("address or postal code not valid")
     citizen = await services.repos.citizens.update_contact(
-        id_number, mailing_address=clean_text(address), postal_code=code
+        id_number, mailing_address=clean_address(address), postal_code=code
     )
     log.info("mailing address changed", id_number=mask_id_number(id_number))
     return citizen
@@ -77,9 +57,12 @@ async def confirm_phone_change(services: Services, *, user_id: int, id_number: s
 
 
 __all__ = [
+    "ADDRESS_MAX",
+    "ADDRESS_MIN",
     "CheckOutcome",
     "SendOutcome",
     "change_address",
+    "clean_address",
     "confirm_phone_change",
     "explain_address",
     "explain_postal_code",

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from actions.licenses import add_years
 from actions.services import Services, today_of
+from core.dates import add_years
 from core.identifiers import fold_text, normalize_id_number
 from storage.models import (
     Accident,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from core.dates import add_years
 from core.geo import normalize_place
 from core.identifiers import id_check_digit, normalize_plate
 from storage.data import CityInfo, batch_offsets_days, cities, demo_vocabulary, violation_codes
@@ -338,13 +339,6 @@ DEMO_IDENTITIES: tuple[DemoIdentity, ...] = tuple(
 # --- dated records (relative to today) -----------------------------------------------------------
 
 
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def _local(d: date, rng: random.Random, first_hour: int = 7, last_hour: int = 21) -> datetime:
     moment = time(rng.randrange(first_hour, last_hour + 1), rng.randrange(60), rng.randrange(60))
     return datetime.combine(d, moment, LOCAL_TZ).astimezone(UTC)
@@ -372,9 +366,9 @@ def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
         valid_to = today - timedelta(days=20)
     elif s == "demo_expiring":
         valid_to = today + timedelta(days=25)
-    valid_from = _add_years(valid_to, -rng.choice((6, 10)))
-    first_issued = _add_years(valid_from, -rng.choice((0, 0, 6)))
-    earliest = _add_years(person.birth, 18)
+    valid_from = add_years(valid_to, -rng.choice((6, 10)))
+    first_issued = add_years(valid_from, -rng.choice((0, 0, 6)))
+    earliest = add_years(person.birth, 18)
     if first_issued < earliest:
         first_issued = min(earliest, valid_from)
     cycle_start = (
@@ -383,7 +377,7 @@ def _license(person: _Person, today: date, rng: random.Random) -> DriverLicense:
         else date(today.year, 2, 28)
     )
     if cycle_start > today:
-        cycle_start = _add_years(cycle_start, -1)
+        cycle_start = add_years(cycle_start, -1)
     professional = license_class in (LicenseClass.A1, LicenseClass.A2, LicenseClass.B2)
     lic = DriverLicense(
         id_number=person.id_number,

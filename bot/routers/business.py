@@ -9,34 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
+from aiogram import Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.text_decorations import html_decoration
 
 from actions.applications import (
     PlateBlock,
     RenewalBlock,
     RenewalCheck,
     check_plate_request,
-    normalize_address,
-    normalize_postal_code,
     start_renewal,
     submit_plate_request,
     submit_renewal,
 )
-from bot.callbacks import GoCb
+from bot import forms
 from bot.context import Ctx, feature
 from bot.guards import require_citizen, require_citizen_in_form
-from bot.keyboards import buttons, main_menu
-from bot.routers.common import make_ctx
-from bot.routers.vehicles import fmt_day, fmt_local
+from bot.ui.callbacks import BizCb, GoCb
+from bot.ui.format import dashed, day, local_time, quote
+from bot.ui.keyboards import buttons, main_menu
+from core.addresses import normalize_address, normalize_postal_code
 from core.identifiers import mask_phone, normalize_plate
 from storage.models import Citizen, PlateRequestReason, RegistrationStatus
-
-router = Router(name="business")
-quote = html_decoration.quote  # escape every stored or typed value put into HTML
 
 
 class BusinessForm(StatesGroup):
@@ -46,9 +40,14 @@ class BusinessForm(StatesGroup):
     postal = State()
 
 
-class BizCb(CallbackData, prefix="biz"):
-    action: str  # "plate", "reason", "confirm", "change", "cancel"
-    value: str = ""
+def build_router() -> Router:
+    router = Router(name="business")
+    router.callback_query.register(on_business_button, BizCb.filter())
+    router.message.register(on_address, BusinessForm.address, forms.FORM_TEXT)
+    router.message.register(on_postal, BusinessForm.postal, forms.FORM_TEXT)
+    router.message.register(on_button_expected, BusinessForm.reason, forms.FORM_TEXT)
+    router.message.register(on_button_expected, BusinessForm.confirm, forms.FORM_TEXT)
+    return router
 
 
 # --- renewal ---------------------------------------------------------------------------------------
@@ -61,9 +60,9 @@ def render_renewal_blocks(ctx: Ctx, check: RenewalCheck) -> str:
             continue
         lines.append(
             ctx.t(
-                f"business-renewal-block-{block.value.replace('_', '-')}",
-                valid_to=fmt_day(check.valid_to) if check.valid_to else "",
-                opens=fmt_day(check.window_opens) if check.window_opens else "",
+                f"business-renewal-block-{dashed(block.value)}",
+                valid_to=day(check.valid_to) if check.valid_to else "",
+                opens=day(check.window_opens) if check.window_opens else "",
                 days=abs(check.days_left),
             )
         )
@@ -72,10 +71,10 @@ def render_renewal_blocks(ctx: Ctx, check: RenewalCheck) -> str:
 
 def confirm_markup(ctx: Ctx) -> InlineKeyboardMarkup:
     return buttons(
-        [(ctx.t("business-button-confirm"), BizCb(action="confirm").pack())],
+        [(ctx.t("business-button-confirm"), BizCb(action="confirm"))],
         [
-            (ctx.t("business-button-change-address"), BizCb(action="change").pack()),
-            (ctx.t("business-button-cancel"), BizCb(action="cancel").pack()),
+            (ctx.t("business-button-change-address"), BizCb(action="change")),
+            (ctx.t("business-button-cancel"), BizCb(action="cancel")),
         ],
     )
 
@@ -118,7 +117,7 @@ async def renewal(ctx: Ctx) -> None:
         await ctx.say(
             "business-renewal-open",
             markup,
-            at=fmt_local(app.created_at),
+            at=local_time(app.created_at),
             status=ctx.t(f"business-status-{app.status.value}"),
         )
         return
@@ -131,17 +130,15 @@ async def renewal(ctx: Ctx) -> None:
             buttons([(ctx.t("business-button-exam-faq"), GoCb(feature="faq_exam"))]),
         )
         return
-    await ctx.state.set_state(BusinessForm.confirm)
-    await ctx.state.set_data(
-        {
-            "flow": "renewal",
-            "address": citizen.mailing_address,
-            "postal": citizen.postal_code,
-            "license_class": start.license.license_class.value,
-            "valid_to": fmt_day(start.license.valid_to),
-            "expired": start.check.days_left < 0,
-        }
-    )
+    form = {
+        "flow": "renewal",
+        "address": citizen.mailing_address,
+        "postal": citizen.postal_code,
+        "license_class": start.license.license_class.value,
+        "valid_to": day(start.license.valid_to),
+        "expired": start.check.days_left < 0,
+    }
+    await forms.begin(ctx, "renewal", BusinessForm.confirm, data=form)
     await send_summary(ctx, citizen)
 
 
@@ -154,7 +151,7 @@ async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) 
             await ctx.say(
                 "business-renewal-open",
                 None,
-                at=fmt_local(result.start.open_application.created_at),
+                at=local_time(result.start.open_application.created_at),
                 status=ctx.t(f"business-status-{result.start.open_application.status.value}"),
             )
         else:
@@ -186,9 +183,7 @@ async def plate_delivery(ctx: Ctx) -> None:
     if not owned:
         await ctx.say("business-plate-no-vehicles")
         return
-    await ctx.say(
-        "business-plate-pick", buttons(*[[(v.plate, BizCb(action="plate", value=v.plate).pack())] for v in owned])
-    )
+    await ctx.say("business-plate-pick", buttons(*[[(v.plate, BizCb(action="plate", value=v.plate))] for v in owned]))
 
 
 async def choose_plate(ctx: Ctx, citizen: Citizen, plate: str) -> None:
@@ -200,20 +195,18 @@ async def choose_plate(ctx: Ctx, citizen: Citizen, plate: str) -> None:
             status = check.registration_status or RegistrationStatus.NORMAL
             args["status"] = ctx.t(f"business-registration-{status.value}")
         if check.block == PlateBlock.OPEN_REQUEST and check.open_request is not None:
-            args["at"] = fmt_local(check.open_request.created_at)
+            args["at"] = local_time(check.open_request.created_at)
         if check.block == PlateBlock.DELIVERY_UNDER_WAY and check.delivery is not None:
             markup = buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=check.delivery.id))])
-        await ctx.say(f"business-plate-block-{check.block.value.replace('_', '-')}", markup, **args)
+        await ctx.say(f"business-plate-block-{dashed(check.block.value)}", markup, **args)
         return
-    await ctx.state.set_state(BusinessForm.reason)
-    await ctx.state.set_data(
-        {"flow": "plate", "plate": plate, "address": citizen.mailing_address, "postal": citizen.postal_code}
-    )
+    form = {"flow": "plate", "plate": plate, "address": citizen.mailing_address, "postal": citizen.postal_code}
+    await forms.begin(ctx, "plate_delivery", BusinessForm.reason, arg=plate, data=form)
     await ctx.say(
         "business-plate-ask-reason",
         buttons(
             *[
-                [(ctx.t(f"business-plate-reason-{r.value}"), BizCb(action="reason", value=r.value).pack())]
+                [(ctx.t(f"business-plate-reason-{r.value}"), BizCb(action="reason", value=r.value))]
                 for r in PlateRequestReason
             ]
         ),
@@ -245,20 +238,18 @@ async def submit_plate_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) ->
 # --- the shared form -------------------------------------------------------------------------------
 
 
-@router.callback_query(BizCb.filter())
-async def on_business_button(query: CallbackQuery, callback_data: BizCb, **data: Any) -> None:
-    ctx = make_ctx(query, data)
+async def on_business_button(query: CallbackQuery, callback_data: BizCb, ctx: Ctx) -> None:
     await query.answer()
     current = await ctx.state.get_state()
     ours = current is not None and current in BusinessForm.__state_names__
     if callback_data.action == "cancel" and ours:
-        await ctx.state.clear()
-        await ctx.send(ctx.t("cancel-done"), main_menu(ctx.t))
+        await forms.end(ctx)
+        await ctx.say("cancel-done", main_menu(ctx.t))
         return
     citizen = await require_citizen(ctx)
     if citizen is None:
         if ours:
-            await ctx.state.clear()
+            await forms.end(ctx)
         return
     if callback_data.action == "plate":
         plate = normalize_plate(callback_data.value)
@@ -266,28 +257,26 @@ async def on_business_button(query: CallbackQuery, callback_data: BizCb, **data:
             await choose_plate(ctx, citizen, plate)
             return
     form = await ctx.state.get_data()
-    if callback_data.action == "reason" and current == BusinessForm.reason.state:
-        if callback_data.value in {r.value for r in PlateRequestReason}:
-            await ctx.state.update_data(reason=callback_data.value)
-            await send_summary(ctx, citizen)
-            return
+    reasons = {r.value for r in PlateRequestReason}
+    if callback_data.action == "reason" and current == BusinessForm.reason.state and callback_data.value in reasons:
+        await ctx.state.update_data(reason=callback_data.value)
+        await send_summary(ctx, citizen)
+        return
     if callback_data.action == "change" and current == BusinessForm.confirm.state:
         await ctx.state.set_state(BusinessForm.address)
         await ctx.say("business-ask-address")
         return
     if callback_data.action == "confirm" and current == BusinessForm.confirm.state:
-        await ctx.state.clear()
+        await forms.end(ctx)
         if form.get("flow") == "renewal":
             await submit_renewal_form(ctx, citizen, form)
         else:
             await submit_plate_form(ctx, citizen, form)
         return
-    await ctx.say("business-form-expired", main_menu(ctx.t))
+    await forms.outdated(ctx)
 
 
-@router.message(BusinessForm.address, F.text)
-async def on_address(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_address(message: Message, ctx: Ctx) -> None:
     address = normalize_address((message.text or "")[:500])
     if address is None:
         await ctx.say("business-address-format")
@@ -297,9 +286,7 @@ async def on_address(message: Message, **data: Any) -> None:
     await ctx.say("business-ask-postal")
 
 
-@router.message(BusinessForm.postal, F.text)
-async def on_postal(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_postal(message: Message, ctx: Ctx) -> None:
     postal = normalize_postal_code((message.text or "")[:64])
     if postal is None:
         await ctx.say("business-postal-format")
@@ -311,8 +298,5 @@ async def on_postal(message: Message, **data: Any) -> None:
     await send_summary(ctx, citizen)
 
 
-@router.message(BusinessForm.reason, F.text)
-@router.message(BusinessForm.confirm, F.text)
-async def on_button_expected(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_button_expected(message: Message, ctx: Ctx) -> None:
     await ctx.say("business-press-button")

@@ -3,24 +3,19 @@ code sent to the new number). Rules: actions/profile.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
-from aiogram.utils.text_decorations import html_decoration
 
 from actions import profile
 from actions.identity import CODE_TTL, CheckOutcome, SendOutcome, normalize_code
 from bot import forms
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.keyboards import main_menu
-from bot.routers.common import make_ctx
+from bot.ui.format import quote
+from bot.ui.keyboards import main_menu
 from core.identifiers import explain_phone, mask_phone, normalize_phone
 from storage.models import Language
-
-router = Router(name="profile")
 
 
 class AddressForm(StatesGroup):
@@ -33,35 +28,40 @@ class PhoneForm(StatesGroup):
     code = State()
 
 
+def build_router() -> Router:
+    router = Router(name="profile")
+    router.message.register(on_address, AddressForm.address, forms.FORM_TEXT)
+    router.message.register(on_postal_code, AddressForm.postal_code, forms.FORM_TEXT)
+    router.message.register(on_phone, PhoneForm.phone, forms.FORM_TEXT)
+    router.message.register(on_phone_code, PhoneForm.code, forms.FORM_TEXT)
+    return router
+
+
 @feature("address", title="profile-menu-address", section="changes", order=20)
 async def change_address(ctx: Ctx) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
-    await forms.begin(ctx, AddressForm.address, "address")
+    await forms.begin(ctx, "address", AddressForm.address)
     await ctx.say(
         "profile-address-ask",
         None,
-        address=html_decoration.quote(citizen.mailing_address),
-        postal_code=html_decoration.quote(citizen.postal_code),
+        address=quote(citizen.mailing_address),
+        postal_code=quote(citizen.postal_code),
     )
 
 
-@router.message(AddressForm.address, forms.FORM_TEXT)
-async def on_address(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_address(message: Message, ctx: Ctx) -> None:
     text = message.text or ""
     if (hint := profile.explain_address(text)) is not None:
         await ctx.say(hint, None, min=profile.ADDRESS_MIN, max=profile.ADDRESS_MAX)
         return
-    await ctx.state.update_data(address=profile.clean_text(text))
+    await ctx.state.update_data(address=profile.clean_address(text))
     await ctx.state.set_state(AddressForm.postal_code)
     await ctx.say("profile-postal-ask")
 
 
-@router.message(AddressForm.postal_code, forms.FORM_TEXT)
-async def on_postal_code(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_postal_code(message: Message, ctx: Ctx) -> None:
     code = profile.normalize_postal_code(message.text or "")
     if code is None:
         await ctx.say("profile-error-postal")
@@ -72,7 +72,7 @@ async def on_postal_code(message: Message, **data: Any) -> None:
     if citizen is None:
         return
     await profile.change_address(ctx.services, citizen.id_number, address, code)
-    await ctx.say("profile-address-saved", main_menu(ctx.t), address=html_decoration.quote(address), postal_code=code)
+    await ctx.say("profile-address-saved", main_menu(ctx.t), address=quote(address), postal_code=code)
 
 
 @feature("phone", title="profile-menu-phone", section="changes", order=30)
@@ -80,13 +80,11 @@ async def change_phone(ctx: Ctx) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
-    await forms.begin(ctx, PhoneForm.phone, "phone")
+    await forms.begin(ctx, "phone", PhoneForm.phone)
     await ctx.say("profile-phone-ask", None, phone=mask_phone(citizen.phone))
 
 
-@router.message(PhoneForm.phone, forms.FORM_TEXT)
-async def on_phone(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_phone(message: Message, ctx: Ctx) -> None:
     raw = message.text or ""
     phone = normalize_phone(raw)
     if phone is None:
@@ -119,9 +117,7 @@ async def on_phone(message: Message, **data: Any) -> None:
             await ctx.say("identity-sms-unavailable", main_menu(ctx.t))
 
 
-@router.message(PhoneForm.code, forms.FORM_TEXT)
-async def on_phone_code(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_phone_code(message: Message, ctx: Ctx) -> None:
     code = normalize_code(message.text or "")
     if code is None:
         await ctx.say("identity-error-code")

@@ -12,10 +12,9 @@ from actions.applications import (
     EXPIRED_LIMIT_DAYS,
     RENEWAL_WINDOW_DAYS,
     RenewalBlock,
-    normalize_address,
-    normalize_postal_code,
     renewal_eligibility,
 )
+from core.addresses import normalize_address, normalize_postal_code
 from storage.models import Detention, DriverLicense, LicenseClass, LicenseReason, Suspension
 
 TODAY = date(2026, 11, 21)

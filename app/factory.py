@@ -40,7 +40,7 @@ from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from web import health, webhook
+from web import health, security, webhook
 
 log = structlog.get_logger(__name__)
 
@@ -211,7 +211,9 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[SERVER_STARTED] = asyncio.Event()
     app.cleanup_ctx.extend([mongo_ctx, redis_ctx, services_ctx, bot_ctx, push_worker_ctx])
-    health.setup(app, lambda: _probes(app))
+    security.setup(app)
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None
+    health.setup(app, lambda: _probes(app), metrics_token=token)
     push_events.setup(app, SERVICES)
     if settings.webhook_url:
         assert settings.webhook_secret is not None, "settings validation requires WEBHOOK_SECRET"
@@ -233,7 +235,8 @@ def create_app(settings: Settings) -> web.Application:
             global_rate=settings.sandbox_global_rate,
             group_per_minute=settings.sandbox_group_per_minute,
         )
-        app.add_subapp("/sandbox", create_sandbox_app(limits))
+        update_ids = settings.data_dir.resolve() / "sandbox" / "update_ids"
+        app.add_subapp("/sandbox", create_sandbox_app(limits, update_ids_file=update_ids))
     # The staff console (issue 6); its relay listener (Redis pub/sub) and long-wait sweeper start
     # after the bot and stop before it.
     from staff.app import create_staff_app, relay_ctx

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     public_url: str | None = None
+    # /metrics: with a token, only `Authorization: Bearer <token>` reads it; without, only loopback.
+    metrics_token: SecretStr | None = None
 
     # Files and logs
     data_dir: Path = Path("data")

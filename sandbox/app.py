@@ -19,6 +19,7 @@ from sandbox.botapi import BotApi, close_webhooks
 from sandbox.citizen import CitizenApi, citizen_errors
 from sandbox.limits import SandboxLimits
 from sandbox.state import SandboxState
+from sandbox.update_ids import UpdateIds
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -45,8 +46,9 @@ async def _on_cleanup(app: web.Application) -> None:
     await close_webhooks(app[SANDBOX_STATE], app[SANDBOX_BOT_API])
 
 
-def create_sandbox_app(limits: SandboxLimits | None = None) -> web.Application:
-    state = SandboxState(limits or SandboxLimits())
+def create_sandbox_app(limits: SandboxLimits | None = None, *, update_ids_file: Path | None = None) -> web.Application:
+    """`update_ids_file`: where update ids are reserved, so they keep increasing across restarts."""
+    state = SandboxState(limits or SandboxLimits(), UpdateIds(update_ids_file))
     bot_api = BotApi(state)
     citizens = CitizenApi(state)
     app = web.Application(middlewares=[citizen_errors])

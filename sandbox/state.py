@@ -16,6 +16,7 @@ from typing import Any
 
 from sandbox.formatting import Entity, entities_to_html
 from sandbox.limits import RateLimiter, SandboxLimits
+from sandbox.update_ids import UpdateIds
 
 JSON = dict[str, Any]
 
@@ -279,12 +280,14 @@ class Stats:
 class SandboxState:
     """All sandbox state. Mutated only from the event loop thread, so no locks are needed."""
 
-    def __init__(self, limits: SandboxLimits) -> None:
+    def __init__(self, limits: SandboxLimits, update_ids: UpdateIds | None = None) -> None:
         self.limits = limits
         self.bots: dict[int, BotState] = {}
         self.active_bot_id: int | None = None
         self.unclaimed_updates: list[tuple[str, JSON]] = []
-        self.update_ids = itertools.count(1)  # never reset: pollers keep their offset across resets
+        # Never reset (pollers keep their offset across resets), and with a file, never repeated
+        # across restarts either: the bot de-duplicates updates by id.
+        self.update_ids = update_ids or UpdateIds()
         self.citizens: dict[int, Citizen] = {}
         self.chats: dict[int, ChatState] = {}
         self.next_user_id = FIRST_USER_ID

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -67,12 +69,31 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": overall, "checks": body}, status=503 if overall == "down" else 200)
 
 
-async def metrics(_: web.Request) -> web.Response:
-    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+def metrics_handler(token: str | None) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """/metrics for Prometheus: with METRICS_TOKEN set, a bearer token is required; without, only
+    clients on this machine (loopback) are answered. Counters reveal traffic: never public."""
+
+    async def metrics(request: web.Request) -> web.Response:
+        if token is not None:
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return web.json_response({"error": "metrics need Authorization: Bearer <METRICS_TOKEN>"}, status=401)
+        elif not is_loopback(request.remote):
+            return web.json_response({"error": "metrics are served to loopback only; set METRICS_TOKEN"}, status=403)
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return metrics
 
 
-def setup(app: web.Application, probes: ProbesOf) -> None:
+def is_loopback(remote: str | None) -> bool:
+    try:
+        return remote is not None and ipaddress.ip_address(remote).is_loopback
+    except ValueError:  # a unix socket peer has no address
+        return False
+
+
+def setup(app: web.Application, probes: ProbesOf, *, metrics_token: str | None) -> None:
     app[PROBES] = probes
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/metrics", metrics_handler(metrics_token))

@@ -51,6 +51,7 @@ SAMPLE_SECRETS: dict[str, str] = {
     "SMS_GATEWAY_TOKEN": "sample-sms-token",
     "EVENTS_API_KEYS": "dmv:sample-dmv-key,ems:sample-ems-key",
     "STAFF_SESSION_SECRET": "sample-staff-session-secret-0123456789abcdef",
+    "METRICS_TOKEN": "sample-metrics-token-0123456789abcdef",
     "PUBLIC_URL": "https://bot.example.org",
     "WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
     "SMS_GATEWAY_URL": "https://sms.example.org/api/send",

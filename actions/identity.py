@@ -21,6 +21,7 @@ codes are counted and lock out the same way. Only the real owner of the phone ge
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -38,6 +39,17 @@ from storage.models import Citizen, Language
 from storage.repositories import BindingConflict, BindResult
 
 log = structlog.get_logger(__name__)
+
+# Codes being sent in the background (binding answers before the SMS gateway does, so a match
+# and a mismatch take the same time). Kept here so the tasks are not collected, and drained on stop.
+_deliveries: set[asyncio.Task[None]] = set()
+
+
+async def deliveries_done() -> None:
+    """Wait until every code being sent in the background was handed to the gateway (or failed)."""
+    while _deliveries:
+        await asyncio.gather(*_deliveries, return_exceptions=True)
+
 
 CODE_TTL = 5 * 60
 MAX_WRONG = 5
@@ -158,30 +170,48 @@ class OneTimeCodes:
                 return SendResult(SendOutcome.TOO_MANY, max(1, ttl))
         return None
 
-    async def issue(self, user_id: int, subject: str, phone: str | None, text_for: SmsText) -> SendResult:
+    async def issue(
+        self, user_id: int, subject: str, phone: str | None, text_for: SmsText, *, background: bool = False
+    ) -> SendResult:
         """Create a pending code for `subject` and send it to `phone`; with `phone` None (the
-        details matched nothing) a decoy is stored that no code matches, and nothing is sent."""
+        details matched nothing) a decoy is stored that no code matches, and nothing is sent.
+
+        `background`: answer before the gateway does (the code is sent in a task), so that whether
+        `phone` was found cannot be read from the time the answer takes; a failed delivery is
+        logged and the citizen can ask again at once."""
         refused = await self._send_allowed(user_id, subject)
         if refused is not None:
             return refused
+        sms = self.services.sms
+        if sms is None:  # not configured: the same answer whoever asks
+            await self.services.redis.delete(self._key("cooldown", user_id))
+            return SendResult(SendOutcome.UNAVAILABLE)
         salt = secrets.token_bytes(16)
-        if phone is not None:
-            if self.services.sms is None:
-                await self.services.redis.delete(self._key("cooldown", user_id))
-                return SendResult(SendOutcome.UNAVAILABLE)
-            code = generate_code()
-            try:
-                await self.services.sms.send(phone, text_for(code))
-            except SmsDeliveryError:
-                log.warning("one-time code not delivered", purpose=self.purpose.value)
-                await self.services.redis.delete(self._key("cooldown", user_id))
-                return SendResult(SendOutcome.UNAVAILABLE)
-            digest = hash_code(code, salt)
-        else:
-            digest = secrets.token_hex(32)  # matches no code
+        code = generate_code()
+        digest = hash_code(code, salt) if phone is not None else secrets.token_hex(32)  # a decoy matches no code
         pending = {"subject": subject, "salt": salt.hex(), "hash": digest}
         await self.services.redis.set(self._key("code", user_id), json.dumps(pending), ex=CODE_TTL)
+        if phone is None:
+            return SendResult(SendOutcome.SENT)
+        if background:
+            task = asyncio.create_task(self._deliver(user_id, phone, text_for(code)), name="otp-delivery")
+            _deliveries.add(task)
+            task.add_done_callback(_deliveries.discard)
+            return SendResult(SendOutcome.SENT)
+        if not await self._deliver(user_id, phone, text_for(code)):
+            await self.services.redis.delete(self._key("code", user_id))
+            return SendResult(SendOutcome.UNAVAILABLE)
         return SendResult(SendOutcome.SENT)
+
+    async def _deliver(self, user_id: int, phone: str, text: str) -> bool:
+        assert self.services.sms is not None
+        try:
+            await self.services.sms.send(phone, text)
+        except SmsDeliveryError:
+            log.warning("one-time code not delivered", purpose=self.purpose.value)
+            await self.services.redis.delete(self._key("cooldown", user_id))  # asking again works at once
+            return False
+        return True
 
     async def pending_subject(self, user_id: int) -> str | None:
         raw = await self.services.redis.get(self._key("code", user_id))
@@ -249,7 +279,10 @@ async def start_binding(
     codes = OneTimeCodes(services, Purpose.BIND)
     citizen = await services.repos.citizens.by_id_number(id_number)
     phone = citizen.phone if citizen is not None and names_match(name, citizen.name) else None
-    result = await codes.issue(user_id, id_number, phone, SmsText(services, language, "identity-sms-code"))
+    # In the background: the answer must not take longer when the name and ID number match.
+    result = await codes.issue(
+        user_id, id_number, phone, SmsText(services, language, "identity-sms-code"), background=True
+    )
     log.info("binding code requested", id_number=mask_id_number(id_number), outcome=result.outcome.value)
     return result
 

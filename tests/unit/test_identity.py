@@ -3,6 +3,7 @@ HTTP SMS gateway against a real local HTTP server."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 
@@ -56,7 +57,9 @@ async def services(repos: Repositories, redis_url: str) -> AsyncIterator[Service
         yield made
 
 
-def sms_of(services: Services) -> RecordingSms:
+async def sms_of(services: Services) -> RecordingSms:
+    """The recording gateway, once the codes being sent in the background reached it."""
+    await identity.deliveries_done()
     assert isinstance(services.sms, RecordingSms)
     return services.sms
 
@@ -66,7 +69,7 @@ async def test_binding_happy_path_sends_the_code_to_the_phone_on_file(services: 
         services, user_id=1, name=ZHANG.name, id_number=ZHANG.id_number, language=Language.EN
     )
     assert result.outcome == SendOutcome.SENT
-    code = sms_of(services).last_code(ZHANG.phone)
+    code = (await sms_of(services)).last_code(ZHANG.phone)
     stored = await services.redis.get(services.keys("otp", "bind", "code", 1))
     assert isinstance(stored, bytes) and code not in stored.decode()  # hashed
     outcome = await identity.confirm_binding(services, user_id=1, chat_id=1, code=code, language=Language.EN)
@@ -87,7 +90,7 @@ async def test_unknown_id_and_wrong_name_answer_like_a_match_but_send_nothing(se
         services, user_id=3, name="王五", id_number="11010519491231002X", language=Language.ZH
     )
     assert wrong_name == unknown == identity.SendResult(SendOutcome.SENT)
-    assert sms_of(services).sent == []
+    assert (await sms_of(services)).sent == []
     # A decoy code is pending: every code is wrong, counted like any other.
     check = await identity.confirm_binding(services, user_id=3, chat_id=3, code="123456", language=Language.ZH)
     assert check.check.outcome == CheckOutcome.WRONG and check.check.attempts_left == 4
@@ -95,7 +98,7 @@ async def test_unknown_id_and_wrong_name_answer_like_a_match_but_send_nothing(se
 
 async def test_five_wrong_codes_lock_the_account_and_the_identity(services: Services) -> None:
     await identity.start_binding(services, user_id=4, name=LI.name, id_number=LI.id_number, language=Language.EN)
-    code = sms_of(services).last_code(LI.phone)
+    code = (await sms_of(services)).last_code(LI.phone)
     wrong = "000000" if code != "000000" else "111111"
     lefts = []
     for _ in range(4):
@@ -126,7 +129,7 @@ async def test_resend_is_limited(services: Services) -> None:
     )
     assert first.outcome == SendOutcome.SENT
     assert again.outcome == SendOutcome.TOO_SOON and 0 < again.wait_seconds <= identity.RESEND_COOLDOWN
-    assert len(sms_of(services).sent) == 1
+    assert len((await sms_of(services)).sent) == 1
     # Past the cooldown, at most MAX_SENDS codes an hour per identity, whichever account asks.
     for user_id in range(100, 100 + identity.MAX_SENDS):
         await services.redis.delete(services.keys("otp", "bind", "cooldown", 6))
@@ -147,7 +150,7 @@ async def test_rebinding_returns_the_previous_account_and_unbind(services: Servi
             services,
             user_id=user_id,
             chat_id=user_id,
-            code=sms_of(services).last_code(ZHANG.phone),
+            code=(await sms_of(services)).last_code(ZHANG.phone),
             language=Language.ZH,
         )
         assert outcome.bind is not None
@@ -157,6 +160,40 @@ async def test_rebinding_returns_the_previous_account_and_unbind(services: Servi
     removed = await identity.unbind(services, 8)
     assert removed is not None and removed.id_number == ZHANG.id_number
     assert await identity.unbind(services, 8) is None
+
+
+class StalledSms(RecordingSms):
+    """A gateway that does not answer until released (a slow operator)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def send(self, phone: str, text: str) -> None:
+        await self.release.wait()
+        await super().send(phone, text)
+
+
+async def test_a_matching_identity_is_answered_before_the_sms_gateway_answers(services: Services) -> None:
+    """No timing side channel: a match must not wait for the gateway while a mismatch answers at
+    once. With the gateway stalled, both answers come back (the code goes out when it recovers)."""
+    stalled = StalledSms()
+    slow = dataclasses.replace(services, sms=stalled)
+    for user_id, name in ((21, ZHANG.name), (22, "王五")):  # a match, then a mismatch
+        result = await asyncio.wait_for(
+            identity.start_binding(slow, user_id=user_id, name=name, id_number=ZHANG.id_number, language=Language.EN),
+            timeout=5,
+        )
+        assert result.outcome == SendOutcome.SENT
+    assert stalled.sent == []  # nothing delivered yet, and neither answer waited for it
+    stalled.release.set()
+    await identity.deliveries_done()
+    assert [phone for phone, _ in stalled.sent] == [ZHANG.phone]
+    outcome = await identity.confirm_binding(
+        slow, user_id=21, chat_id=21, code=stalled.last_code(ZHANG.phone), language=Language.EN
+    )
+    assert outcome.bind is not None and outcome.bind.citizen.id_number == ZHANG.id_number
+    await identity.unbind(slow, 21)
 
 
 async def test_no_gateway_means_unavailable(services: Services) -> None:
@@ -175,17 +212,17 @@ async def test_phone_change_code_goes_to_the_new_number(services: Services) -> N
         services, user_id=10, citizen=citizen, new_phone=new_phone, language=Language.EN
     )
     assert sent.outcome == SendOutcome.SENT
-    assert [p for p, _ in sms_of(services).sent] == [new_phone]
+    assert [p for p, _ in (await sms_of(services)).sent] == [new_phone]
     wrong = await profile.confirm_phone_change(
         services,
         user_id=10,
         id_number=LI.id_number,
-        code="999999" if sms_of(services).last_code(new_phone) != "999999" else "888888",
+        code="999999" if (await sms_of(services)).last_code(new_phone) != "999999" else "888888",
     )
     assert wrong.outcome == CheckOutcome.WRONG
     assert (await services.repos.citizens.by_id_number(LI.id_number)).phone == LI.phone  # type: ignore[union-attr]
     ok = await profile.confirm_phone_change(
-        services, user_id=10, id_number=LI.id_number, code=sms_of(services).last_code(new_phone)
+        services, user_id=10, id_number=LI.id_number, code=(await sms_of(services)).last_code(new_phone)
     )
     assert ok.outcome == CheckOutcome.OK
     assert (await services.repos.citizens.by_id_number(LI.id_number)).phone == new_phone  # type: ignore[union-attr]

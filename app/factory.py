@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
@@ -30,6 +31,7 @@ from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
 from core.config import Settings
 from core.i18n import default_catalog
 from core.metrics import ERRORS
+from core.retry import backoff
 from messenger.telegram import build_bot
 from nlu.client import NluClient
 from push import events as push_events
@@ -138,8 +140,12 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
         with suppress(RuntimeError):  # polling had not started yet
             await dp.stop_polling()
     runner.cancel()
-    with suppress(asyncio.CancelledError):
+    try:
         await runner
+    except asyncio.CancelledError:
+        pass
+    except Exception:  # already logged where it happened; stopping goes on
+        log.exception("the bot's runner ended with an error")
     await bot.session.close()
 
 
@@ -172,17 +178,31 @@ async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher) -> None:
     """Runs once the HTTP server listens (in sandbox mode the Bot API is this very server)."""
     settings, services = app[SETTINGS], app[SERVICES]
     await app[SERVER_STARTED].wait()
-    await set_commands(bot, services)
+    await _until_done("set the command menu", lambda: set_commands(bot, services))
     allowed = dp.resolve_used_update_types()
     if settings.webhook_mode:
         assert settings.webhook_url is not None and settings.webhook_secret is not None
-        await _set_webhook_once(
-            services, bot, settings.webhook_url, settings.webhook_secret.get_secret_value(), allowed
-        )
+        url, secret = settings.webhook_url, settings.webhook_secret.get_secret_value()
+        await _until_done("set the webhook", lambda: _set_webhook_once(services, bot, url, secret, allowed))
         return
-    await bot.delete_webhook(drop_pending_updates=False)
+    await _until_done("delete the webhook", lambda: bot.delete_webhook(drop_pending_updates=False))
     log.info("polling for updates", api=bot.session.api.base)
     await dp.start_polling(bot, handle_signals=False, close_bot_session=False, allowed_updates=allowed)
+
+
+async def _until_done(what: str, call: Callable[[], Awaitable[object]]) -> None:
+    """Start-up calls to the Bot API, retried with backoff while Telegram is unreachable or
+    erroring: the bot must not give up for good because the network blinked at start."""
+    attempt = 0
+    while True:
+        try:
+            await call()
+            return
+        except TelegramAPIError as exc:
+            attempt += 1
+            delay = backoff(attempt, 1.0, 60.0)
+            log.warning("Bot API call failed at start; retrying", what=what, error=str(exc), in_seconds=round(delay, 1))
+            await asyncio.sleep(delay)
 
 
 async def _set_webhook_once(services: Services, bot: Bot, url: str, secret: str, allowed: list[str]) -> None:

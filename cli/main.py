@@ -17,6 +17,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +34,6 @@ RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
 MODELS_DIR = REPO / "models"
 
 EXIT_CONFIG = 2
-EXIT_CHILD_DIED = 3
 
 
 def fail(message: str, code: int = EXIT_CONFIG) -> int:
@@ -93,27 +93,20 @@ async def run(settings: Settings) -> int:
         app = create_app(settings)
         runner = await start_server(app, settings.http_host, settings.http_port)
         banner(settings)
-        stopped = asyncio.create_task(stop.wait())
-        died = asyncio.create_task(supervisor.wait_any_exit())
-        done, _ = await asyncio.wait({stopped, died}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        died.cancel()
-        if died in done:
-            child = died.result()
-            log.error(
-                "a required child process died",
-                child=child.name,
-                code=child.process.returncode,
-                log_file=str(child.log_path),
-            )
-            return fail(
-                f"{child.name} exited with code {child.process.returncode}; see {child.log_path}", EXIT_CHILD_DIED
-            )
+        # An embedded child that dies (Redis, MongoDB, Rasa) is started again with backoff; the app
+        # stays up meanwhile, degraded, as /readyz says (without NLU the menu still does everything).
+        keeper = asyncio.create_task(supervisor.keep_alive(), name="keep-children-alive")
+        await stop.wait()
+        keeper.cancel()
+        with suppress(asyncio.CancelledError):
+            await keeper
         log.info("stopping")
         return 0
     except (StartupError, ChildFailedToStart) as exc:
         return fail(str(exc))
     finally:
+        # First the app (webhook updates in flight, the push worker, the relay), then the servers
+        # it drains into: the children run in their own session, so Ctrl-C reached the app only.
         if runner is not None:
             await runner.cleanup()
         await supervisor.stop_all()

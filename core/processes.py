@@ -3,7 +3,8 @@
 Each child is started with PR_SET_PDEATHSIG, so the kernel stops it if this process dies
 without cleaning up (even on SIGKILL): no orphans. `Supervisor.stop_all()` stops them in reverse
 order with SIGTERM, then SIGKILL after a grace period. `Supervisor.wait_any_exit()` returns the
-first child that died on its own, so the app can say which and exit non-zero.
+first child that died on its own; `Supervisor.keep_alive()` restarts such a child with backoff
+while the app stays up (degraded meanwhile, as /readyz says).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
+
+from core.retry import backoff
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +46,19 @@ class ChildFailedToStart(RuntimeError):
         self.name = name
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How a child was started, so that it can be started again the same way."""
+
+    argv: Sequence[str]
+    url: str
+    log_path: Path
+    ready: Callable[[], Awaitable[bool]]
+    timeout: float
+    env: Mapping[str, str] | None = None
+    cwd: Path | None = None
+
+
 @dataclass
 class Child:
     name: str
@@ -51,6 +67,9 @@ class Child:
     process: asyncio.subprocess.Process
     url: str
     stopping: bool = field(default=False)
+    launch: Launch | None = None
+    restarts: int = 0  # consecutive restarts (backoff grows with them)
+    started_at: float = field(default_factory=time.monotonic)
 
     @property
     def pid(self) -> int:
@@ -77,6 +96,14 @@ class Supervisor:
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> Child:
+        launch = Launch(argv=argv, url=url, log_path=log_path, ready=ready, timeout=timeout, env=env, cwd=cwd)
+        child = await self._launch(name, launch)
+        self._children.append(child)
+        return child
+
+    async def _launch(self, name: str, launch: Launch) -> Child:
+        argv, url, log_path, ready, timeout = launch.argv, launch.url, launch.log_path, launch.ready, launch.timeout
+        env, cwd = launch.env, launch.cwd
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as out:  # noqa: ASYNC230 - a local log file, opened once per start
             process = await asyncio.create_subprocess_exec(
@@ -87,23 +114,32 @@ class Supervisor:
                 env={**os.environ, **(env or {})},
                 cwd=cwd,
                 preexec_fn=_die_with_parent,
+                # Its own session: a Ctrl-C in the terminal reaches the app only, which drains its
+                # work first and then stops the children (they still die with it: PDEATHSIG).
+                start_new_session=True,
             )
-        child = Child(name=name, argv=argv, log_path=log_path, process=process, url=url)
-        self._children.append(child)
+        child = Child(name=name, argv=argv, log_path=log_path, process=process, url=url, launch=launch)
         log.info("child starting", child=name, pid=process.pid, log=str(log_path))
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.returncode is not None:
-                raise ChildFailedToStart(name, f"exited with code {process.returncode}", log_path)
-            with suppress(Exception):  # not ready yet, whatever the reason
-                if await ready():
-                    break
-            if time.monotonic() > deadline:
-                await self._stop(child)
-                raise ChildFailedToStart(name, f"not ready after {timeout:.0f} s", log_path)
-            await asyncio.sleep(0.1)
+        try:
+            await self._wait_ready(child, ready, timeout)
+        except BaseException:
+            await self._stop(child, grace=2.0)  # failed, timed out or cancelled: no stray process
+            raise
         log.info("child ready", child=name, pid=process.pid, url=url)
         return child
+
+    @staticmethod
+    async def _wait_ready(child: Child, ready: Callable[[], Awaitable[bool]], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if child.process.returncode is not None:
+                raise ChildFailedToStart(child.name, f"exited with code {child.process.returncode}", child.log_path)
+            with suppress(Exception):  # not ready yet, whatever the reason
+                if await ready():
+                    return
+            if time.monotonic() > deadline:
+                raise ChildFailedToStart(child.name, f"not ready after {timeout:.0f} s", child.log_path)
+            await asyncio.sleep(0.1)
 
     async def wait_any_exit(self) -> Child:
         """Return the first child that exits while it was not being stopped."""
@@ -122,6 +158,41 @@ class Supervisor:
         finally:
             for fut in waits:
                 fut.cancel()
+
+    async def keep_alive(self, *, base: float = 1.0, cap: float = 30.0, stable_after: float = 60.0) -> None:
+        """Restart every child that dies on its own, with backoff, until cancelled.
+
+        The app stays up meanwhile (its readiness says which dependency is down). A child that ran
+        for `stable_after` seconds before dying is restarted after `base` again."""
+        while True:
+            died = await self.wait_any_exit()
+            await self._restart(died, base=base, cap=cap, stable_after=stable_after)
+
+    async def _restart(self, died: Child, *, base: float, cap: float, stable_after: float) -> None:
+        assert died.launch is not None
+        attempt = 1 if time.monotonic() - died.started_at >= stable_after else died.restarts + 1
+        while True:
+            delay = backoff(attempt, base, cap)
+            log.error(
+                "child died; restarting",
+                child=died.name,
+                code=died.process.returncode,
+                attempt=attempt,
+                in_seconds=round(delay, 1),
+                log_file=str(died.log_path),
+            )
+            await asyncio.sleep(delay)
+            try:
+                child = await self._launch(died.name, died.launch)
+            except ChildFailedToStart as exc:
+                log.error("child restart failed", child=died.name, error=str(exc))
+                attempt += 1
+                continue
+            child.restarts = attempt
+            index = self._children.index(died)
+            self._children[index] = child
+            log.info("child restarted", child=child.name, pid=child.pid, restarts=attempt)
+            return
 
     async def stop_all(self, grace: float = 10.0) -> None:
         for child in reversed(self._children):

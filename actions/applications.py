@@ -87,9 +87,12 @@ def renewal_eligibility(lic: DriverLicense, today: date) -> RenewalCheck:
     """Whether this license may be renewed by mail on ``today``, and every reason why not."""
     days_left = lic.days_left(today)
     window_opens = lic.valid_to - timedelta(days=RENEWAL_WINDOW_DAYS)
-    base = {"valid_to": lic.valid_to, "window_opens": window_opens, "days_left": days_left}
+
+    def check(blocks: list[RenewalBlock]) -> RenewalCheck:
+        return RenewalCheck(blocks=blocks, valid_to=lic.valid_to, window_opens=window_opens, days_left=days_left)
+
     if lic.revoked_on is not None:
-        return RenewalCheck(blocks=[RenewalBlock.REVOKED], **base)
+        return check([RenewalBlock.REVOKED])
     blocks: list[RenewalBlock] = []
     if lic.detention is not None:
         blocks.append(RenewalBlock.DETAINED)
@@ -104,7 +107,7 @@ def renewal_eligibility(lic: DriverLicense, today: date) -> RenewalCheck:
             blocks.append(RenewalBlock.EXPIRED_TOO_LONG)
         elif not exam_result_usable(lic, today):
             blocks.append(RenewalBlock.EXPIRED_NO_EXAM)
-    return RenewalCheck(blocks=blocks, **base)
+    return check(blocks)
 
 
 @dataclass(frozen=True)

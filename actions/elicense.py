@@ -30,6 +30,7 @@ from storage.models import (
     LicenseStatus,
     NotificationType,
 )
+from storage.redis import as_text
 
 log = structlog.get_logger(__name__)
 
@@ -254,9 +255,9 @@ async def _new_code(services: Services, id_number: str) -> tuple[str, datetime]:
     """A fresh 8-digit verification code for `id_number`, valid 60 s; the previous one stops working."""
     redis = services.redis
     current_key = services.keys("elic", "current", id_number)
-    previous = await redis.get(current_key)
+    previous = as_text(await redis.get(current_key))
     if previous:
-        await redis.delete(services.keys("elic", "code", previous.decode()))
+        await redis.delete(services.keys("elic", "code", previous))
     while True:
         code = f"{secrets.randbelow(100_000_000):08d}"
         if await redis.set(services.keys("elic", "code", code), id_number, ex=CODE_SECONDS, nx=True):
@@ -267,8 +268,7 @@ async def _new_code(services: Services, id_number: str) -> tuple[str, datetime]:
 
 async def verify_code(services: Services, code: str) -> str | None:
     """The ID number whose e-license showed `code` in the last 60 seconds (for verifiers), or None."""
-    raw = await services.redis.get(services.keys("elic", "code", code.strip()))
-    return raw.decode() if raw else None
+    return as_text(await services.redis.get(services.keys("elic", "code", code.strip())))
 
 
 async def show(services: Services, id_number: str) -> ELicenseCard | None:

@@ -42,7 +42,7 @@ log = structlog.get_logger(__name__)
 
 # Codes being sent in the background (binding answers before the SMS gateway does, so a match
 # and a mismatch take the same time). Kept here so the tasks are not collected, and drained on stop.
-_deliveries: set[asyncio.Task[None]] = set()
+_deliveries: set[asyncio.Task[bool]] = set()
 
 
 async def deliveries_done() -> None:

@@ -1,58 +1,24 @@
-"""`build_dispatcher()`: routers per feature, Redis FSM storage with per-chat event isolation."""
+"""`build_dispatcher()`: the router tree, Redis FSM storage with per-chat event isolation, and the
+middlewares; a fresh dispatcher (and router tree) per call, so several apps can share a process."""
 
 from __future__ import annotations
 
-import copy
-
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 
 from actions.services import Services
-from bot.middlewares.context import ContextMiddleware
+from bot.isolation import LeasedEventIsolation
+from bot.middlewares.context import ContextMiddleware, CtxMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.handoff import HandoffMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
-from bot.routers import (
-    business,
-    common,
-    complaints,
-    deliveries,
-    elicense,
-    errors,
-    fallback,
-    faq,
-    handoff,
-    identity,
-    licenses,
-    notifications,
-    profile,
-    vehicles,
-    violations,
-)
+from bot.routers import build_routers
 from core.i18n import LANGS
 
 COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unbind")
-
-
-def feature_routers() -> list[Router]:
-    """Routers of the citizen services, between the common commands and the free-text fallback."""
-    return [
-        handoff.router,
-        notifications.router,
-        identity.router,
-        profile.router,
-        licenses.router,
-        elicense.router,
-        vehicles.router,
-        violations.router,
-        deliveries.router,
-        business.router,
-        complaints.router,
-        faq.router,
-    ]
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
@@ -62,7 +28,9 @@ def build_dispatcher(services: Services) -> Dispatcher:
         state_ttl=services.settings.form_ttl,  # a form abandoned for 30 minutes expires
         data_ttl=services.settings.form_ttl,
     )
-    dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation(), services=services)
+    # One update at a time per chat, across processes; a crashed holder's lease ends within seconds.
+    isolation = LeasedEventIsolation(services.redis, storage.key_builder)
+    dp = Dispatcher(storage=storage, events_isolation=isolation, services=services)
     # Ours run before aiogram's FSM middleware, which holds the per-chat lock while the update is
     # handled: a duplicate or a flood must be dropped before it queues on that lock.
     dp.update.outer_middleware.unregister(dp.fsm)
@@ -75,10 +43,11 @@ def build_dispatcher(services: Services) -> Dispatcher:
     # While a person has the conversation, everything goes to them and the bot stays silent.
     dp.update.outer_middleware(HandoffMiddleware())
     dp.update.outer_middleware(dp.fsm)
-    # Routers are module-level (handlers registered by decorators) and a router can belong to one
-    # dispatcher only: each dispatcher gets its own copy, so several apps can share a process.
-    routers = [errors.router, common.router, *feature_routers(), fallback.router]
-    dp.include_routers(*(copy.deepcopy(router) for router in routers))
+    # Inner middlewares (after the FSM's, only once a handler matched): every message and button
+    # handler takes a typed `ctx: Ctx`.
+    dp.message.middleware(CtxMiddleware())
+    dp.callback_query.middleware(CtxMiddleware())
+    dp.include_router(build_routers())
     return dp
 
 

@@ -11,7 +11,6 @@ Retries (Telegram's documented behaviour, aiogram does none by itself):
 from __future__ import annotations
 
 import asyncio
-import random
 from typing import Any
 
 import structlog
@@ -27,6 +26,7 @@ from aiogram.methods.base import Response, TelegramType
 
 from core.config import Settings
 from core.metrics import TELEGRAM_CALLS
+from core.retry import backoff
 
 log = structlog.get_logger(__name__)
 
@@ -125,7 +125,7 @@ class RetryMiddleware(BaseRequestMiddleware):
             log.info("retrying telegram call", method=name, attempt=attempt)
 
     def _backoff(self, attempt: int) -> float:
-        return self.base_delay * 2 ** (attempt - 1) * (0.5 + random.random())
+        return backoff(attempt, self.base_delay)
 
 
 def build_bot(settings: Settings) -> Bot:

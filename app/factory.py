@@ -11,7 +11,6 @@ import asyncio
 import hmac
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +27,7 @@ from actions.services import Services
 from actions.sms import build_sms_gateway
 from app.keys import BOT, DISPATCHER, MONGO, NLU, REDIS, SERVER_STARTED, SERVICES, SETTINGS
 from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
+from bot.polling import ConfirmingPoller
 from core.config import Settings
 from core.i18n import default_catalog
 from core.metrics import ERRORS
@@ -132,13 +132,10 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
         bot.session.middleware(PriorityRateMiddleware(build_limiter(services)))
     dp = build_dispatcher(services)
     app[BOT], app[DISPATCHER] = bot, dp
-    runner = asyncio.create_task(_run_bot(app, bot, dp), name="telegram")
+    poller = ConfirmingPoller(dp, bot, allowed_updates=dp.resolve_used_update_types())
+    runner = asyncio.create_task(_run_bot(app, bot, dp, poller), name="telegram")
     yield
-    if settings.webhook_mode:
-        await webhook.drain(app, DRAIN_TIMEOUT)
-    else:
-        with suppress(RuntimeError):  # polling had not started yet
-            await dp.stop_polling()
+    poller.stop()
     runner.cancel()
     try:
         await runner
@@ -146,6 +143,7 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
         pass
     except Exception:  # already logged where it happened; stopping goes on
         log.exception("the bot's runner ended with an error")
+    await poller.drain(DRAIN_TIMEOUT)  # updates being handled; webhook requests drain with the server
     await bot.session.close()
 
 
@@ -174,7 +172,7 @@ async def push_worker_ctx(app: web.Application) -> AsyncIterator[None]:
     await client.close()
 
 
-async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher) -> None:
+async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher, poller: ConfirmingPoller) -> None:
     """Runs once the HTTP server listens (in sandbox mode the Bot API is this very server)."""
     settings, services = app[SETTINGS], app[SERVICES]
     await app[SERVER_STARTED].wait()
@@ -187,7 +185,7 @@ async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher) -> None:
         return
     await _until_done("delete the webhook", lambda: bot.delete_webhook(drop_pending_updates=False))
     log.info("polling for updates", api=bot.session.api.base)
-    await dp.start_polling(bot, handle_signals=False, close_bot_session=False, allowed_updates=allowed)
+    await poller.run()
 
 
 async def _until_done(what: str, call: Callable[[], Awaitable[object]]) -> None:
@@ -227,7 +225,7 @@ def _probes(app: web.Application) -> health.Probes:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024)  # webhook updates, console forms; events: EVENTS_MAX_BODY
     app[SETTINGS] = settings
     app[SERVER_STARTED] = asyncio.Event()
     app.cleanup_ctx.extend([mongo_ctx, redis_ctx, services_ctx, bot_ctx, push_worker_ctx])

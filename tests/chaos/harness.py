@@ -104,7 +104,7 @@ async def stage(tmp_path: Path, **env: str) -> AsyncIterator[Stage]:
     """Start the sandbox, MongoDB and Redis of this stage, and the app (with the demo data)."""
     supervisor = Supervisor()
     sandbox_port, app_port = free_port(), free_port()
-    sandbox_proc = subprocess.Popen(
+    sandbox_proc = subprocess.Popen(  # noqa: ASYNC220 - a plain child, terminated and waited for below
         [sys.executable, "-m", "sandbox", "--port", str(sandbox_port)],
         cwd=REPO,
         stdout=subprocess.DEVNULL,

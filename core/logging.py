@@ -57,7 +57,11 @@ def configure_logging(level: LogLevel = LogLevel.INFO, fmt: LogFormat = LogForma
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if use_json
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # Plain tracebacks: rich (installed for the lint tools) would print local variables, which
+        # can hold ID numbers, codes or tokens, and takes seconds per traceback.
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

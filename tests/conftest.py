@@ -28,8 +28,9 @@ from pydantic import SecretStr
 
 from actions.services import Services
 from actions.sms import SmsGateway
-from core.config import Settings
+from core.config import LogFormat, LogLevel, Settings
 from core.i18n import default_catalog
+from core.logging import configure_logging
 from core.processes import Supervisor, free_port
 from sandbox.client import SandboxClient, SandboxUser
 from storage.embedded import start_mongo
@@ -42,6 +43,8 @@ from storage.seed import load_demo_data
 REPO = Path(__file__).resolve().parent.parent
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# As the app logs (masking on, plain tracebacks), not structlog's unconfigured default.
+configure_logging(LogLevel.INFO, LogFormat.CONSOLE)
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +216,8 @@ async def demo_database(mongo_url: str, prefix: str) -> AsyncIterator[Repositori
     await loaded.ensure_indexes()
     await load_demo_data(loaded, today=datetime.now(LOCAL_TZ).date())
     yield loaded
-    await client.drop_database(name)
+    # Not dropped: dropping the demo data takes SecantusDB about as long as the client's socket
+    # timeout (a flaky teardown under load), and the session's server and its files go after.
     await client.close()
 
 

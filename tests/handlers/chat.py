@@ -24,6 +24,7 @@ from aiogram.types import (
     User,
 )
 
+from bot.ui.callbacks import GoCb, MenuCb
 from tests.handlers.mocked_bot import Call, MockedBot
 
 _UPDATE_IDS = itertools.count(1)
@@ -31,8 +32,8 @@ _MESSAGE_IDS = itertools.count(1)
 _QUERY_IDS = itertools.count(1)
 
 
-def button_rows(markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> list[list[str]]:
-    """The buttons' texts, row by row."""
+def button_rows(markup: object) -> list[list[str]]:
+    """The buttons' texts, row by row, of an inline or a reply keyboard (none for anything else)."""
     if isinstance(markup, InlineKeyboardMarkup):
         return [[b.text for b in row] for row in markup.inline_keyboard]
     if isinstance(markup, ReplyKeyboardMarkup):
@@ -67,16 +68,21 @@ class Replies:
     @property
     def sent(self) -> list[Message]:
         """New messages, as the chat shows them (plain text, inline buttons)."""
-        return [c.result for c in self.calls if isinstance(c.method, SendMessage)]
+        return [c.result for c in self.calls if isinstance(c.method, SendMessage) and isinstance(c.result, Message)]
 
     @property
     def edited(self) -> list[Message]:
-        return [c.result for c in self.calls if isinstance(c.method, EditMessageText)]
+        """Messages edited (an edit Telegram refused is not among them)."""
+        return [c.result for c in self.calls if isinstance(c.method, EditMessageText) and isinstance(c.result, Message)]
 
     @property
     def shown(self) -> list[Message]:
         """Sent and edited messages, in order."""
-        return [c.result for c in self.calls if isinstance(c.method, SendMessage | EditMessageText)]
+        return [
+            c.result
+            for c in self.calls
+            if isinstance(c.method, SendMessage | EditMessageText) and isinstance(c.result, Message)
+        ]
 
     @property
     def texts(self) -> list[str]:
@@ -133,9 +139,15 @@ class Person:
 
     async def send_sticker(self) -> Replies:
         sticker = Sticker(
-            file_id="sticker-1", file_unique_id="s1", type="regular", width=512, height=512, is_animated=False,
-            is_video=False, emoji="👍",
-        )  # fmt: skip
+            file_id="sticker-1",
+            file_unique_id="s1",
+            type="regular",
+            width=512,
+            height=512,
+            is_animated=False,
+            is_video=False,
+            emoji="👍",
+        )
         return await self.feed(self.message_update(sticker=sticker))
 
     def current(self, message: Message) -> Message:
@@ -146,6 +158,14 @@ class Person:
         """Press the inline button labelled ``button`` under ``message``."""
         shown = self.current(message)
         return await self.press_data(shown, callback_data_of(shown, button))
+
+    async def press_go(self, message: Message, feature: str, arg: str = "") -> Replies:
+        """A feature button (``GoCb``) under ``message``, whether or not it shows one now."""
+        return await self.press_data(message, GoCb(feature=feature, arg=arg))
+
+    async def press_menu(self, message: Message, section: str) -> Replies:
+        """A menu button (``MenuCb``) under ``message``: ``"main"`` or a section's name."""
+        return await self.press_data(message, MenuCb(section=section))
 
     async def press_data(self, message: Message, data: str | CallbackData) -> Replies:
         """A callback query with ``data`` from a button under ``message`` (possibly a stale one)."""

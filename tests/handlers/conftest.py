@@ -10,10 +10,12 @@ dispatcher, built by the app's own builder in the ``dp`` fixture (the one place 
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
+import structlog
 from aiogram import Dispatcher
 from aiogram.enums import ParseMode
 from aiogram.types import User
@@ -23,11 +25,11 @@ from core.config import Settings
 from core.i18n import LANGS, default_catalog
 from core.processes import free_port
 from nlu.client import NluClient
-from storage.models import Citizen, Language, NotificationPreferences, NotificationType
+from storage.models import LOCAL_TZ, Citizen, Language, NotificationPreferences, NotificationType
+from storage.mongo import connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from storage.seed import DemoIdentity
-from tests.conftest import demo_database
+from storage.seed import DemoIdentity, load_demo_data
 from tests.handlers.chat import Person
 from tests.handlers.mocked_bot import MockedBot, plain
 
@@ -37,10 +39,33 @@ MakePerson = Callable[..., Person]
 Bind = Callable[[Person, DemoIdentity], Awaitable[Citizen]]
 
 
+@pytest.fixture(scope="package", autouse=True)
+def plain_tracebacks() -> Iterator[None]:
+    """Exceptions logged with plain tracebacks while these tests run. Unconfigured, structlog's
+    console renderer draws them with rich, locals included: about 10 s for one aiogram error."""
+    saved = structlog.get_config()
+    structlog.configure(
+        processors=[
+            structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
+            if isinstance(p, structlog.dev.ConsoleRenderer)
+            else p
+            for p in saved["processors"]
+        ]
+    )
+    yield
+    structlog.configure(**saved)
+
+
 @pytest.fixture(scope="session")
 async def demo_repos(mongo_url: str) -> AsyncIterator[Repositories]:
-    async with demo_database(mongo_url, "handlers") as repos:
-        yield repos
+    """The demo data in a database of this directory's own. It is not dropped after: SecantusDB
+    takes about 10 s to drop it, and the session's server goes away with its temporary directory."""
+    client = connect_mongo(mongo_url)
+    repos = Repositories.from_db(client[f"handlers_{uuid.uuid4().hex[:8]}"])
+    await repos.ensure_indexes()
+    await load_demo_data(repos, today=datetime.now(LOCAL_TZ).date())
+    yield repos
+    await client.close()
 
 
 @pytest.fixture
@@ -53,9 +78,7 @@ async def services(
     redis = connect_redis(settings.redis_url.get_secret_value())
     nlu = NluClient(settings.nlu_url, timeout=settings.nlu_timeout)
     keys = Keys(settings.redis_prefix)
-    yield Services(
-        settings=settings, repos=demo_repos, redis=redis, keys=keys, catalog=default_catalog(), nlu=nlu
-    )
+    yield Services(settings=settings, repos=demo_repos, redis=redis, keys=keys, catalog=default_catalog(), nlu=nlu)
     await nlu.close()
     async for key in redis.scan_iter(match=keys("*")):
         await redis.delete(key)

@@ -46,7 +46,7 @@ def plain(text: str, parse_mode: str | None) -> str:
 
 @dataclass(frozen=True)
 class Call:
-    """One Bot API request and what the session answered (None when it raised)."""
+    """One Bot API request and what the session answered (None when the request raised)."""
 
     method: TelegramMethod[Any]
     result: Any
@@ -100,12 +100,12 @@ class MockedSession(BaseSession):
 
     def _default_result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, SendMessage):
-            text = plain(method.text, self._parse_mode(bot, method.parse_mode))
-            return self._new_message(bot, method.chat_id, text=text, markup=method.reply_markup)
+            sent = plain(method.text, self._parse_mode(bot, method.parse_mode))
+            return self._new_message(bot, method.chat_id, text=sent, markup=method.reply_markup)
         if isinstance(method, SendPhoto | SendDocument | SendLocation):
             return self._new_message(bot, method.chat_id, text=None, markup=method.reply_markup)
         if isinstance(method, EditMessageText):
-            text = plain(method.text, self._parse_mode(bot, method.parse_mode))
+            text = None if method.text is None else plain(method.text, self._parse_mode(bot, method.parse_mode))
             return self._edit(bot, method, method.chat_id, method.message_id, text=text, markup=method.reply_markup)
         if isinstance(method, EditMessageReplyMarkup):
             return self._edit(bot, method, method.chat_id, method.message_id, text=None, markup=method.reply_markup)
@@ -148,7 +148,9 @@ class MockedSession(BaseSession):
         new_text = old.text if text is None else text
         if new_text == old.text and markup == old.reply_markup:
             self._fail(bot, method, 400, "Bad Request: message is not modified")
-        edited = old.model_copy(update={"text": new_text, "reply_markup": markup, "edit_date": datetime.now(UTC)})
+        edited = old.model_copy(
+            update={"text": new_text, "reply_markup": markup, "edit_date": int(datetime.now(UTC).timestamp())}
+        )
         self.messages[(int(chat_id), message_id)] = edited.as_(bot)
         return edited
 

@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from core.config import Settings
 from core.identifiers import mask_phone
+from core.retry import backoff
 
 log = structlog.get_logger(__name__)
 
@@ -86,7 +87,7 @@ class HttpSmsGateway:
                 problem = type(exc).__name__
             log.warning("sms attempt failed", phone=masked, attempt=attempt, problem=problem)
             if attempt < self._attempts:
-                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+                await asyncio.sleep(backoff(attempt, self._backoff))
         raise SmsDeliveryError(f"SMS to {masked} not accepted: {problem}")
 
 

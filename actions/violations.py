@@ -1,12 +1,20 @@
-"""Violation look-up by the citizen's vehicles (owned or added with the engine number), paged."""
+"""Violation look-up by the citizen's vehicles (owned or added with the engine number), paged;
+and violations the bureau's systems record (``record_violation``, the back-office events API).
+
+Notification ``VIOLATION_RECORDED`` to the vehicle's owner, payload ``{"violation_id", "plate",
+"occurred_at", "place": {"en", "zh"}, "behaviour": {"en", "zh"}, "fine_yuan", "points"}``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pymongo.errors import DuplicateKeyError
+
+from actions.notify import notify
 from actions.services import Services
 from actions.vehicles import accessible_plates
-from storage.models import Citizen
+from storage.models import Citizen, NotificationType, Violation
 from storage.repositories import ViolationPage
 
 PAGE_SIZE = 5
@@ -58,3 +66,40 @@ async def lookup_violations(
     if wanted != result.page:
         result = await services.repos.violations.page_by_plates(plates, page=wanted, page_size=page_size)
     return ViolationLookup(plates=plates, page=result)
+
+
+@dataclass(frozen=True)
+class ViolationRecorded:
+    violation: Violation
+    notified: bool  # a new notification was written to the owner
+
+
+async def record_violation(
+    services: Services, violation: Violation, *, ref: str, urgent: bool = False
+) -> ViolationRecorded:
+    """Store a violation (once per id: a repeat changes nothing) and tell the vehicle's owner
+    (once per ``ref``, e.g. the back-office event); nobody is told when the plate is unknown."""
+    try:
+        await services.repos.violations.insert(violation)
+    except DuplicateKeyError:
+        pass  # recorded by an earlier, interrupted call with this id
+    vehicle = await services.repos.vehicles.by_plate(violation.plate)
+    if vehicle is None:
+        return ViolationRecorded(violation=violation, notified=False)
+    _, created = await notify(
+        services,
+        citizen_id_number=vehicle.owner_id_number,
+        type=NotificationType.VIOLATION_RECORDED,
+        payload={
+            "violation_id": violation.id,
+            "plate": violation.plate,
+            "occurred_at": violation.occurred_at.isoformat(),
+            "place": violation.place.model_dump(),
+            "behaviour": violation.behaviour.model_dump(),
+            "fine_yuan": violation.fine_yuan,
+            "points": violation.points,
+        },
+        urgent=urgent,
+        dedupe_key=ref,
+    )
+    return ViolationRecorded(violation=violation, notified=created)

@@ -415,6 +415,7 @@ class ComplaintEvent(BaseModel):
     action: str  # "created", "status_changed", "reply", "note", "rated"
     status: ComplaintStatus | None = None
     text: str | None = None
+    ref: str | None = None  # the request that made the change (a back-office event), to apply it once
 
 
 class Complaint(Document):

@@ -108,7 +108,7 @@ async def chat_marker(services: Services, chat_id: int) -> ChatMarker | None:
         return None
     if raw is None:
         return None
-    handoff_id, state, language = raw.decode().split(":")
+    handoff_id, state, language = (raw.decode() if isinstance(raw, bytes) else raw).split(":")
     return ChatMarker(handoff_id, HandoffState(state), language)
 
 

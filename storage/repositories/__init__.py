@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from pymongo.asynchronous.database import AsyncDatabase
 
 from .applications import ApplicationRepository
+from .backoffice_events import BackofficeEventRepository, ReceivedEvent, StoredEvent, event_key
 from .base import MongoDoc, Repository
 from .citizens import BindingConflict, BindResult, CitizenRepository
 from .complaints import ClusterSummary, ComplaintRepository
@@ -27,6 +28,7 @@ from .violations import ViolationPage, ViolationRepository
 
 __all__ = [
     "ApplicationRepository",
+    "BackofficeEventRepository",
     "BindResult",
     "BindingConflict",
     "CitizenRepository",
@@ -38,13 +40,16 @@ __all__ = [
     "HandoffRepository",
     "LicenseRepository",
     "NotificationRepository",
+    "ReceivedEvent",
     "Repositories",
     "Repository",
     "StaffExists",
     "StaffRepository",
+    "StoredEvent",
     "VehicleRepository",
     "ViolationPage",
     "ViolationRepository",
+    "event_key",
 ]
 
 
@@ -63,6 +68,7 @@ class Repositories:
     elicense: ELicenseRepository
     staff: StaffRepository
     applications: ApplicationRepository
+    backoffice_events: BackofficeEventRepository
 
     @classmethod
     def from_db(cls, db: AsyncDatabase[MongoDoc]) -> Repositories:
@@ -80,6 +86,7 @@ class Repositories:
             elicense=ELicenseRepository(db),
             staff=StaffRepository(db),
             applications=ApplicationRepository(db),
+            backoffice_events=BackofficeEventRepository(db),
         )
 
     def all(self) -> list[Repository]:

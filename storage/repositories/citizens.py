@@ -63,6 +63,13 @@ class CitizenRepository(Repository):
         doc = await self.collection.find_one({"_id": id_number})
         return Citizen.from_doc(doc) if doc else None
 
+    async def by_id_numbers(self, id_numbers: list[str]) -> dict[str, Citizen]:
+        """The citizens with these ID numbers (one query), by ID number; unknown ones left out."""
+        if not id_numbers:
+            return {}
+        cursor = self.collection.find({"_id": {"$in": id_numbers}})
+        return {doc["_id"]: Citizen.from_doc(doc) async for doc in cursor}
+
     async def by_telegram_user(self, user_id: int) -> Citizen | None:
         doc = await self.collection.find_one({"telegram.user_id": user_id})
         return Citizen.from_doc(doc) if doc else None

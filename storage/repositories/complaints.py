@@ -112,12 +112,16 @@ class ComplaintRepository(Repository):
         now: datetime,
         text: str | None = None,
         expected: list[ComplaintStatus] | None = None,
+        ref: str | None = None,
     ) -> Complaint | None:
-        """Set the status and record who and when; None if unknown or not in ``expected``."""
+        """Set the status and record who and when; None if unknown, not in ``expected``, or a
+        change with this ``ref`` is recorded already."""
         query: dict[str, Any] = {"_id": ticket_id}
         if expected is not None:
             query["status"] = {"$in": [s.value for s in expected]}
-        event = ComplaintEvent(at=now, actor=actor, action="status_changed", status=status, text=text)
+        if ref is not None:
+            query["history.ref"] = {"$ne": ref}
+        event = ComplaintEvent(at=now, actor=actor, action="status_changed", status=status, text=text, ref=ref)
         doc = await self.collection.find_one_and_update(
             query,
             {

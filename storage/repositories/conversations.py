@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -13,12 +14,22 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, PyMongoError
 
+from core.retry import backoff
 from storage.models import ConversationTurn, TurnKind, TurnRole
 
 from .base import MongoDoc, Repository
 
 log = structlog.get_logger(__name__)
 DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True)
+class ChatActivity:
+    """A chat that had turns recently: when the last one was, and how many in the window."""
+
+    chat_id: int
+    last: datetime
+    turns: int
 
 
 class ConversationRepository(Repository):
@@ -42,6 +53,25 @@ class ConversationRepository(Repository):
             .limit(limit)
         )
         return [ConversationTurn.from_doc(doc) async for doc in cursor]
+
+    async def last_text_turn(self, chat_id: int, *, role: TurnRole) -> ConversationTurn | None:
+        """The chat's latest turn by ``role`` that has text (a message, not a photo or a location)."""
+        doc = await self.collection.find_one(
+            {"chat_id": chat_id, "role": role.value, "text": {"$nin": [None, ""]}},
+            sort=[("at", DESCENDING), ("_id", DESCENDING)],
+        )
+        return ConversationTurn.from_doc(doc) if doc is not None else None
+
+    async def recent_chats(self, *, since: datetime, limit: int = 50) -> list[ChatActivity]:
+        """Chats with turns since ``since``, the most recently active first."""
+        pipeline: list[MongoDoc] = [
+            {"$match": {"at": {"$gte": since}}},
+            {"$group": {"_id": "$chat_id", "last": {"$max": "$at"}, "turns": {"$sum": 1}}},
+            {"$sort": {"last": -1}},
+            {"$limit": limit},
+        ]
+        cursor = await self.collection.aggregate(pipeline)
+        return [ChatActivity(chat_id=doc["_id"], last=doc["last"], turns=doc["turns"]) async for doc in cursor]
 
     # --- batched writes (issue 6): the relay must not wait on the database -------------------------
     # `append_turn` goes through a started `TurnWriter` (returns at once), else it is an awaited
@@ -173,6 +203,6 @@ class TurnWriter:
             except PyMongoError:
                 log.warning("transcript batch failed", turns=len(batch), attempt=attempt, exc_info=True)
             if attempt < self.attempts:
-                await asyncio.sleep(0.2 * 2 ** (attempt - 1))
+                await asyncio.sleep(backoff(attempt, 0.2))
         log.error("transcript turns dropped after retries", turns=len(batch))
         self._dropped(len(batch))

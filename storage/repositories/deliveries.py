@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import ClassVar
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from storage.models import Courier, Delivery, DeliveryKind, DeliveryStage, StageEntry
 
@@ -22,6 +24,23 @@ class DeliveryRepository(Repository):
 
     async def insert(self, delivery: Delivery) -> None:
         await self.collection.insert_one(delivery.to_doc())
+
+    async def insert_once(self, delivery: Delivery) -> Delivery:
+        """Insert under the delivery's id unless one with that id exists (an upsert: callers that
+        derive the id from what they record write it once, however many run at once); the stored one."""
+        doc = delivery.to_doc()
+        key = doc.pop("_id")
+        for attempt in range(5):
+            try:
+                stored = await self.collection.find_one_and_update(
+                    {"_id": key}, {"$setOnInsert": doc}, upsert=True, return_document=ReturnDocument.AFTER
+                )
+            except DuplicateKeyError:  # two upserts raced and the other inserted it: the retry finds it
+                await asyncio.sleep(0.01 * attempt)
+                continue
+            if stored is not None:
+                return Delivery.from_doc(stored)
+        raise RuntimeError(f"delivery {key} neither inserted nor found")
 
     async def insert_many(self, deliveries: list[Delivery]) -> None:
         if deliveries:

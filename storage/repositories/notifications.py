@@ -35,6 +35,11 @@ class NotificationRepository(Repository):
                 raise
             return Notification.from_doc(doc), False
 
+    async def insert_many(self, notifications: list[Notification]) -> None:
+        """Bulk load (the push benchmark's backlog): no dedupe look-up; a duplicate ``dedupe_key`` fails."""
+        if notifications:
+            await self.collection.insert_many([n.to_doc() for n in notifications], ordered=False)
+
     async def by_id(self, notification_id: str) -> Notification | None:
         doc = await self.collection.find_one({"_id": notification_id})
         return Notification.from_doc(doc) if doc else None

@@ -13,7 +13,7 @@ import pytest
 
 from actions import handoff as actions
 from bot.context import INTENTS
-from bot.routers.handoff import TelegramCitizenLink
+from messenger.citizen_link import TelegramCitizenLink
 from sandbox.client import SandboxClient
 from storage.models import LOCAL_TZ, HandoffState, StaffRole, StaffUser
 from tests.conftest import RunningApp, services_of
@@ -55,6 +55,8 @@ async def ask_for_person(sb: SandboxClient, name: str, language_code: str = "en"
 
 
 def test_the_feature_answers_the_handoff_intent_and_sits_in_consult() -> None:
+    import bot.routers.handoff  # noqa: F401  (registers the feature)
+
     feature = INTENTS["human_handoff"]
     assert feature.name == "human" and feature.section == "consult" and feature.title_id == "handoff-title"
 

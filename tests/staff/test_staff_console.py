@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -143,7 +144,7 @@ async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
     ws = await ann.http.ws_connect(f"{ann.base}/staff/h/{handoff.id}/ws?csrf={ann.csrf}", origin=ann.base)
     try:
         await sb.send_text(user_id, "我的驾驶证丢了")
-        events = []
+        events: list[dict[str, Any]] = []
         while not any(e.get("type") == "message" for e in events):
             events.append(json.loads((await ws.receive(timeout=5)).data))
         assert events[0] == {"type": "typing", "who": "citizen", "handoff_id": handoff.id}
@@ -197,8 +198,7 @@ async def test_cancel_while_waiting_and_context_travels(
 
     services = services_of(staff_app)
     user = await sb.create_user("Zhang", language_code="en")
-    identity = DEMO_IDENTITIES[0]
-    id_number = identity.id_number if hasattr(identity, "id_number") else identity["id_number"]
+    id_number = DEMO_IDENTITIES[0].id_number
     await bind_directly(staff_app, user, id_number)
     await actions.remember_intent(services, user.id, "violation_query", {"plate": ["京A12345"]})
     await sb.send_text(user.id, "/menu")

@@ -1,0 +1,133 @@
+"""Filing a complaint, and the citizen's own complaints: look-up, list, rating."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Final
+
+from actions.complaints.draft import ComplaintDraft, check_description
+from actions.services import Services
+from core.geo import normalize_place
+from storage.models import LOCAL_TZ, Citizen, Complaint, ComplaintEvent, ComplaintStatus, Language
+
+RATING_COMMENT_MAX: Final = 1000
+ACKNOWLEDGE_WITHIN: Final = timedelta(hours=24)
+ANSWER_WITHIN: Final = timedelta(days=7)
+RATEABLE: Final = (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
+
+
+# --- filing ---------------------------------------------------------------------------------------
+
+
+class IncompleteDraft(ValueError):
+    """The draft lacks a topic, a place or a valid description."""
+
+
+async def submit(
+    services: Services, citizen: Citizen, draft: ComplaintDraft, *, chat_id: int | None, language: Language
+) -> Complaint:
+    """Write the complaint durably (ticket allocated on the bureau's local date) and cluster it.
+
+    Returns the stored complaint (with its ``cluster_id``); the caller shows the ticket only now.
+    """
+    if draft.topic is None or not draft.has_place or draft.description is None:
+        raise IncompleteDraft("topic, place and description are required")
+    if check_description(draft.description) is not None:
+        raise IncompleteDraft("description length")
+    now = services.clock()
+    ticket_id = await services.repos.complaints.allocate_ticket_id(now.astimezone(LOCAL_TZ).date())
+    place_text = draft.place_text.strip() if draft.place_text else None
+    place_key = (normalize_place(place_text) or None) if place_text else None
+    complaint = Complaint(
+        ticket_id=ticket_id,
+        citizen_id_number=citizen.id_number,
+        chat_id=chat_id,
+        language=language,
+        topic=draft.topic,
+        place_text=place_text,
+        place_key=place_key,
+        location=draft.location,
+        description=draft.description.strip(),
+        photos=list(draft.photos),
+        plate=draft.plate,
+        status=ComplaintStatus.NEW,
+        history=[ComplaintEvent(at=now, actor="citizen", action="created", status=ComplaintStatus.NEW)],
+        created_at=now,
+        updated_at=now,
+        acknowledge_by=now + ACKNOWLEDGE_WITHIN,
+        answer_by=now + ANSWER_WITHIN,
+    )
+    await services.repos.complaints.insert(complaint)
+    cluster_id = await services.repos.complaints.assign_cluster(complaint)
+    return complaint.model_copy(update={"cluster_id": cluster_id})
+
+
+# --- the citizen's own complaints -----------------------------------------------------------------
+
+
+async def own_complaint(services: Services, citizen: Citizen, ticket_id: str) -> Complaint | None:
+    """The complaint if it is this citizen's; None for unknown and for someone else's alike."""
+    return await services.repos.complaints.by_ticket_for_citizen(ticket_id, citizen.id_number)
+
+
+@dataclass(frozen=True)
+class ComplaintPage:
+    items: list[Complaint]
+    page: int  # 1-based
+    has_more: bool
+
+
+async def list_own(services: Services, citizen: Citizen, *, page: int = 1, page_size: int = 5) -> ComplaintPage:
+    """The citizen's complaints, newest first, one page at a time."""
+    page = max(1, page)
+    found = await services.repos.complaints.by_citizen(
+        citizen.id_number, limit=page_size + 1, skip=(page - 1) * page_size
+    )
+    return ComplaintPage(items=found[:page_size], page=page, has_more=len(found) > page_size)
+
+
+class RatingOutcome(StrEnum):
+    RATED = "rated"
+    NOT_FOUND = "not_found"  # unknown or someone else's
+    NOT_RESOLVED = "not_resolved"
+    ALREADY_RATED = "already_rated"
+
+
+def can_rate(complaint: Complaint) -> RatingOutcome | None:
+    """None if the citizen may rate it now, else why not."""
+    if complaint.rating is not None:
+        return RatingOutcome.ALREADY_RATED
+    if complaint.status not in RATEABLE:
+        return RatingOutcome.NOT_RESOLVED
+    return None
+
+
+async def rate(
+    services: Services, citizen: Citizen, ticket_id: str, stars: int, comment: str | None
+) -> tuple[RatingOutcome, Complaint | None]:
+    """Store the citizen's rating (1 to 5, once) of a resolved complaint, with an optional comment."""
+    if not 1 <= stars <= 5:
+        raise ValueError("a rating is 1 to 5")
+    comment = normalize_comment(comment) if comment else None
+    if comment is not None and len(comment) > RATING_COMMENT_MAX:
+        raise ValueError("rating comment too long")
+    complaint = await own_complaint(services, citizen, ticket_id)
+    if complaint is None:
+        return RatingOutcome.NOT_FOUND, None
+    if (reason := can_rate(complaint)) is not None:
+        return reason, complaint
+    stored = await services.repos.complaints.rate(
+        ticket_id, citizen.id_number, stars, comment or None, services.clock()
+    )
+    if stored is None:  # rated (or reopened) at the same moment
+        again = await own_complaint(services, citizen, ticket_id)
+        return (can_rate(again) or RatingOutcome.ALREADY_RATED) if again else RatingOutcome.NOT_FOUND, again
+    return RatingOutcome.RATED, stored
+
+
+def normalize_comment(text: str) -> str:
+    """A rating comment as stored: NFC, trimmed."""
+    return unicodedata.normalize("NFC", text).strip()

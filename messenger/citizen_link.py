@@ -1,0 +1,91 @@
+"""The handoff's link to the citizen's Telegram chat, shared by the bot (its buttons, its
+handlers) and the staff console (which tells the citizen a person joined, relays the agent's
+words, asks for a rating): `TelegramCitizenLink`, the `HandoffCb` payloads and their keyboards."""
+
+from __future__ import annotations
+
+from aiogram import Bot, html
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from actions.handoff import CitizenNotice
+from core.i18n import Catalog, Lang, Translator
+from storage.models import Handoff, Language
+
+# The bot's feature that the "file a complaint" button runs (bot/routers/complaints/filing.py); a test
+# checks that it is registered (tests/unit/test_citizen_link.py).
+COMPLAINT_FEATURE = "complaint"
+
+
+class HandoffCb(CallbackData, prefix="ho"):
+    action: str  # stop | rate | complaint | callback
+    id: str = ""
+    n: int = 0
+
+
+def _keyboard(*rows: list[tuple[str, HandoffCb]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=payload.pack()) for text, payload in row] for row in rows
+        ]
+    )
+
+
+def stop_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """The "stop waiting" button: leave the queue."""
+    return _keyboard([(t("handoff-stop-button"), HandoffCb(action="stop"))])
+
+
+def leave_message_keyboard(t: Translator, *, waiting: bool) -> InlineKeyboardMarkup:
+    """Nobody answers now (or not soon): file a complaint, ask for a call back (or stop waiting)."""
+    rows = [
+        [(t("handoff-complaint-button"), HandoffCb(action="complaint"))],
+        [(t("handoff-callback-button"), HandoffCb(action="callback"))],
+    ]
+    if waiting:
+        rows.append([(t("handoff-stop-button"), HandoffCb(action="stop"))])
+    return _keyboard(*rows)
+
+
+def rating_keyboard(handoff_id: str) -> InlineKeyboardMarkup:
+    """1 to 5 stars for the help the citizen got."""
+    return _keyboard([(f"{n}⭐", HandoffCb(action="rate", id=handoff_id, n=n)) for n in range(1, 6)])
+
+
+def _lang(handoff: Handoff) -> Lang:
+    return "zh" if handoff.language == Language.ZH else "en"
+
+
+class TelegramCitizenLink:
+    """`actions.handoff.CitizenLink` over Telegram. Notices go through the app's bot (recorded as
+    bot turns by the transcript middleware); the agents' own words through `relay_bot`, a bot
+    without that middleware, because `agent_message` records them as agent turns."""
+
+    def __init__(self, bot: Bot, relay_bot: Bot, catalog: Catalog) -> None:
+        self.bot = bot
+        self.relay_bot = relay_bot
+        self.catalog = catalog
+
+    async def notice(self, handoff: Handoff, notice: CitizenNotice, **args: str) -> None:
+        t = self.catalog.translator(_lang(handoff))
+        quoted = {k: html.quote(v) for k, v in args.items()}
+        if notice == CitizenNotice.JOINED:
+            await self.bot.send_message(handoff.chat_id, t("handoff-joined", **quoted))
+        elif notice == CitizenNotice.TRANSFERRED:
+            await self.bot.send_message(handoff.chat_id, t("handoff-transferred", **quoted))
+        elif notice == CitizenNotice.LEFT:
+            await self.bot.send_message(handoff.chat_id, t("handoff-left"), reply_markup=rating_keyboard(handoff.id))
+        elif notice == CitizenNotice.OFFER_MESSAGE:
+            await self.bot.send_message(
+                handoff.chat_id, t("handoff-long-wait"), reply_markup=leave_message_keyboard(t, waiting=True)
+            )
+
+    async def relay_text(self, handoff: Handoff, text: str, author: str) -> int | None:
+        t = self.catalog.translator(_lang(handoff))
+        sent = await self.relay_bot.send_message(
+            handoff.chat_id, t("handoff-agent-says", name=html.quote(author), text=html.quote(text))
+        )
+        return sent.message_id
+
+    async def typing(self, chat_id: int) -> None:
+        await self.relay_bot.send_chat_action(chat_id, "typing")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
@@ -114,6 +114,8 @@ class Settings(BaseSettings):
 
     # Back-office, push and staff (later issues read these)
     events_api_keys: Annotated[dict[str, SecretStr], NoDecode] = Field(default_factory=dict)
+    # Largest body POST /api/v1/events reads (bytes; refused with 413 before the signature is checked)
+    events_max_body: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     push_rate: float = Field(default=30.0, gt=0, le=1000)
     # Push pipeline (issue 5): PUSH_RATE is the global send rate of all workers together; above
     # Telegram's 30/s it needs PUSH_PAID_BROADCAST (allow_paid_broadcast, up to 1,000/s, paid).
@@ -137,8 +139,17 @@ class Settings(BaseSettings):
     staff_hours: str = "08:00-20:00"
     handoff_max_wait: int = Field(default=10 * 60, ge=1)
     handoff_first_response_target: int = Field(default=2 * 60, ge=1)
+    # Sign-in lock-out (staff/auth.py): STAFF_MAX_FAILURES wrong passwords for one account from one
+    # source address lock that pair; STAFF_ACCOUNT_MAX_FAILURES from all addresses together lock
+    # the account; STAFF_ADDRESS_MAX_FAILURES from one address across all accounts (spraying)
+    # refuse that address. Each counts failures less than STAFF_LOCKOUT_SECONDS apart and holds
+    # the lock that long after the last one. The source address is the TCP peer, or the
+    # X-Forwarded-For client when the peer is one of STAFF_TRUSTED_PROXIES (IPs or networks).
     staff_max_failures: int = Field(default=5, ge=1)
+    staff_account_max_failures: int = Field(default=50, ge=1)
+    staff_address_max_failures: int = Field(default=20, ge=1)
     staff_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    staff_trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
     staff_session_ttl: int = Field(default=8 * 3600, ge=60)
 
     @field_validator("telegram_token")
@@ -182,6 +193,14 @@ class Settings(BaseSettings):
     @classmethod
     def _staff_hours(cls, v: str) -> str:
         parse_staff_hours(v)
+        return v
+
+    @field_validator("staff_trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies(cls, v: object) -> object:
+        """`STAFF_TRUSTED_PROXIES=172.18.0.1,10.0.0.0/8` (empty: trust no X-Forwarded-For)."""
+        if isinstance(v, str):
+            return [item.strip() for item in v.split(",") if item.strip()]
         return v
 
     @field_validator("events_api_keys", mode="before")

@@ -12,173 +12,49 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import jinja2
 import structlog
 from aiogram import Bot
 from aiohttp import WSMsgType, web
-from redis.exceptions import RedisError
 
 from actions import handoff as actions
 from actions.services import Services
-from bot.routers.handoff import TelegramCitizenLink
-from messenger.telegram import build_bot
 from core.config import Settings
-from core.i18n import Lang, Translator, lang_from_code, parse_lang
-from staff import auth, workqueues
+from core.i18n import Translator, parse_lang
+from messenger.citizen_link import TelegramCitizenLink
+from messenger.telegram import build_bot
+from staff import accounts, auth, workqueues
+from staff.http import (
+    SESSION,
+    STAFF,
+    USER,
+    StaffRuntime,
+    citizen_link,
+    client_address,
+    me,
+    redirect,
+    relay,
+    render,
+    requires,
+    runtime,
+    session_middleware,
+    translator,
+)
 from staff.relay import Relay
-from storage.models import LOCAL_TZ, Handoff, StaffRole, StaffUser
+from storage.models import Handoff, StaffRole
 
 log = structlog.get_logger(__name__)
 HERE = Path(__file__).resolve().parent
 CANNED = ("greeting", "moment", "more-info", "anything-else", "goodbye")
 TYPING_INTERVAL = 4.0
 SWEEP_INTERVAL = 5.0  # seconds between looks for citizens who waited too long
-
-
-@dataclass
-class StaffRuntime:
-    settings: Settings
-    services_of: Callable[[], Services]
-    bot_of: Callable[[], Bot]
-    templates: jinja2.Environment
-    relay: Relay | None = None
-    link: TelegramCitizenLink | None = None
-    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-
-    @property
-    def services(self) -> Services:
-        return self.services_of()
-
-
-STAFF = web.AppKey("staff", StaffRuntime)
-SESSION = web.RequestKey("staff_session", auth.StaffSession)
-USER = web.RequestKey("staff_user", StaffUser)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-# --- request helpers ----------------------------------------------------------------------------
-
-
-def runtime(request: web.Request) -> StaffRuntime:
-    return request.config_dict[STAFF]
-
-
-def ui_lang(request: web.Request) -> Lang:
-    chosen = parse_lang(request.cookies.get(auth.LANG_COOKIE))
-    if chosen is not None:
-        return chosen
-    return lang_from_code(request.headers.get("Accept-Language", "en").split(",")[0])
-
-
-def translator(request: web.Request) -> Translator:
-    return runtime(request).services.catalog.translator(ui_lang(request))
-
-
-def me(request: web.Request) -> StaffUser:
-    user: StaffUser = request[USER]
-    return user
-
-
-def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    rt = runtime(request)
-    session = request.get(SESSION)
-    t = translator(request)
-    body = rt.templates.get_template(template).render(
-        t=t,
-        lang=ui_lang(request),
-        me=request.get(USER),
-        csrf=session.csrf if session else "",
-        path=request.path_qs,
-        allowed=auth.allowed,
-        Role=StaffRole,
-        local=_local,
-        ago=_ago,
-        flash=request.query.get("flash"),
-        **context,
-    )
-    return web.Response(
-        text=body,
-        status=status,
-        content_type="text/html",
-        charset="utf-8",
-        headers={
-            "Cache-Control": "no-store",
-            "X-Frame-Options": "DENY",
-            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-            "frame-ancestors 'none'; base-uri 'none'",
-        },
-    )
-
-
-def _local(at: datetime | None) -> str:
-    return at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if at else ""
-
-
-def _ago(at: datetime | None) -> str:
-    if at is None:
-        return ""
-    seconds = int((datetime.now(UTC) - at).total_seconds())
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def redirect(location: str, flash: str | None = None) -> web.HTTPSeeOther:
-    if flash:
-        location += ("&" if "?" in location else "?") + "flash=" + quote(flash)
-    return web.HTTPSeeOther(location)
-
-
-def wants_html(request: web.Request) -> bool:
-    return request.method == "GET" and "/api/" not in request.path and "text/html" in request.headers.get("Accept", "")
-
-
-def requires(role: StaffRole) -> Callable[[Handler], Handler]:
-    """Decorator: a signed-in account with at least `role`; changes need the CSRF token."""
-
-    def wrap(handler: Handler) -> Handler:
-        async def checked(request: web.Request) -> web.StreamResponse:
-            user: StaffUser | None = request.get(USER)
-            if user is None:
-                if wants_html(request):
-                    raise web.HTTPFound("/staff/login?next=" + quote(request.path_qs))
-                raise web.HTTPUnauthorized(text="sign in first")
-            if not auth.allowed(user, role):
-                raise web.HTTPForbidden(text="not allowed for your role")
-            if request.method not in ("GET", "HEAD"):
-                given = request.headers.get("X-CSRF-Token")
-                if given is None and request.content_type in (
-                    "application/x-www-form-urlencoded",
-                    "multipart/form-data",
-                ):
-                    given = (await request.post()).get("csrf")  # type: ignore[assignment]
-                if not auth.csrf_ok(request[SESSION], given if isinstance(given, str) else None):
-                    raise web.HTTPForbidden(text="missing or wrong CSRF token")
-            return await handler(request)
-
-        checked.__name__ = handler.__name__
-        return checked
-
-    return wrap
-
-
-@web.middleware
-async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    services = runtime(request).services
-    loaded = await auth.load_session(services, request.cookies.get(auth.COOKIE))
-    if loaded is not None:
-        request[SESSION], request[USER] = loaded
-        try:
-            await auth.seen(services, loaded[1].username)
-        except RedisError:
-            log.warning("could not record presence")
-    return await handler(request)
 
 
 # --- sign-in ------------------------------------------------------------------------------------------
@@ -217,7 +93,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     if not cookie_token or not auth.csrf_ok(auth.StaffSession("", cookie_token, 0), str(form.get("csrf", ""))):
         raise web.HTTPForbidden(text="missing or wrong CSRF token")
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
-    outcome, token = await auth.sign_in(runtime(request).services, username, password)
+    outcome, token = await auth.sign_in(runtime(request).services, username, password, client_address(request))
     if outcome == auth.SignIn.LOCKED:
         return await login_form(request, error="staff-login-locked", status=429)
     if outcome == auth.SignIn.BAD or token is None:
@@ -304,9 +180,9 @@ async def queue_api(request: web.Request) -> web.StreamResponse:
 
 @requires(StaffRole.AGENT)
 async def claim(request: web.Request) -> web.StreamResponse:
-    rt = runtime(request)
-    assert rt.link is not None
-    result = await actions.claim(rt.services, rt.link, request.match_info["id"], me(request))
+    result = await actions.claim(
+        runtime(request).services, citizen_link(request), request.match_info["id"], me(request)
+    )
     if "application/json" in request.headers.get("Accept", ""):
         if result.handoff is None:
             return web.json_response({"ok": False, "taken_by": result.taken_by}, status=409)
@@ -363,10 +239,10 @@ async def note(request: web.Request) -> web.StreamResponse:
 
 @requires(StaffRole.AGENT)
 async def transfer(request: web.Request) -> web.StreamResponse:
-    rt = runtime(request)
-    assert rt.link is not None
     form = await request.post()
-    moved = await actions.transfer(rt.services, rt.link, request.match_info["id"], me(request), str(form.get("to", "")))
+    moved = await actions.transfer(
+        runtime(request).services, citizen_link(request), request.match_info["id"], me(request), str(form.get("to", ""))
+    )
     t = translator(request)
     if moved is None:
         raise redirect(f"/staff/h/{request.match_info['id']}", t("staff-transfer-failed"))
@@ -375,13 +251,13 @@ async def transfer(request: web.Request) -> web.StreamResponse:
 
 @requires(StaffRole.AGENT)
 async def close(request: web.Request) -> web.StreamResponse:
-    rt = runtime(request)
-    assert rt.link is not None
     form = await request.post()
     code = str(form.get("resolution", ""))
     if code not in actions.RESOLUTION_CODES:
         raise web.HTTPBadRequest(text="unknown resolution code")
-    closed = await actions.close(rt.services, rt.link, request.match_info["id"], me(request), code)
+    closed = await actions.close(
+        runtime(request).services, citizen_link(request), request.match_info["id"], me(request), code
+    )
     t = translator(request)
     if closed is None:
         raise redirect(f"/staff/h/{request.match_info['id']}", t("staff-close-failed"))
@@ -397,29 +273,26 @@ def after_take_over(request: web.Request, taken: Handoff | None) -> web.HTTPSeeO
 
 @requires(StaffRole.SUPERVISOR)
 async def take_over(request: web.Request) -> web.StreamResponse:
-    rt = runtime(request)
-    assert rt.link is not None
-    taken = await actions.take_over(rt.services, rt.link, request.match_info["id"], me(request))
+    taken = await actions.take_over(
+        runtime(request).services, citizen_link(request), request.match_info["id"], me(request)
+    )
     raise after_take_over(request, taken)
 
 
 @requires(StaffRole.SUPERVISOR)
 async def take_over_chat(request: web.Request) -> web.StreamResponse:
-    rt = runtime(request)
-    assert rt.link is not None
     try:
         chat_id = int(request.match_info["chat_id"])
     except ValueError:
         raise web.HTTPBadRequest(text="bad chat id") from None
-    taken = await actions.take_over_chat(rt.services, rt.link, chat_id, me(request))
+    taken = await actions.take_over_chat(runtime(request).services, citizen_link(request), chat_id, me(request))
     raise after_take_over(request, taken)
 
 
 @requires(StaffRole.AGENT)
 async def conversation_ws(request: web.Request) -> web.StreamResponse:
     """Live chat: events of this conversation out; the holder's `send` and `typing` in."""
-    rt = runtime(request)
-    assert rt.relay is not None and rt.link is not None
+    services, link, listener = runtime(request).services, citizen_link(request), relay(request)
     origin = request.headers.get("Origin")
     if origin is not None and urlsplit(origin).netloc != request.host:
         raise web.HTTPForbidden(text="cross-site websocket refused")
@@ -429,7 +302,7 @@ async def conversation_ws(request: web.Request) -> web.StreamResponse:
     user = me(request)
     ws = web.WebSocketResponse(heartbeat=30.0)
     await ws.prepare(request)
-    queue = rt.relay.subscribe(handoff.id)
+    queue = listener.subscribe(handoff.id)
 
     async def forward() -> None:
         while True:
@@ -451,7 +324,7 @@ async def conversation_ws(request: web.Request) -> web.StreamResponse:
                 continue
             kind = data.get("type") if isinstance(data, dict) else None
             if kind == "send":
-                turn = await actions.agent_message(rt.services, rt.link, handoff.id, user, str(data.get("text", "")))
+                turn = await actions.agent_message(services, link, handoff.id, user, str(data.get("text", "")))
                 if turn is None:
                     await ws.send_str(json.dumps({"type": "error", "error": "not-holder"}))
                 else:
@@ -462,11 +335,11 @@ async def conversation_ws(request: web.Request) -> web.StreamResponse:
                 now = asyncio.get_running_loop().time()
                 if now - last_typing >= TYPING_INTERVAL:
                     last_typing = now
-                    await actions.agent_typing(rt.services, rt.link, handoff.id, user)
+                    await actions.agent_typing(services, link, handoff.id, user)
             elif kind == "ping":
-                await auth.seen(rt.services, user.username)
+                await auth.seen(services, user.username)
     finally:
-        rt.relay.unsubscribe(handoff.id, queue)
+        listener.unsubscribe(handoff.id, queue)
         sender.cancel()
         with suppress(asyncio.CancelledError):
             await sender
@@ -487,7 +360,7 @@ async def supervisor_page(request: web.Request) -> web.StreamResponse:
         request,
         "supervisor.html",
         view=view,
-        chats=[c for c in chats if c["chat_id"] not in active_chats],
+        chats=[c for c in chats if c.chat_id not in active_chats],
         recent=recent,
         target=services.settings.handoff_first_response_target,
     )
@@ -519,12 +392,11 @@ async def supervisor_api(request: web.Request) -> web.StreamResponse:
 # --- the app ----------------------------------------------------------------------------------------------
 
 
-async def _long_wait_sweeper(rt: StaffRuntime) -> None:
-    assert rt.link is not None
+async def _long_wait_sweeper(rt: StaffRuntime, link: actions.CitizenLink) -> None:
     while True:
         await asyncio.sleep(min(SWEEP_INTERVAL, max(0.5, rt.settings.handoff_max_wait / 2)))
         try:
-            await actions.offer_after_long_wait(rt.services, rt.link)
+            await actions.offer_after_long_wait(rt.services, link)
         except Exception:
             log.exception("long-wait sweep failed")
 
@@ -537,15 +409,15 @@ def relay_ctx(staff_app: web.Application) -> Callable[[web.Application], AsyncIt
     async def ctx(_: web.Application) -> AsyncIterator[None]:
         svc = rt.services
         relay_bot = build_bot(rt.settings)  # no transcript middleware: agent turns are recorded as such
-        rt.link = TelegramCitizenLink(rt.bot_of(), relay_bot, svc.catalog)
-        rt.relay = Relay(svc.redis, actions.events_pattern(svc))
-        await rt.relay.start()
-        sweeper = asyncio.create_task(_long_wait_sweeper(rt), name="handoff-long-wait")
+        rt.link = link = TelegramCitizenLink(rt.bot_of(), relay_bot, svc.catalog)
+        rt.relay = listener = Relay(svc.redis, actions.events_pattern(svc))
+        await listener.start()
+        sweeper = asyncio.create_task(_long_wait_sweeper(rt, link), name="handoff-long-wait")
         yield
         sweeper.cancel()
         with suppress(asyncio.CancelledError):
             await sweeper
-        await rt.relay.stop()
+        await listener.stop()
         await relay_bot.session.close()
 
     return ctx
@@ -582,9 +454,8 @@ def create_staff_app(
     r.add_post("/chat/{chat_id}/takeover", take_over_chat)
     r.add_get("/supervisor", supervisor_page)
     r.add_get("/api/supervisor", supervisor_api)
-    workqueues.setup(
-        r, requires=requires, render=render, runtime=runtime, me=me, translator=translator, redirect=redirect
-    )
+    workqueues.setup(r)
+    accounts.setup(r)
     r.add_static("/static/", HERE / "static", append_version=True)
     return app
 

@@ -5,8 +5,15 @@
   STAFF_SESSION_SECRET when set), so a Redis dump does not hand out live cookies.
 - Each session has its own CSRF token: every form posts it (`csrf`), scripts send it in the
   `X-CSRF-Token` header, and the websocket in its query string (plus an Origin check).
-- After `staff_max_failures` wrong passwords for a username, sign-in is refused (even with the
-  right password) for `staff_lockout_seconds`.
+- Lock-out (`Lockout`): every attempt first takes a slot in three failure counters at once (one
+  Lua script): the account from this source address (`staff_max_failures`), the account from
+  everywhere (`staff_account_max_failures`), this address across all accounts
+  (`staff_address_max_failures`, against password spraying). When any is full the attempt is
+  refused before the password is looked at, right or wrong; only then is the password checked.
+  A wrong one keeps its slot; the right one frees the slots of this account from this address.
+  So concurrent attempts can never check more than the limit. Counters count failures less than
+  `staff_lockout_seconds` apart and hold a lock that long after the last failure; a supervisor
+  lifts them from the console (`/staff/accounts`).
 - Every request re-reads the account, so disabling it or changing its role applies at once.
 """
 
@@ -19,14 +26,16 @@ import json
 import secrets
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
+import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from actions.services import Services
 from storage.models import StaffRole, StaffUser
+from storage.redis import as_text
 from storage.repositories import Repositories
 
 COOKIE = "staff_session"
@@ -34,6 +43,7 @@ LANG_COOKIE = "staff_lang"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
 ONLINE_WINDOW = 90  # seconds: an agent seen this recently is "online"
 RANK: dict[StaffRole, int] = {StaffRole.AGENT: 1, StaffRole.SUPERVISOR: 2, StaffRole.ADMIN: 3}
+log = structlog.get_logger(__name__)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")  # same verification cost for unknown usernames
@@ -80,30 +90,206 @@ def _session_key(services: Services, token: str) -> str:
     return services.keys("staff", "sess", _digest(services, token))
 
 
-def _fail_key(services: Services, username: str) -> str:
-    return services.keys("staff", "fail", username.lower())
-
-
 def online_key(services: Services) -> str:
     return services.keys("staff", "online")
 
 
-async def sign_in(services: Services, username: str, password: str) -> tuple[SignIn, str | None]:
-    """(outcome, session token when OK)."""
+LOCKED_SCOPES = ("pair", "account", "address")
+
+# KEYS: the pair, account and address counters, the account's set of addresses, the address index.
+# ARGV: the three limits, the window (s), the address, now (epoch s).
+# Refused (0, counts) when a counter is full; else every counter takes one (1, counts after).
+_RESERVE = """
+local counts = {}
+for i = 1, 3 do
+  counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if counts[i] >= tonumber(ARGV[i]) then
+    return {0, counts[1], counts[2] or 0, counts[3] or 0}
+  end
+end
+local window = tonumber(ARGV[4])
+for i = 1, 3 do
+  counts[i] = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], window)
+end
+redis.call('SADD', KEYS[4], ARGV[5])
+redis.call('EXPIRE', KEYS[4], window)
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', tonumber(ARGV[6]) - window)
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[5])
+redis.call('EXPIRE', KEYS[5], window)
+return {1, counts[1], counts[2], counts[3]}
+"""
+
+# KEYS: the pair, account and address counters. The right password: this account's failures
+# from this address were its owner's (their slots included), so they leave all three counters.
+_RELEASE = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+redis.call('DEL', KEYS[1])
+for i = 2, 3 do
+  local v = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if v <= n then redis.call('DEL', KEYS[i]) else redis.call('DECRBY', KEYS[i], n) end
+end
+return n
+"""
+
+MAX_USERNAME = 64
+_NO_ACCOUNT = "*"  # the counters of names no account can have (add_staff's rule)
+
+
+def account_name(username: str) -> str:
+    """The name failures are counted under: the lower-cased username, or one shared bucket for
+    anything that cannot be a username (so typed junk cannot mint keys or collide with others)."""
+    name = username.lower()
+    plain = name.replace("_", "").replace("-", "").replace(".", "")
+    return name if name and len(name) <= MAX_USERNAME and plain.isalnum() else _NO_ACCOUNT
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A sign-in lock: of an account from one `address`, of an account from everywhere
+    (`address` None), or of an address for every account (`username` None)."""
+
+    username: str | None
+    address: str | None
+    failures: int
+    until: datetime
+
+
+class Lockout:
+    """The failure counters in Redis (keys under `staff:fail:`)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.settings = services.settings
+
+    def pair_key(self, name: str, address: str) -> str:
+        return self.services.keys("staff", "fail", "pair", name, address)
+
+    def account_key(self, name: str) -> str:
+        return self.services.keys("staff", "fail", "acct", name)
+
+    def address_key(self, address: str) -> str:
+        return self.services.keys("staff", "fail", "addr", address)
+
+    def addresses_of_key(self, name: str) -> str:
+        """Set of the addresses this account has failures from."""
+        return self.services.keys("staff", "fail", "from", name)
+
+    def address_index_key(self) -> str:
+        """Sorted set of the addresses with recent failures (score: the last one, epoch s)."""
+        return self.services.keys("staff", "fail", "addrs")
+
+    def limits(self) -> tuple[int, int, int]:
+        s = self.settings
+        return s.staff_max_failures, s.staff_account_max_failures, s.staff_address_max_failures
+
+    def counters(self, name: str, address: str) -> list[str]:
+        return [self.pair_key(name, address), self.account_key(name), self.address_key(address)]
+
+    async def reserve(self, name: str, address: str) -> tuple[bool, list[int]]:
+        """Take a failure slot in each counter, atomically: (taken, the counts)."""
+        keys = [*self.counters(name, address), self.addresses_of_key(name), self.address_index_key()]
+        args: list[str | float] = [*self.limits(), self.settings.staff_lockout_seconds, address, time.time()]
+        taken, *counts = await self.services.redis.register_script(_RESERVE)(keys=keys, args=args)
+        return bool(taken), [int(c) for c in counts]
+
+    async def release(self, name: str, address: str) -> None:
+        """The right password: forget this account's failures from this address."""
+        await self.services.redis.register_script(_RELEASE)(keys=self.counters(name, address))
+
+    def full(self, counts: list[int]) -> list[str]:
+        """The scopes (`LOCKED_SCOPES`) whose counter is at its limit."""
+        return [
+            scope for scope, count, limit in zip(LOCKED_SCOPES, counts, self.limits(), strict=True) if count >= limit
+        ]
+
+    async def _read(self, keys: list[str]) -> list[tuple[int, int]]:
+        """(count, seconds left) of each counter."""
+        async with self.services.redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.get(key)
+                pipe.ttl(key)
+            raw = await pipe.execute()
+        return [(int(raw[i] or 0), max(int(raw[i + 1]), 0)) for i in range(0, len(raw), 2)]
+
+    def _until(self, seconds_left: int) -> datetime:
+        return datetime.fromtimestamp(time.time() + seconds_left, UTC)
+
+    async def account_locks(self, usernames: list[str]) -> dict[str, list[Lock]]:
+        """The locks on these accounts (username -> its locks; unlocked accounts left out)."""
+        names = {username: account_name(username) for username in usernames}
+        async with self.services.redis.pipeline(transaction=False) as pipe:
+            for name in names.values():
+                pipe.smembers(self.addresses_of_key(name))
+            members = await pipe.execute()
+        pairs = [
+            (username, as_text(address) or "")
+            for (username, _), addresses in zip(names.items(), members, strict=True)
+            for address in sorted(addresses)
+        ]
+        account_counts = await self._read([self.account_key(name) for name in names.values()])
+        pair_counts = await self._read([self.pair_key(names[u], a) for u, a in pairs])
+        pair_limit, account_limit, _ = self.limits()
+        locks: dict[str, list[Lock]] = {}
+        for username, (count, left) in zip(names, account_counts, strict=True):
+            if count >= account_limit:
+                locks.setdefault(username, []).append(Lock(username, None, count, self._until(left)))
+        for (username, address), (count, left) in zip(pairs, pair_counts, strict=True):
+            if count >= pair_limit:
+                locks.setdefault(username, []).append(Lock(username, address, count, self._until(left)))
+        return locks
+
+    async def address_locks(self) -> list[Lock]:
+        """Source addresses refused for failures across accounts (spraying)."""
+        index = self.address_index_key()
+        await self.services.redis.zremrangebyscore(index, "-inf", time.time() - self.settings.staff_lockout_seconds)
+        members = await self.services.redis.zrange(index, 0, -1)
+        addresses = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
+        counts = await self._read([self.address_key(a) for a in addresses])
+        limit = self.settings.staff_address_max_failures
+        return [
+            Lock(None, address, count, self._until(left))
+            for address, (count, left) in zip(addresses, counts, strict=True)
+            if count >= limit
+        ]
+
+    async def unlock_account(self, username: str) -> int:
+        """Forget the account's failures from everywhere; returns how many there were."""
+        name = account_name(username)
+        redis = self.services.redis
+        addresses = [as_text(a) or "" for a in await redis.smembers(self.addresses_of_key(name))]
+        failures = int(await redis.get(self.account_key(name)) or 0)
+        await redis.delete(
+            self.account_key(name), self.addresses_of_key(name), *(self.pair_key(name, a) for a in addresses)
+        )
+        return failures
+
+    async def unlock_address(self, address: str) -> int:
+        """Forget the failures from this address across accounts; returns how many there were."""
+        redis = self.services.redis
+        failures = int(await redis.get(self.address_key(address)) or 0)
+        await redis.delete(self.address_key(address))
+        await redis.zrem(self.address_index_key(), address)
+        return failures
+
+
+async def sign_in(services: Services, username: str, password: str, address: str) -> tuple[SignIn, str | None]:
+    """(outcome, session token when OK) for an attempt from the source `address`."""
     settings = services.settings
-    fail_key = _fail_key(services, username)
-    failures = int(await services.redis.get(fail_key) or 0)
-    if failures >= settings.staff_max_failures:
+    lockout = Lockout(services)
+    name = account_name(username)
+    taken, counts = await lockout.reserve(name, address)
+    if not taken:
         return SignIn.LOCKED, None
-    user = await services.repos.staff.by_username(username)
+    user = await services.repos.staff.by_username(username) if name != _NO_ACCOUNT else None
     ok = await verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or user.disabled:
-        async with services.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(fail_key)
-            pipe.expire(fail_key, settings.staff_lockout_seconds)
-            count, _ = await pipe.execute()
-        return (SignIn.LOCKED if count >= settings.staff_max_failures else SignIn.BAD), None
-    await services.redis.delete(fail_key)
+        scopes = lockout.full(counts)  # this failure took the last slot of these counters
+        if not scopes:
+            return SignIn.BAD, None
+        log.warning("staff sign-in locked", account=name, address=address, scopes=scopes)
+        return SignIn.LOCKED, None
+    await lockout.release(name, address)
     token = secrets.token_urlsafe(32)
     session = StaffSession(username=user.username, csrf=secrets.token_urlsafe(32), created=time.time())
     await services.redis.set(_session_key(services, token), json.dumps(asdict(session)), ex=settings.staff_session_ttl)
@@ -142,7 +328,8 @@ async def seen(services: Services, username: str) -> None:
 async def online(services: Services) -> list[str]:
     since = time.time() - ONLINE_WINDOW
     await services.redis.zremrangebyscore(online_key(services), "-inf", since)
-    return sorted(name.decode() for name in await services.redis.zrangebyscore(online_key(services), since, "+inf"))
+    members = await services.redis.zrangebyscore(online_key(services), since, "+inf")
+    return sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
 
 
 async def add_staff(

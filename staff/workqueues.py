@@ -7,18 +7,16 @@ and when, and notify the citizen through the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from aiohttp import web
 
 from actions import complaints as complaint_actions
 from actions import elicense as elicense_actions
 from core.identifiers import mask_id_number
+from staff.http import me, redirect, render, requires, runtime, translator
 from storage.models import ComplaintStatus, StaffRole
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN_COMPLAINTS = [
     ComplaintStatus.NEW,
     ComplaintStatus.ACKNOWLEDGED,
@@ -28,17 +26,8 @@ OPEN_COMPLAINTS = [
 CLUSTER_WINDOW = timedelta(days=30)
 
 
-def setup(
-    router: web.UrlDispatcher,
-    *,
-    requires: Callable[[StaffRole], Callable[[Handler], Handler]],
-    render: Callable[..., web.Response],
-    runtime: Callable[[web.Request], Any],
-    me: Callable[[web.Request], Any],
-    translator: Callable[[web.Request], Any],
-    redirect: Callable[..., web.HTTPException],
-) -> None:
-    """Register the work-queue pages on the staff app (helpers passed in to avoid an import cycle)."""
+def setup(router: web.UrlDispatcher) -> None:
+    """Register the work-queue pages on the staff app."""
 
     @requires(StaffRole.AGENT)
     async def reviews_page(request: web.Request) -> web.StreamResponse:

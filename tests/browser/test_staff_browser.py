@@ -6,10 +6,12 @@ Screenshots of the queue and of the conversation go to docs/screenshots/ (for th
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -119,3 +121,58 @@ async def test_console_in_chinese(console_app: RunningApp, chromium: Browser) ->
     await page.click("text=English")
     await expect(page.locator("h1")).to_contain_text("Waiting citizens")
     await context.close()
+
+
+async def test_supervisor_unlocks_an_account_at_phone_width(
+    console_app: RunningApp, chromium: Browser, screenshots: Path
+) -> None:
+    """Five wrong passwords lock an agent out from one address; on a phone, the supervisor sees
+    the lock on the sign-in locks page and lifts it; the agent signs in from that address again."""
+    base = console_app.base_url
+    with contextlib.suppress(StaffExists):
+        await add_staff(
+            services_of(console_app).repos,
+            username="kim",
+            password=PASSWORD,
+            role=StaffRole.AGENT,
+            display_name="Kim",
+            now=datetime.now(UTC),
+        )
+    connector = aiohttp.TCPConnector(local_addr=("127.0.0.101", 0))
+    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True)) as kim:
+
+        async def kim_signs_in(password: str) -> int:
+            async with kim.get(f"{base}/staff/login") as page:
+                token = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+            assert token is not None
+            form = {"username": "kim", "password": password, "csrf": token.group(1), "next": "/staff/queue"}
+            async with kim.post(f"{base}/staff/login", data=form, allow_redirects=False) as response:
+                return response.status
+
+        statuses = [await kim_signs_in(f"wrong-{n}") for n in range(console_app.settings.staff_max_failures)]
+        assert statuses[-1] == 429 and await kim_signs_in(PASSWORD) == 429
+
+        context = await chromium.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, locale="en-US")
+        page = await context.new_page()
+        await page.goto(f"{base}/staff/login?next=/staff/accounts")
+        await page.fill("input[name=username]", "mei")
+        await page.fill("input[name=password]", PASSWORD)
+        await page.click("form#login button[type=submit]")
+        await expect(page).to_have_url(f"{base}/staff/accounts")
+        row = page.locator("#account-kim")
+        await expect(row).to_contain_text("locked from 127.0.0.101")
+        unlock = row.locator("button", has_text="Unlock")
+        overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+        await page.screenshot(path=str(screenshots / "staff-accounts-phone.png"), full_page=True)
+
+        await unlock.scroll_into_view_if_needed()
+        box = await unlock.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+        await unlock.click()
+        await expect(page.locator(".flash")).to_contain_text("Sign-in unlocked for kim")
+        await expect(row).to_contain_text("open")
+        await expect(row.locator("button")).to_have_count(0)
+        await context.close()
+
+        assert await kim_signs_in(PASSWORD) == 303

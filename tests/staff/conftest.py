@@ -88,11 +88,15 @@ def staff_settings(staff_app: RunningApp, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture
-async def make_staff(staff_app: RunningApp) -> AsyncIterator[Callable[[], StaffClient]]:
+async def make_staff(staff_app: RunningApp) -> AsyncIterator[Callable[..., StaffClient]]:
+    """`make_staff()`: a browser of its own; `make_staff("127.0.0.7")` connects from that loopback
+    address (Linux answers all of 127/8), so sign-in lock-outs can be tried from several places."""
     clients: list[StaffClient] = []
 
-    def make() -> StaffClient:
-        client = StaffClient(staff_app.base_url, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)))
+    def make(source: str | None = None) -> StaffClient:
+        connector = aiohttp.TCPConnector(local_addr=(source, 0)) if source else None
+        http = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True))
+        client = StaffClient(staff_app.base_url, http)
         clients.append(client)
         return client
 

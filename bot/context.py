@@ -21,10 +21,11 @@ from core.i18n import Lang, Translator
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ctx:
     """Built for every message and button press by `bot.middlewares.context.CtxMiddleware`;
-    handlers take it as the typed parameter ``ctx: Ctx``."""
+    handlers take it as the typed parameter ``ctx: Ctx``. A feature run with an argument or NLU
+    entities gets a copy: ``dataclasses.replace(ctx, arg=...)``."""
 
     bot: Bot
     services: Services

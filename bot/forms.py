@@ -31,6 +31,7 @@ from typing import Any
 import structlog
 from aiogram import F
 from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery
 from redis.exceptions import RedisError
 
 from actions.services import Services
@@ -144,3 +145,9 @@ async def outdated(ctx: Ctx) -> None:
     button to start again) or it was already submitted or cancelled."""
     if not await announce_expired(ctx):
         await ctx.say("forms-outdated", main_menu(ctx.t))
+
+
+async def outdated_button(query: CallbackQuery, ctx: Ctx) -> None:
+    """Handler for a form's buttons, registered after the form's own (which filter on its states)."""
+    await query.answer()
+    await outdated(ctx)

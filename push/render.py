@@ -1,5 +1,5 @@
 """A notification as the citizen sees it: text in their language naming the thing concretely,
-and buttons leading to the feature that shows more (bot/callbacks.GoCb)."""
+and buttons leading to the feature that shows more (bot/ui/callbacks.GoCb)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def quote(value: str) -> str:
 
 
 def go_callback(feature: str, arg: str = "") -> str:
-    """`bot.callbacks.GoCb(feature=..., arg=...).pack()` without importing aiogram in the worker."""
+    """`bot.ui.callbacks.GoCb(feature=..., arg=...).pack()` without importing aiogram in the worker."""
     return f"go:{feature}:{arg}"
 
 
@@ -58,7 +58,7 @@ def _parse_date(value: Any) -> date | None:
         try:
             if len(value) == 10:
                 return date.fromisoformat(value)
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(LOCAL_TZ).date()
+            return datetime.fromisoformat(value).astimezone(LOCAL_TZ).date()
         except ValueError:
             return None
     return None
@@ -69,7 +69,7 @@ def _parse_datetime(value: Any) -> datetime | None:
         return value
     if isinstance(value, str) and value:
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)

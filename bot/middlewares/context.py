@@ -27,17 +27,14 @@ from actions.services import Services
 from bot.context import Ctx
 from core.i18n import Lang, Translator, lang_from_code, parse_lang
 from core.identifiers import PROVINCES
-from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
 from core.language import detect as detect_language
+from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
+from storage.redis import as_text
 
 log = structlog.get_logger(__name__)
 LAST_LANG_TTL = 90 * 24 * 3600
 # A message that is only a plate (京A12345) says nothing about the citizen's language.
 _PLATE_LIKE = re.compile(rf"[{PROVINCES}][A-Za-z][·.\s-]?[A-Za-z0-9]{{5,6}}")
-
-
-def _text(value: bytes | str | None) -> str | None:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def update_type(update: Update) -> str:
@@ -57,22 +54,22 @@ async def resolve_language(services: Services, user: User, text: str | None) -> 
     except RedisError:
         ERRORS.labels("redis-language").inc()
         chosen = last = open_form = None
-    if (lang := parse_lang(_text(chosen))) is not None:
+    if (lang := parse_lang(as_text(chosen))) is not None:
         return lang
-    last_lang = parse_lang(_text(last))
+    last_lang = parse_lang(as_text(last))
     # In a form, answers are names, addresses, numbers: "张伟" typed by an English speaker who is
     # linking an identity says nothing about their language. The form goes on in its language.
     if open_form is not None:
         return last_lang or lang_from_code(user.language_code)
     words = _PLATE_LIKE.sub("", text) if text else ""
     if words and not words.startswith("/") and any(ch.isalpha() for ch in words):
-        lang = detect_language(words)
-        if lang != last_lang:
+        detected = parse_lang(detect_language(words)) or "en"  # core.language.Language as a catalog `Lang`
+        if detected != last_lang:
             try:
-                await services.redis.set(keys("lastlang", user.id), lang, ex=LAST_LANG_TTL)
+                await services.redis.set(keys("lastlang", user.id), detected, ex=LAST_LANG_TTL)
             except RedisError:
                 ERRORS.labels("redis-language").inc()
-        return lang
+        return detected
     return last_lang or lang_from_code(user.language_code)
 
 

@@ -23,10 +23,10 @@ from aiogram.types import Message, TelegramObject, Update
 
 from actions import handoff as actions
 from actions.services import Services
-from bot.keyboards import main_menu
 from bot.middlewares.transcript import describe_message
-from bot.routers.handoff import HandoffCb, stop_keyboard
+from bot.ui.keyboards import main_menu
 from core.i18n import Translator
+from messenger.citizen_link import HandoffCb, stop_keyboard
 from storage.models import HandoffState
 
 

@@ -28,7 +28,7 @@ from aiogram.methods import (
     SendPhoto,
     TelegramMethod,
 )
-from aiogram.methods.base import TelegramType
+from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from pymongo.errors import PyMongoError
 
@@ -86,9 +86,8 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
             )
         elif event.callback_query is not None and event.callback_query.message is not None:
             query = event.callback_query
-            await self._record(
-                query.message.chat.id, query.from_user.id, TurnKind.CALLBACK, button_text(query), {"data": query.data}
-            )
+            chat_id = event.callback_query.message.chat.id
+            await self._record(chat_id, query.from_user.id, TurnKind.CALLBACK, button_text(query), {"data": query.data})
         return await handler(event, data)
 
     async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None, meta: dict[str, Any]) -> None:
@@ -122,7 +121,8 @@ class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
-    ) -> TelegramType:
+    ) -> Response[TelegramType]:
+        # aiogram annotates the chain as `Response[T]`; at run time each link passes the result itself.
         result = await make_request(bot, method)
         kind = _RECORDED.get(type(method))
         chat_id = getattr(method, "chat_id", None)

@@ -1,0 +1,50 @@
+"""The citizen bot's router tree, built afresh for each dispatcher (a router belongs to one).
+
+Order matters: errors first, then the commands and menu buttons that work everywhere, the
+citizen services, and last the fallback for whatever no feature handled (unknown commands,
+stale buttons, free text for the NLU). Modules without handlers (faq, licenses, deliveries) only
+register features; importing them here is what registers them.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.routers import (
+    business,
+    common,
+    complaints,
+    deliveries,
+    elicense,
+    errors,
+    fallback,
+    faq,
+    handoff,
+    identity,
+    licenses,
+    notifications,
+    profile,
+    vehicles,
+    violations,
+)
+
+FEATURE_MODULES = (deliveries, faq, licenses)  # features reached by GoCb and intents only
+
+
+def build_routers() -> Router:
+    root = Router(name="citizen-bot")
+    root.include_routers(
+        errors.build_router(),
+        common.build_router(),
+        handoff.build_router(),
+        notifications.build_router(),
+        identity.build_router(),
+        profile.build_router(),
+        elicense.build_router(),
+        vehicles.build_router(),
+        violations.build_router(),
+        business.build_router(),
+        complaints.build_router(),
+        fallback.build_router(),
+    )
+    return root

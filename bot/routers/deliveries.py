@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.utils.text_decorations import html_decoration
-
 from actions.deliveries import awaiting_collection, my_deliveries, my_delivery, my_delivery_by_tracking, timeline
-from bot.callbacks import GoCb
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.keyboards import buttons
-from bot.routers.vehicles import fmt_local
+from bot.ui.callbacks import GoCb
+from bot.ui.format import dashed, local_day, local_time, quote
+from bot.ui.keyboards import Button, buttons
 from core.identifiers import normalize_tracking_number
 from storage.models import Delivery, DeliveryKind, DeliveryStage, PlateDeliveryRequest
-
-router = Router(name="deliveries")
-quote = html_decoration.quote  # escape every stored or typed value put into HTML
 
 
 def delivery_title(ctx: Ctx, delivery: Delivery) -> str:
@@ -45,11 +39,11 @@ def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
     for step in timeline(delivery):
         stage = t(f"deliveries-stage-{step.stage.value}")
         if step.at is not None:
-            lines.append(t("deliveries-step-done", at=fmt_local(step.at), stage=stage))
+            lines.append(t("deliveries-step-done", at=local_time(step.at), stage=stage))
         else:
             lines.append(t("deliveries-step-todo", stage=stage))
     if delivery.stage in (DeliveryStage.OUT_FOR_DELIVERY, DeliveryStage.DELIVERED):
-        kind, stage = delivery.kind.value.replace("_", "-"), delivery.stage.value.replace("_", "-")
+        kind, stage = dashed(delivery.kind.value), dashed(delivery.stage.value)
         lines.append(t(f"deliveries-next-{kind}-{stage}"))
     return "\n".join(lines)
 
@@ -59,12 +53,12 @@ def render_summary(ctx: Ctx, delivery: Delivery) -> str:
         "deliveries-summary",
         title=delivery_title(ctx, delivery),
         stage=ctx.t(f"deliveries-stage-{delivery.stage.value}"),
-        at=fmt_local(delivery.updated_at),
+        at=local_time(delivery.updated_at),
     )
 
 
 def render_request(ctx: Ctx, request: PlateDeliveryRequest) -> str:
-    return ctx.t("deliveries-awaiting-collection", plate=request.plate, at=fmt_local(request.created_at))
+    return ctx.t("deliveries-awaiting-collection", plate=request.plate, at=local_time(request.created_at))
 
 
 @feature("deliveries", title="deliveries-menu", section="inquiry", intents=("delivery_status",), order=40)
@@ -95,10 +89,10 @@ async def deliveries(ctx: Ctx) -> None:
     parts += [render_delivery(ctx, d) for d in open_items]
     if done:
         parts.append(ctx.t("deliveries-done-title") + "\n" + "\n".join(render_summary(ctx, d) for d in done))
-    rows = [
+    rows: list[list[Button]] = [
         [
             (
-                ctx.t("deliveries-button-view", title=delivery_title(ctx, d), at=fmt_local(d.updated_at)[:10]),
+                ctx.t("deliveries-button-view", title=delivery_title(ctx, d), at=local_day(d.updated_at)),
                 GoCb(feature="delivery_view", arg=d.id),
             )
         ]

@@ -3,38 +3,37 @@ Rules: actions/elicense.py."""
 
 from __future__ import annotations
 
-from contextlib import suppress
-from typing import Any
-
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.text_decorations import html_decoration
 
 from actions import elicense
 from actions.elicense import ELicenseCard, Eligibility, ReviewOutcome, Verdict
 from bot import forms
-from bot.callbacks import GoCb
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.keyboards import buttons
-from bot.routers.common import make_ctx
-from bot.routers.licenses import feature_buttons, status_label, step_text
+from bot.routers.licenses import status_label, step_text
+from bot.ui.callbacks import GoCb
+from bot.ui.format import day, local_day, quote
+from bot.ui.keyboards import Button, buttons, feature_rows
 from core.i18n import Translator
 from core.identifiers import mask_id_number
-
-router = Router(name="elicense")
 
 
 class ReviewForm(StatesGroup):
     reason = State()
 
 
+def build_router() -> Router:
+    router = Router(name="elicense")
+    router.message.register(on_review_reason, ReviewForm.reason, forms.FORM_TEXT)
+    return router
+
+
 def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKeyboardMarkup | None]:
     """The answer to "can I get an e-license?": the verdict, every reason with its remedy, buttons."""
     lines: list[str] = []
-    rows: list[list[tuple[str, GoCb]]] = []
+    rows: list[list[Button]] = []
     match found.verdict:
         case Verdict.NO_LICENSE:
             return t("elicense-no-license"), None
@@ -48,8 +47,8 @@ def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKe
                 lines.append(
                     t(
                         "elicense-city-not-open",
-                        city=html_decoration.quote(city.name.get(t.lang)),
-                        date=found.opens_on.isoformat(),
+                        city=quote(city.name.get(t.lang)),
+                        date=day(found.opens_on),
                     )
                 )
             else:
@@ -61,7 +60,7 @@ def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKe
             lines.append(t("elicense-blocked", count=len(found.remedies)))
     for remedy in found.remedies:
         lines.append(f"• <b>{status_label(t, remedy.status)}</b>: {step_text(t, remedy)}")
-    rows.extend(feature_buttons(t, [r.feature for r in found.remedies]))
+    rows.extend(feature_rows(t, [r.feature for r in found.remedies]))
     if found.can_request_review:
         lines.append("")
         lines.append(t("elicense-review-offer"))
@@ -104,16 +103,13 @@ async def review(ctx: Ctx) -> None:
         return
     pending = await ctx.services.repos.elicense.pending_for(citizen.id_number)
     if pending is not None:
-        await ctx.say("elicense-review-pending", None, date=pending.requested_at.date().isoformat())
+        await ctx.say("elicense-review-pending", None, date=local_day(pending.requested_at))
         return
-    await ctx.state.set_state(ReviewForm.reason)
-    await forms.started(ctx, "elicense_review")
+    await forms.begin(ctx, "elicense_review", ReviewForm.reason)
     await ctx.say("elicense-review-ask", None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
 
 
-@router.message(ReviewForm.reason, forms.FORM_TEXT)
-async def on_review_reason(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_review_reason(message: Message, ctx: Ctx) -> None:
     text = message.text or ""
     if (hint := elicense.explain_review_reason(text)) is not None:
         await ctx.say(hint, None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
@@ -125,10 +121,10 @@ async def on_review_reason(message: Message, **data: Any) -> None:
     result = await elicense.request_review(ctx.services, citizen.id_number, text, ctx.lang)
     match result.outcome:
         case ReviewOutcome.CREATED:
-            await ctx.say("elicense-review-sent", None, office=html_decoration.quote(result.office_name))
+            await ctx.say("elicense-review-sent", None, office=quote(result.office_name))
         case ReviewOutcome.ALREADY_PENDING:
             assert result.review is not None
-            await ctx.say("elicense-review-pending", None, date=result.review.requested_at.date().isoformat())
+            await ctx.say("elicense-review-pending", None, date=local_day(result.review.requested_at))
         case _:
             found = await elicense.check_eligibility(ctx.services, citizen.id_number, ctx.lang)
             answer, markup = render_eligibility(ctx.t, found)
@@ -143,11 +139,11 @@ def render_card(t: Translator, card: ELicenseCard) -> str:
             "elicense-card-line",
             license_class=lic.license_class.value,
             number=mask_id_number(lic.id_number),
-            valid_from=lic.valid_from.isoformat(),
-            valid_to=lic.valid_to.isoformat(),
+            valid_from=day(lic.valid_from),
+            valid_to=day(lic.valid_to),
         ),
         t("elicense-card-status", statuses=", ".join(status_label(t, s) for s in card.statuses)),
-        t("elicense-card-points", points=card.points, cycle_end=card.cycle_end.isoformat()),
+        t("elicense-card-points", points=card.points, cycle_end=day(card.cycle_end)),
     ]
     if card.blockers:
         lines.append(t("elicense-card-blocked", statuses=", ".join(status_label(t, s) for s in card.blockers)))
@@ -169,11 +165,7 @@ async def show(ctx: Ctx) -> None:
         return
     text = render_card(ctx.t, card)
     markup = buttons([(ctx.t("elicense-refresh-button"), GoCb(feature="elicense_show", arg="refresh"))])
-    event = ctx.event
-    if ctx.arg == "refresh" and isinstance(event, CallbackQuery) and isinstance(event.message, Message):
-        with suppress(TelegramBadRequest):  # too old to edit: the card is sent anew below
-            await ctx.bot.edit_message_text(
-                text=text, chat_id=ctx.chat_id, message_id=event.message.message_id, reply_markup=markup
-            )
-            return
-    await ctx.send(text, markup)
+    if ctx.arg == "refresh" and isinstance(ctx.event, CallbackQuery):  # the card changes in place
+        await ctx.update_message(text, markup)
+    else:
+        await ctx.send(text, markup)

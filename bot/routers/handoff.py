@@ -9,92 +9,32 @@ middleware (bot/middlewares/handoff.py) relays everything and keeps the bot sile
 
 from __future__ import annotations
 
-from typing import Any
-
-from aiogram import Bot, F, Router, html
-from aiogram.filters.callback_data import CallbackData
+from aiogram import F, Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from actions import handoff as actions
-from actions.handoff import CitizenNotice, RequestOutcome
+from actions.handoff import RequestOutcome
+from bot import forms
 from bot.context import FEATURES, Ctx, feature
-from bot.keyboards import buttons, main_menu
-from bot.routers.common import make_ctx
-from core.i18n import Catalog, Lang, Translator
+from bot.ui.keyboards import main_menu
 from core.identifiers import mask_phone
-from storage.models import Handoff, Language
-
-router = Router(name="handoff")
-
-COMPLAINT_FEATURE = "complaint"
-
-
-class HandoffCb(CallbackData, prefix="ho"):
-    action: str  # stop | rate | complaint | callback
-    id: str = ""
-    n: int = 0
+from messenger.citizen_link import COMPLAINT_FEATURE, HandoffCb, leave_message_keyboard, stop_keyboard
 
 
 class HandoffForm(StatesGroup):
     callback_message = State()
 
 
-def _lang(handoff: Handoff) -> Lang:
-    return "zh" if handoff.language == Language.ZH else "en"
-
-
-def stop_keyboard(t: Translator) -> Any:
-    return buttons([(t("handoff-stop-button"), HandoffCb(action="stop"))])
-
-
-def leave_message_keyboard(t: Translator, *, waiting: bool) -> Any:
-    rows: list[list[tuple[str, Any]]] = []
-    if COMPLAINT_FEATURE in FEATURES:
-        rows.append([(t("handoff-complaint-button"), HandoffCb(action="complaint"))])
-    rows.append([(t("handoff-callback-button"), HandoffCb(action="callback"))])
-    if waiting:
-        rows.append([(t("handoff-stop-button"), HandoffCb(action="stop"))])
-    return buttons(*rows)
-
-
-def rating_keyboard(handoff_id: str) -> Any:
-    return buttons([(f"{n}⭐", HandoffCb(action="rate", id=handoff_id, n=n)) for n in range(1, 6)])
-
-
-class TelegramCitizenLink:
-    """`actions.handoff.CitizenLink` over Telegram. Notices go through the app's bot (recorded as
-    bot turns by the transcript middleware); the agents' own words through `relay_bot`, a bot
-    without that middleware, because `agent_message` records them as agent turns."""
-
-    def __init__(self, bot: Bot, relay_bot: Bot, catalog: Catalog) -> None:
-        self.bot = bot
-        self.relay_bot = relay_bot
-        self.catalog = catalog
-
-    async def notice(self, handoff: Handoff, notice: CitizenNotice, **args: str) -> None:
-        t = self.catalog.translator(_lang(handoff))
-        quoted = {k: html.quote(v) for k, v in args.items()}
-        if notice == CitizenNotice.JOINED:
-            await self.bot.send_message(handoff.chat_id, t("handoff-joined", **quoted))
-        elif notice == CitizenNotice.TRANSFERRED:
-            await self.bot.send_message(handoff.chat_id, t("handoff-transferred", **quoted))
-        elif notice == CitizenNotice.LEFT:
-            await self.bot.send_message(handoff.chat_id, t("handoff-left"), reply_markup=rating_keyboard(handoff.id))
-        elif notice == CitizenNotice.OFFER_MESSAGE:
-            await self.bot.send_message(
-                handoff.chat_id, t("handoff-long-wait"), reply_markup=leave_message_keyboard(t, waiting=True)
-            )
-
-    async def relay_text(self, handoff: Handoff, text: str, author: str) -> int | None:
-        t = self.catalog.translator(_lang(handoff))
-        sent = await self.relay_bot.send_message(
-            handoff.chat_id, t("handoff-agent-says", name=html.quote(author), text=html.quote(text))
-        )
-        return sent.message_id
-
-    async def typing(self, chat_id: int) -> None:
-        await self.relay_bot.send_chat_action(chat_id, "typing")
+def build_router() -> Router:
+    router = Router(name="handoff")
+    router.callback_query.register(on_stop, HandoffCb.filter(F.action == "stop"))
+    router.callback_query.register(on_rate, HandoffCb.filter(F.action == "rate"))
+    router.callback_query.register(on_complaint, HandoffCb.filter(F.action == "complaint"))
+    router.callback_query.register(on_callback_request, HandoffCb.filter(F.action == "callback"))
+    router.message.register(on_callback_message, HandoffForm.callback_message, forms.FORM_TEXT)
+    router.message.register(on_callback_not_text, HandoffForm.callback_message, ~F.text)
+    return router
 
 
 @feature("human", title="handoff-title", section="consult", intents=("human_handoff",), order=90)
@@ -123,51 +63,48 @@ async def stop_waiting(ctx: Ctx) -> None:
     await ctx.say("handoff-stopped" if stopped is not None else "handoff-not-waiting", main_menu(ctx.t))
 
 
-@router.callback_query(HandoffCb.filter(F.action == "stop"))
-async def on_stop(query: CallbackQuery, **data: Any) -> None:
+async def on_stop(query: CallbackQuery, ctx: Ctx) -> None:
     await query.answer()
-    await stop_waiting(make_ctx(query, data))
+    await stop_waiting(ctx)
 
 
-@router.callback_query(HandoffCb.filter(F.action == "rate"))
-async def on_rate(query: CallbackQuery, callback_data: HandoffCb, t: Translator, **data: Any) -> None:
-    ctx = make_ctx(query, data | {"t": t})
+async def on_rate(query: CallbackQuery, callback_data: HandoffCb, ctx: Ctx) -> None:
     if not 1 <= callback_data.n <= 5:
-        await query.answer(t("button-expired"), show_alert=True)
+        await query.answer(ctx.t("button-expired"), show_alert=True)
         return
     rated = await actions.rate(ctx.services, callback_data.id, ctx.chat_id, callback_data.n)
     await query.answer()
-    await ctx.say("handoff-rated" if rated else "handoff-rate-already", main_menu(t))
+    await ctx.say("handoff-rated" if rated else "handoff-rate-already", main_menu(ctx.t))
 
 
-@router.callback_query(HandoffCb.filter(F.action == "complaint"))
-async def on_complaint(query: CallbackQuery, t: Translator, **data: Any) -> None:
-    ctx = make_ctx(query, data | {"t": t})
+async def on_complaint(query: CallbackQuery, ctx: Ctx) -> None:
     target = FEATURES.get(COMPLAINT_FEATURE)
     if target is None:
-        await query.answer(t("button-expired"), show_alert=True)
+        await query.answer(ctx.t("button-expired"), show_alert=True)
         return
     await query.answer()
     await actions.cancel_waiting(ctx.services, ctx.chat_id)
     await target.fn(ctx)
 
 
-@router.callback_query(HandoffCb.filter(F.action == "callback"))
-async def on_callback_request(query: CallbackQuery, **data: Any) -> None:
-    ctx = make_ctx(query, data)
+async def on_callback_request(query: CallbackQuery, ctx: Ctx) -> None:
     await query.answer()
+    await ask_for_callback(ctx)
+
+
+@feature("handoff_callback", title="handoff-callback-button")
+async def ask_for_callback(ctx: Ctx) -> None:
+    """Leave a message for a call back instead of waiting (a one-question form)."""
     await actions.cancel_waiting(ctx.services, ctx.chat_id)
-    await ctx.state.set_state(HandoffForm.callback_message)
+    await forms.begin(ctx, "handoff_callback", HandoffForm.callback_message)
     await ctx.say("handoff-callback-ask")
 
 
-@router.message(HandoffForm.callback_message, F.text, ~F.text.startswith("/"))
-async def on_callback_message(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_callback_message(message: Message, ctx: Ctx) -> None:
     handoff = await actions.request_callback(
         ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang, message=message.text or ""
     )
-    await ctx.state.clear()
+    await forms.end(ctx)
     phone = handoff.context.get("callback_phone")
     ref = handoff.id[-6:].upper()
     if phone:
@@ -176,6 +113,5 @@ async def on_callback_message(message: Message, **data: Any) -> None:
         await ctx.say("handoff-callback-done-chat", main_menu(ctx.t), ref=ref)
 
 
-@router.message(HandoffForm.callback_message, ~F.text)
-async def on_callback_not_text(message: Message, t: Translator) -> None:
-    await message.answer(t("handoff-callback-text-only"))
+async def on_callback_not_text(message: Message, ctx: Ctx) -> None:
+    await ctx.say("handoff-callback-text-only")

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import structlog
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
-from aiogram.utils.text_decorations import html_decoration
 
 from actions import identity
 from actions.identity import CheckOutcome, SendOutcome, SendResult
 from actions.services import today_of
 from bot import forms
-from bot.callbacks import GoCb, MenuCb
 from bot.context import Ctx, feature
-from bot.keyboards import buttons, main_menu
-from bot.routers.common import make_ctx
+from bot.ui.callbacks import GoCb, MenuCb
+from bot.ui.format import quote
+from bot.ui.keyboards import buttons, main_menu
 from core.identifiers import explain_id_number, mask_id_number, mask_name, normalize_id_number
 from storage.models import Language, TelegramBinding
 
 log = structlog.get_logger(__name__)
-router = Router(name="identity")
 
 
 class BindForm(StatesGroup):
@@ -33,8 +29,17 @@ class BindForm(StatesGroup):
     code = State()
 
 
+def build_router() -> Router:
+    router = Router(name="identity")
+    router.message.register(on_name, BindForm.name, forms.FORM_TEXT)
+    router.message.register(on_id_number, BindForm.id_number, forms.FORM_TEXT)
+    router.message.register(on_code, BindForm.code, forms.FORM_TEXT)
+    router.message.register(cmd_unbind, Command("unbind"))
+    return router
+
+
 def _who(name: str, id_number: str) -> dict[str, str]:
-    return {"name": html_decoration.quote(mask_name(name)), "id": mask_id_number(id_number)}
+    return {"name": quote(mask_name(name)), "id": mask_id_number(id_number)}
 
 
 @feature("bind", title="identity-menu-bind", section="changes", intents=("bind_identity",), order=10)
@@ -51,14 +56,11 @@ async def bind(ctx: Ctx) -> None:
         )
         return
     given = ctx.entities.get("id_number", [])
-    await forms.begin(ctx, BindForm.name, "bind")
-    await ctx.state.update_data(id_number=given[0] if given else None)
+    await forms.begin(ctx, "bind", BindForm.name, data={"id_number": given[0] if given else None})
     await ctx.say("identity-ask-name")
 
 
-@router.message(BindForm.name, forms.FORM_TEXT)
-async def on_name(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_name(message: Message, ctx: Ctx) -> None:
     name = " ".join((message.text or "").split())
     if (hint := identity.explain_name(name)) is not None:
         await ctx.say(hint)
@@ -72,9 +74,7 @@ async def on_name(message: Message, **data: Any) -> None:
     await ctx.say("identity-ask-id")
 
 
-@router.message(BindForm.id_number, forms.FORM_TEXT)
-async def on_id_number(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_id_number(message: Message, ctx: Ctx) -> None:
     raw = message.text or ""
     today = today_of(ctx.services)
     id_number = normalize_id_number(raw, today=today)
@@ -127,9 +127,7 @@ async def resend(ctx: Ctx) -> None:
     await _send_code(ctx, str(data["name"]), str(data["id_number"]), resend=True)
 
 
-@router.message(BindForm.code, forms.FORM_TEXT)
-async def on_code(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_code(message: Message, ctx: Ctx) -> None:
     code = identity.normalize_code(message.text or "")
     if code is None:
         await ctx.say("identity-error-code")
@@ -196,6 +194,5 @@ async def unbind(ctx: Ctx) -> None:
     await ctx.say("identity-unbound", main_menu(ctx.t))
 
 
-@router.message(Command("unbind"))
-async def cmd_unbind(message: Message, **data: Any) -> None:
-    await unbind(make_ctx(message, data))
+async def cmd_unbind(message: Message, ctx: Ctx) -> None:
+    await unbind(ctx)

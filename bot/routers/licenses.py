@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from aiogram import Router
-from aiogram.utils.text_decorations import html_decoration
-
 from actions.licenses import LicenseReport, license_status
-from bot.callbacks import GoCb
-from bot.context import FEATURES, Ctx, feature
+from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.keyboards import buttons
+from bot.ui.format import day, quote
+from bot.ui.keyboards import buttons, feature_rows
 from core.i18n import Translator
 from core.identifiers import mask_id_number
 from storage.models import LicenseStatus
-
-router = Router(name="licenses")
 
 
 class Explained(Protocol):
@@ -40,20 +35,8 @@ def step_text(t: Translator, step: Explained) -> str:
     if "reason" in args:
         args["reason"] = t(f"license-reason-{args['reason']}")
     if "office" in args:
-        args["office"] = html_decoration.quote(str(args["office"]))
+        args["office"] = quote(str(args["office"]))
     return t(step.msg_id, **args)
-
-
-def feature_buttons(t: Translator, targets: list[str | None]) -> list[list[tuple[str, GoCb]]]:
-    """One button per distinct registered feature (another engineer's feature may be absent)."""
-    rows: list[list[tuple[str, GoCb]]] = []
-    seen: set[str] = set()
-    for name in targets:
-        if name is None or name in seen or name not in FEATURES:
-            continue
-        seen.add(name)
-        rows.append([(t(FEATURES[name].title_id), GoCb(feature=name))])
-    return rows
 
 
 def render_report(t: Translator, report: LicenseReport) -> str:
@@ -68,8 +51,8 @@ def render_report(t: Translator, report: LicenseReport) -> str:
         t("license-line-class", license_class=lic.license_class.value, number=mask_id_number(lic.id_number)),
         t(
             "license-line-validity",
-            valid_from=lic.valid_from.isoformat(),
-            valid_to=lic.valid_to.isoformat(),
+            valid_from=day(lic.valid_from),
+            valid_to=day(lic.valid_to),
             left=validity,
         ),
         t("license-line-status", statuses=", ".join(status_label(t, s) for s in report.statuses)),
@@ -77,21 +60,21 @@ def render_report(t: Translator, report: LicenseReport) -> str:
             "license-line-points",
             points=report.points,
             left=report.points_left,
-            cycle_start=report.cycle_start.isoformat(),
-            cycle_end=report.cycle_end.isoformat(),
+            cycle_start=day(report.cycle_start),
+            cycle_end=day(report.cycle_end),
         ),
         t(
             "license-line-physical",
-            date=lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else not_required,
+            date=day(lic.next_physical_exam_due) if lic.next_physical_exam_due else not_required,
         ),
         t(
             "license-line-periodic",
-            date=lic.next_periodic_exam_due.isoformat() if lic.next_periodic_exam_due else not_required,
+            date=day(lic.next_periodic_exam_due) if lic.next_periodic_exam_due else not_required,
         ),
-        t("license-line-office", office=html_decoration.quote(report.office_name)),
+        t("license-line-office", office=quote(report.office_name)),
     ]
     if lic.exam_result_on_file is not None:
-        lines.append(t("license-line-exam-on-file", date=lic.exam_result_on_file.isoformat()))
+        lines.append(t("license-line-exam-on-file", date=day(lic.exam_result_on_file)))
     if report.steps:
         lines.append("")
         lines.append(t("license-next-steps"))
@@ -111,5 +94,5 @@ async def show_license(ctx: Ctx) -> None:
     if report is None:
         await ctx.say("license-none")
         return
-    rows = feature_buttons(ctx.t, [step.feature for step in report.steps] + ["elicense_check"])
+    rows = feature_rows(ctx.t, [step.feature for step in report.steps] + ["elicense_check"])
     await ctx.send(render_report(ctx.t, report), buttons(*rows) if rows else None)

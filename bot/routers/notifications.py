@@ -4,51 +4,35 @@ at send time (push/worker.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import MenuCb
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.routers.common import make_ctx
+from bot.ui.callbacks import MenuCb, NotifCb
+from bot.ui.keyboards import Button, buttons, grid
 from core.i18n import Translator
 from storage.models import NotificationPreferences, NotificationType
-
-router = Router(name="notifications")
 
 # What a citizen may switch off; the security notice about their account is always sent.
 CHOOSABLE: tuple[NotificationType, ...] = tuple(t for t in NotificationType if t != NotificationType.ACCOUNT_REBOUND)
 
 
-class NotifCb(CallbackData, prefix="ntf"):
-    action: str  # "type" (toggle one type) or "quiet" (toggle quiet hours)
-    value: str = ""
+def build_router() -> Router:
+    router = Router(name="notifications")
+    router.message.register(cmd_notifications, Command("notifications"))
+    router.callback_query.register(on_toggle, NotifCb.filter())
+    return router
 
 
 def preferences_markup(t: Translator, prefs: NotificationPreferences) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
-    row: list[InlineKeyboardButton] = []
+    kinds: list[Button] = []
     for kind in CHOOSABLE:
         mark = t("push-prefs-state-on") if prefs.wants(kind) else t("push-prefs-state-off")
-        row.append(
-            InlineKeyboardButton(
-                text=f"{mark} {t(f'push-type-{kind.value}')}",
-                callback_data=NotifCb(action="type", value=kind.value).pack(),
-            )
-        )
-        if len(row) == 2:
-            rows.append(row)
-            row = []
-    if row:
-        rows.append(row)
+        kinds.append((f"{mark} {t(f'push-type-{kind.value}')}", NotifCb(action="type", value=kind.value)))
     quiet = t("push-prefs-quiet-on") if prefs.quiet_hours else t("push-prefs-quiet-off")
-    rows.append([InlineKeyboardButton(text=quiet, callback_data=NotifCb(action="quiet").pack())])
-    rows.append([InlineKeyboardButton(text=t("menu-back"), callback_data=MenuCb(section="main").pack())])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return buttons(*grid(kinds, 2), [(quiet, NotifCb(action="quiet"))], [(t("menu-back"), MenuCb(section="main"))])
 
 
 def preferences_text(t: Translator, prefs: NotificationPreferences) -> str:
@@ -77,25 +61,17 @@ async def show_preferences(ctx: Ctx) -> None:
     await ctx.send(preferences_text(ctx.t, prefs), preferences_markup(ctx.t, prefs))
 
 
-@router.message(Command("notifications"))
-async def cmd_notifications(message: Message, **data: Any) -> None:
-    await show_preferences(make_ctx(message, data))
+async def cmd_notifications(message: Message, ctx: Ctx) -> None:
+    await show_preferences(ctx)
 
 
-@router.callback_query(NotifCb.filter())
-async def on_toggle(query: CallbackQuery, callback_data: NotifCb, t: Translator, **data: Any) -> None:
-    ctx = make_ctx(query, {**data, "t": t})
-    citizen = await ctx.services.repos.citizens.by_telegram_user(query.from_user.id)
-    if citizen is None or citizen.telegram is None or query.message is None:
+async def on_toggle(query: CallbackQuery, callback_data: NotifCb, ctx: Ctx) -> None:
+    citizen = await ctx.services.repos.citizens.by_telegram_user(ctx.user.id)
+    if citizen is None or citizen.telegram is None:
         await query.answer()
         await require_citizen(ctx)
         return
     prefs = toggled(citizen.telegram.preferences, callback_data.action, callback_data.value)
-    await ctx.services.repos.citizens.set_preferences(query.from_user.id, prefs)
+    await ctx.services.repos.citizens.set_preferences(ctx.user.id, prefs)
     await query.answer()
-    await ctx.bot.edit_message_text(
-        text=preferences_text(t, prefs),
-        chat_id=query.message.chat.id,
-        message_id=query.message.message_id,
-        reply_markup=preferences_markup(t, prefs),
-    )
+    await ctx.update_message(preferences_text(ctx.t, prefs), preferences_markup(ctx.t, prefs))

@@ -1,16 +1,19 @@
 """Vehicle status (own vehicles and vehicles added with the engine number) and vehicle e-license
-authorisations."""
+authorisations.
+
+Asking about a plate that is not the citizen's opens the engine-number form; once the vehicle is
+added, the form goes on to the feature that asked (``then``: "vehicles" or "violations"), run
+again through the feature registry with the plate as its ``arg``.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from dataclasses import replace
+from datetime import date
 
-from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
+from aiogram import Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.text_decorations import html_decoration
 
 from actions.services import today_of
 from actions.vehicles import (
@@ -31,27 +34,16 @@ from actions.vehicles import (
     revoke_authorisation,
     vehicle_statuses,
 )
-from bot.callbacks import GoCb
-from bot.context import Ctx, feature
+from bot import forms
+from bot.context import FEATURES, Ctx, feature
 from bot.guards import require_citizen, require_citizen_in_form
-from bot.keyboards import buttons
-from bot.routers.common import make_ctx
+from bot.ui.callbacks import AuthCb, GoCb
+from bot.ui.format import dashed, day, local_time, quote
+from bot.ui.keyboards import Button, buttons, grid
 from core.identifiers import explain_id_number, explain_plate, mask_id_number, normalize_id_number, normalize_plate
-from storage.models import LOCAL_TZ, Citizen, Vehicle
-
-router = Router(name="vehicles")
-quote = html_decoration.quote  # escape every stored or typed value put into HTML
+from storage.models import Citizen, Vehicle
 
 AUTH_PRESETS: tuple[int, ...] = (7, 30, 90, 365)
-
-
-def fmt_local(moment: datetime) -> str:
-    """A moment in the bureau's local time, e.g. 2026-11-21 14:05."""
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
-
-
-def fmt_day(day: date) -> str:
-    return day.isoformat()
 
 
 class AddVehicleForm(StatesGroup):
@@ -66,9 +58,16 @@ class AuthForm(StatesGroup):
     confirm = State()
 
 
-class AuthCb(CallbackData, prefix="vauth"):
-    action: str  # "days" (value = number of days), "confirm", "cancel"
-    value: str = ""
+def build_router() -> Router:
+    router = Router(name="vehicles")
+    router.message.register(on_plate, AddVehicleForm.plate, forms.FORM_TEXT)
+    router.message.register(on_engine, AddVehicleForm.engine, forms.FORM_TEXT)
+    router.message.register(on_grantee_id, AuthForm.grantee_id, forms.FORM_TEXT)
+    router.message.register(on_grantee_name, AuthForm.grantee_name, forms.FORM_TEXT)
+    router.message.register(on_period, AuthForm.period, forms.FORM_TEXT)
+    router.message.register(on_confirm_text, AuthForm.confirm, forms.FORM_TEXT)
+    router.callback_query.register(on_auth_button, AuthCb.filter())
+    return router
 
 
 # --- vehicle status --------------------------------------------------------------------------------
@@ -83,7 +82,7 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
     lines.append(
         t(
             f"vehicles-insp-{status.inspection.value}",
-            date=fmt_day(v.inspection_valid_until),
+            date=day(v.inspection_valid_until),
             days=status.inspection_days,
         )
     )
@@ -94,7 +93,7 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
             t(
                 "vehicles-mortgage",
                 lender=quote(v.mortgage.lender.get(ctx.lang)),
-                date=fmt_day(v.mortgage.registered_on),
+                date=day(v.mortgage.registered_on),
             )
         )
     if status.open_violations:
@@ -107,7 +106,7 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
         lines.append(
             t(
                 f"vehicles-accident-{accident.status.value}",
-                date=fmt_local(accident.occurred_at),
+                date=local_time(accident.occurred_at),
                 place=quote(accident.place.get(ctx.lang)),
             )
         )
@@ -115,10 +114,10 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
 
 
 def vehicle_buttons(ctx: Ctx, statuses: list[VehicleStatus]) -> InlineKeyboardMarkup:
-    rows: list[list[tuple[str, GoCb]]] = []
+    rows: list[list[Button]] = []
     for s in statuses:
         plate = s.vehicle.plate
-        row = [(ctx.t("vehicles-button-violations", plate=plate), GoCb(feature="violations", arg=plate))]
+        row: list[Button] = [(ctx.t("vehicles-button-violations", plate=plate), GoCb(feature="violations", arg=plate))]
         if s.owned:
             row.append((ctx.t("vehicles-button-auth", plate=plate), GoCb(feature="vehicle_auth", arg=plate)))
         else:
@@ -147,9 +146,9 @@ def requested_plate(ctx: Ctx) -> str | None:
 
 
 async def ask_engine_number(ctx: Ctx, plate: str, then: str) -> None:
-    """Another person's (or an unknown) plate: ask for the engine number's last 6 characters."""
-    await ctx.state.set_state(AddVehicleForm.engine)
-    await ctx.state.set_data({"plate": plate, "then": then})
+    """Another person's (or an unknown) plate: ask for the engine number's last 6 characters (the
+    form restarts as feature ``then`` for ``plate``)."""
+    await forms.begin(ctx, then, AddVehicleForm.engine, arg=plate, data={"plate": plate, "then": then})
     await ctx.say("vehicles-ask-engine", None, plate=plate)
 
 
@@ -179,8 +178,7 @@ async def vehicle_add(ctx: Ctx) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
-    await ctx.state.set_state(AddVehicleForm.plate)
-    await ctx.state.set_data({"then": "vehicles"})
+    await forms.begin(ctx, "vehicle_add", AddVehicleForm.plate, data={"then": "vehicles"})
     await ctx.say("vehicles-ask-plate")
 
 
@@ -197,9 +195,7 @@ async def vehicle_remove(ctx: Ctx) -> None:
     await show_vehicles(ctx, citizen)
 
 
-@router.message(AddVehicleForm.plate, F.text)
-async def on_plate(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_plate(message: Message, ctx: Ctx) -> None:
     citizen = await require_citizen_in_form(ctx)
     if citizen is None:
         return
@@ -210,24 +206,19 @@ async def on_plate(message: Message, **data: Any) -> None:
         return
     form = await ctx.state.get_data()
     if await can_access(ctx.services, citizen, plate):
-        await ctx.state.clear()
-        await continue_with(ctx, citizen, plate, str(form.get("then", "vehicles")))
+        await forms.end(ctx)
+        await continue_with(ctx, plate, str(form.get("then", "vehicles")))
         return
     await ask_engine_number(ctx, plate, then=str(form.get("then", "vehicles")))
 
 
-async def continue_with(ctx: Ctx, citizen: Citizen, plate: str, then: str) -> None:
-    if then == "violations":
-        from bot.routers.violations import show_violations
-
-        await show_violations(ctx, citizen, plate)
-    else:
-        await show_vehicles(ctx, citizen, plate)
+async def continue_with(ctx: Ctx, plate: str, then: str) -> None:
+    """Go on to the feature that asked about ``plate`` ("vehicles" or "violations")."""
+    target = FEATURES.get(then, FEATURES["vehicles"])
+    await target.fn(replace(ctx, arg=plate))
 
 
-@router.message(AddVehicleForm.engine, F.text)
-async def on_engine(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_engine(message: Message, ctx: Ctx) -> None:
     citizen = await require_citizen_in_form(ctx)
     if citizen is None:
         return
@@ -242,7 +233,7 @@ async def on_engine(message: Message, **data: Any) -> None:
     if result.outcome == AddOutcome.MISMATCH:
         await ctx.say("vehicles-engine-mismatch", None, plate=plate, left=result.attempts_left)
         return
-    await ctx.state.clear()
+    await forms.end(ctx)
     if result.outcome == AddOutcome.LOCKED:
         await ctx.say("vehicles-engine-locked", None, minutes=max(1, -(-result.retry_after_seconds // 60)))
         return
@@ -251,7 +242,7 @@ async def on_engine(message: Message, **data: Any) -> None:
         return
     if result.outcome == AddOutcome.ADDED:
         await ctx.say("vehicles-added", None, plate=plate)
-    await continue_with(ctx, citizen, plate, then)
+    await continue_with(ctx, plate, then)
 
 
 # --- e-license authorisations ----------------------------------------------------------------------
@@ -271,8 +262,8 @@ def render_authorisations(ctx: Ctx, vehicle: Vehicle, today: date) -> str:
                 key,
                 name=quote(a.grantee_name),
                 id=mask_id_number(a.grantee_id_number),
-                start=fmt_day(a.valid_from),
-                end=fmt_day(a.valid_to),
+                start=day(a.valid_from),
+                end=day(a.valid_to),
             )
         )
     return "\n".join(lines)
@@ -286,7 +277,7 @@ async def show_authorisations(ctx: Ctx, citizen: Citizen, plate: str | None = No
         await ctx.say("vehicles-auth-no-vehicles")
         return
     today = today_of(ctx.services)
-    rows: list[list[tuple[str, GoCb]]] = []
+    rows: list[list[Button]] = []
     for v in owned:
         rows.append([(ctx.t("vehicles-auth-button-new", plate=v.plate), GoCb(feature="vauth_new", arg=v.plate))])
         for a in current_authorisations(v, today):
@@ -319,8 +310,7 @@ async def vauth_new(ctx: Ctx) -> None:
     if plate is None or await owned_vehicle(ctx.services, citizen, plate) is None:
         await ctx.say("vehicles-auth-not-owner")
         return
-    await ctx.state.set_state(AuthForm.grantee_id)
-    await ctx.state.set_data({"plate": plate})
+    await forms.begin(ctx, "vauth_new", AuthForm.grantee_id, arg=plate, data={"plate": plate})
     await ctx.say("vehicles-auth-ask-id", None, plate=plate)
 
 
@@ -338,9 +328,7 @@ async def vauth_revoke(ctx: Ctx) -> None:
     await show_authorisations(ctx, citizen, plate)
 
 
-@router.message(AuthForm.grantee_id, F.text)
-async def on_grantee_id(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_grantee_id(message: Message, ctx: Ctx) -> None:
     citizen = await require_citizen_in_form(ctx)
     if citizen is None:
         return
@@ -359,9 +347,7 @@ async def on_grantee_id(message: Message, **data: Any) -> None:
     await ctx.say("vehicles-auth-ask-name")
 
 
-@router.message(AuthForm.grantee_name, F.text)
-async def on_grantee_name(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_grantee_name(message: Message, ctx: Ctx) -> None:
     name = normalize_person_name((message.text or "")[:200])
     if name is None:
         await ctx.send(ctx.t("vehicles-auth-name-format") + "\n" + ctx.t("vehicles-form-hint"))
@@ -369,10 +355,10 @@ async def on_grantee_name(message: Message, **data: Any) -> None:
     await ctx.state.update_data(grantee_name=name)
     await ctx.state.set_state(AuthForm.period)
     today = today_of(ctx.services)
-    presets = [
-        (ctx.t("vehicles-auth-preset", days=d), AuthCb(action="days", value=str(d)).pack()) for d in AUTH_PRESETS
+    presets: list[Button] = [
+        (ctx.t("vehicles-auth-preset", days=d), AuthCb(action="days", value=str(d))) for d in AUTH_PRESETS
     ]
-    await ctx.send(ctx.t("vehicles-auth-ask-period", today=fmt_day(today)), buttons(presets[:2], presets[2:]))
+    await ctx.send(ctx.t("vehicles-auth-ask-period", today=day(today)), buttons(*grid(presets, 2)))
 
 
 async def confirm_authorisation(ctx: Ctx, start: date, end: date) -> None:
@@ -385,43 +371,37 @@ async def confirm_authorisation(ctx: Ctx, start: date, end: date) -> None:
             plate=str(form["plate"]),
             name=quote(str(form["grantee_name"])),
             id=mask_id_number(str(form["grantee_id"])),
-            start=fmt_day(start),
-            end=fmt_day(end),
+            start=day(start),
+            end=day(end),
         ),
         buttons(
             [
-                (ctx.t("vehicles-auth-button-confirm"), AuthCb(action="confirm").pack()),
-                (ctx.t("vehicles-auth-button-cancel"), AuthCb(action="cancel").pack()),
+                (ctx.t("vehicles-auth-button-confirm"), AuthCb(action="confirm")),
+                (ctx.t("vehicles-auth-button-cancel"), AuthCb(action="cancel")),
             ]
         ),
     )
 
 
-@router.message(AuthForm.period, F.text)
-async def on_period(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_period(message: Message, ctx: Ctx) -> None:
     today = today_of(ctx.services)
     period = parse_period((message.text or "")[:200], today)
     if isinstance(period, PeriodError):
-        await ctx.say(f"vehicles-auth-period-{period.value.replace('_', '-')}", None, today=fmt_day(today))
+        await ctx.say(f"vehicles-auth-period-{dashed(period.value)}", None, today=day(today))
         return
     await confirm_authorisation(ctx, *period)
 
 
-@router.message(AuthForm.confirm, F.text)
-async def on_confirm_text(message: Message, **data: Any) -> None:
-    ctx = make_ctx(message, data)
+async def on_confirm_text(message: Message, ctx: Ctx) -> None:
     await ctx.say("vehicles-auth-press-button")
 
 
-@router.callback_query(AuthCb.filter())
-async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, **data: Any) -> None:
-    ctx = make_ctx(query, data)
+async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, ctx: Ctx) -> None:
     await query.answer()
     current = await ctx.state.get_state()
     form = await ctx.state.get_data()
     if callback_data.action == "cancel" and current is not None and current in AuthForm.__state_names__:
-        await ctx.state.clear()
+        await forms.end(ctx)
         await ctx.say("vehicles-auth-cancelled")
         return
     if callback_data.action == "days" and current == AuthForm.period.state:
@@ -433,7 +413,7 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, **data: An
         citizen = await require_citizen_in_form(ctx)
         if citizen is None:
             return
-        await ctx.state.clear()
+        await forms.end(ctx)
         result = await grant_authorisation(
             ctx.services,
             citizen,
@@ -448,10 +428,10 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, **data: An
             await show_authorisations(ctx, citizen, str(form["plate"]))
             return
         if result.outcome == GrantOutcome.BAD_PERIOD and result.period_error is not None:
-            key = f"vehicles-auth-period-{result.period_error.value.replace('_', '-')}"
-            await ctx.say(key, None, today=fmt_day(today_of(ctx.services)))
+            key = f"vehicles-auth-period-{dashed(result.period_error.value)}"
+            await ctx.say(key, None, today=day(today_of(ctx.services)))
             return
-        end = fmt_day(result.existing.valid_to) if result.existing is not None else ""
-        await ctx.say(f"vehicles-auth-refused-{result.outcome.value.replace('_', '-')}", None, end=end)
+        end = day(result.existing.valid_to) if result.existing is not None else ""
+        await ctx.say(f"vehicles-auth-refused-{dashed(result.outcome.value)}", None, end=end)
         return
-    await ctx.say("vehicles-auth-expired")
+    await forms.outdated(ctx)

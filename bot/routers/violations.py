@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.text_decorations import html_decoration
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from actions.vehicles import accessible_plates
 from actions.violations import ViolationLookup, lookup_violations
-from bot.callbacks import GoCb
 from bot.context import Ctx, feature
-from bot.routers.common import make_ctx
-from bot.routers.vehicles import citizen_and_plate, fmt_local
+from bot.routers.vehicles import citizen_and_plate
+from bot.ui.callbacks import GoCb, ViolationPageCb
+from bot.ui.format import local_time, quote
+from bot.ui.keyboards import Button, buttons, page_row
 from storage.models import Citizen
 
-router = Router(name="violations")
-quote = html_decoration.quote  # escape every stored or typed value put into HTML
 
-
-class ViolationPageCb(CallbackData, prefix="vio"):
-    page: int
-    plate: str = ""  # "" = all of the citizen's vehicles
+def build_router() -> Router:
+    router = Router(name="violations")
+    router.callback_query.register(on_page, ViolationPageCb.filter())
+    return router
 
 
 def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
@@ -52,7 +46,7 @@ def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
             t(
                 "violations-item",
                 n=n,
-                time=fmt_local(v.occurred_at),
+                time=local_time(v.occurred_at),
                 plate=v.plate,
                 place=quote(v.place.get(ctx.lang)),
                 behaviour=quote(v.behaviour.get(ctx.lang)),
@@ -71,40 +65,23 @@ def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
 
 
 def violation_markup(ctx: Ctx, lookup: ViolationLookup, plate: str, all_plates: list[str]) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
-    nav: list[InlineKeyboardButton] = []
     page = lookup.page
-    if lookup.has_previous:
-        nav.append(
-            InlineKeyboardButton(
-                text=ctx.t("violations-button-previous"),
-                callback_data=ViolationPageCb(page=page.page - 1, plate=plate).pack(),
-            )
-        )
-    if page.has_next:
-        nav.append(
-            InlineKeyboardButton(
-                text=ctx.t("violations-button-next"),
-                callback_data=ViolationPageCb(page=page.page + 1, plate=plate).pack(),
-            )
-        )
-    if nav:
-        rows.append(nav)
-    if len(all_plates) > 1:
-        choices = [("", ctx.t("violations-button-all")), *((p, p) for p in all_plates)]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=("• " if value == plate else "") + label,
-                    callback_data=ViolationPageCb(page=0, plate=value).pack(),
-                )
-                for value, label in choices
-            ]
-        )
-    rows.append(
-        [InlineKeyboardButton(text=ctx.t("violations-button-vehicles"), callback_data=GoCb(feature="vehicles").pack())]
+    nav = page_row(
+        ctx.t,
+        page.page,
+        has_previous=lookup.has_previous,
+        has_next=page.has_next,
+        to_page=lambda n: ViolationPageCb(page=n, plate=plate),
+        labels=("violations-button-previous", "violations-button-next"),
     )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    choices: list[Button] = []
+    if len(all_plates) > 1:
+        labelled = [("", ctx.t("violations-button-all")), *((p, p) for p in all_plates)]
+        choices = [
+            (("• " if value == plate else "") + label, ViolationPageCb(page=0, plate=value))
+            for value, label in labelled
+        ]
+    return buttons(nav, choices, [(ctx.t("violations-button-vehicles"), GoCb(feature="vehicles"))])
 
 
 async def _lookup(ctx: Ctx, citizen: Citizen, plate: str, page: int) -> tuple[ViolationLookup, list[str]] | None:
@@ -131,11 +108,9 @@ async def violations(ctx: Ctx) -> None:
         await show_violations(ctx, *found)
 
 
-@router.callback_query(ViolationPageCb.filter())
-async def on_page(query: CallbackQuery, callback_data: ViolationPageCb, **data: Any) -> None:
-    ctx = make_ctx(query, data)
+async def on_page(query: CallbackQuery, callback_data: ViolationPageCb, ctx: Ctx) -> None:
     citizen = await ctx.services.repos.citizens.by_telegram_user(ctx.user.id)
-    if citizen is None or query.message is None:
+    if citizen is None:
         await query.answer(ctx.t("button-expired"), show_alert=True)
         return
     found = await _lookup(ctx, citizen, callback_data.plate, callback_data.page)
@@ -144,13 +119,6 @@ async def on_page(query: CallbackQuery, callback_data: ViolationPageCb, **data: 
         return
     await query.answer()
     lookup, all_plates = found
-    try:
-        await ctx.bot.edit_message_text(
-            text=render_violations(ctx, lookup),
-            chat_id=query.message.chat.id,
-            message_id=query.message.message_id,
-            reply_markup=violation_markup(ctx, lookup, callback_data.plate, all_plates),
-        )
-    except TelegramBadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
+    await ctx.update_message(
+        render_violations(ctx, lookup), violation_markup(ctx, lookup, callback_data.plate, all_plates)
+    )

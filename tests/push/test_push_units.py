@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 import push.render as render_module
-from bot.callbacks import GoCb
+from actions.outbox import in_quiet_hours, quiet_hours_end
 from bot.routers.notifications import toggled
-from core.i18n import default_catalog
+from bot.ui.callbacks import GoCb
+from core.config import Settings
+from core.i18n import Lang, default_catalog
 from push.reminders import run_reminders
 from push.render import go_callback, render
-from push.worker import in_quiet_hours, quiet_hours_end
 from storage.models import LOCAL_TZ, Notification, NotificationPreferences, NotificationType
 from tests.conftest import RunningApp, services_of
 
@@ -65,7 +66,7 @@ PAYLOAD_VARIANTS: list[dict[str, object]] = [
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_button_target_is_a_registered_feature(lang: str) -> None:
+def test_every_button_target_is_a_registered_feature(lang: Lang) -> None:
     """push/render.py names features by string (the worker does not import aiogram): each one
     must be registered with @feature once the bot's routers are imported."""
     import bot.factory  # noqa: F401  (registers every feature)
@@ -102,9 +103,9 @@ def test_preference_toggles() -> None:
 
 
 async def test_reminders_are_not_repeated_on_a_second_daily_run(
-    make_settings: Callable[..., object], start_app: Callable[..., object]
+    make_settings: Callable[..., Settings], start_app: Callable[[Settings], Awaitable[RunningApp]]
 ) -> None:
-    running: RunningApp = await start_app(make_settings(push_inprocess_worker=False))  # type: ignore[operator]
+    running = await start_app(make_settings(push_inprocess_worker=False))
     try:
         services = services_of(running)
         today = datetime.now(LOCAL_TZ).date()

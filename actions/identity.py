@@ -35,7 +35,8 @@ import structlog
 from actions.services import Services
 from actions.sms import SmsDeliveryError
 from core.identifiers import mask_id_number
-from storage.models import Citizen, Language
+from core.language import Language
+from storage.models import Citizen
 from storage.repositories import BindingConflict, BindResult
 
 log = structlog.get_logger(__name__)

@@ -20,7 +20,8 @@ from core.addresses import (
     normalize_postal_code,
 )
 from core.identifiers import mask_id_number
-from storage.models import Citizen, Language
+from core.language import Language
+from storage.models import Citizen
 
 log = structlog.get_logger(__name__)
 

@@ -34,12 +34,12 @@ import aiohttp
 from pymongo import AsyncMongoClient
 
 from core.config import Settings
+from core.language import Language
 from core.processes import Supervisor, free_port
 from push.stream import PushStream
 from sandbox.client import SandboxClient
 from storage.models import (
     Citizen,
-    Language,
     Notification,
     NotificationPreferences,
     NotificationState,
@@ -150,10 +150,10 @@ async def run_bench(
                     dedupe_key=f"bench:{i}",
                     created_at=now,
                     updated_at=now,
-                ).to_doc()
+                )
                 for i in range(start, min(users, start + CHUNK))
             ]
-            await repos.notifications.collection.insert_many(notifications, ordered=False)
+            await repos.notifications.insert_many(notifications)
         env = {
             **os.environ,
             "MONGO_URL": mongo_url,

@@ -16,7 +16,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, User
 
 from actions.services import Services
-from core.i18n import Lang, Translator
+from core.i18n import Translator
+from core.language import Language
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -31,7 +32,7 @@ class Ctx:
     services: Services
     chat_id: int
     user: User
-    lang: Lang
+    lang: Language
     t: Translator
     state: FSMContext
     event: Message | CallbackQuery

@@ -16,7 +16,7 @@ from bot.middlewares.handoff import HandoffMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
 from bot.routers import build_routers
-from core.i18n import LANGS
+from core.language import LANGUAGES
 
 COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unbind")
 
@@ -56,7 +56,7 @@ def attach_bot_middlewares(bot: Bot, services: Services) -> None:
 
 
 async def set_commands(bot: Bot, services: Services) -> None:
-    for lang in LANGS:
+    for lang in LANGUAGES:
         t = services.catalog.translator(lang)
         commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
         await bot.set_my_commands(

@@ -10,39 +10,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Protocol, cast
+from typing import Protocol
 
 import structlog
 from fluent.runtime import FluentBundle, FluentResource
 
-Lang = Literal["en", "zh"]
-LANGS: tuple[Lang, ...] = ("en", "zh")
+from core.language import LANGUAGES, Language
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-_FLUENT_LOCALE: Mapping[Lang, str] = {"en": "en-US", "zh": "zh-CN"}
+_FLUENT_LOCALE: Mapping[Language, str] = {Language.EN: "en-US", Language.ZH: "zh-CN"}
 
 log = structlog.get_logger(__name__)
 
 
-def lang_from_code(code: str | None) -> Lang:
-    """Telegram `language_code` (an IETF tag such as zh-hans, zh-CN, en-GB) -> a supported language."""
-    return "zh" if code and code.lower().startswith("zh") else "en"
-
-
-def parse_lang(value: str | None) -> Lang | None:
-    return cast(Lang, value) if value in LANGS else None
-
-
 class Translator(Protocol):
-    lang: Lang
+    lang: Language
 
     def __call__(self, msg_id: str, /, **args: object) -> str: ...
 
 
 class Catalog:
     def __init__(self, locales_dir: Path = LOCALES_DIR) -> None:
-        self._bundles: dict[Lang, FluentBundle] = {}
-        self.ids: dict[Lang, set[str]] = {}
-        for lang in LANGS:
+        self._bundles: dict[Language, FluentBundle] = {}
+        self.ids: dict[str, set[str]] = {}  # by language code ("en", "zh"; a Language is one)
+        for lang in LANGUAGES:
             bundle = FluentBundle([_FLUENT_LOCALE[lang]], use_isolating=False)
             ids: set[str] = set()
             for path in sorted((locales_dir / lang).glob("*.ftl")):
@@ -55,12 +46,12 @@ class Catalog:
             self._bundles[lang] = bundle
             self.ids[lang] = ids
 
-    def has(self, lang: Lang, msg_id: str) -> bool:
-        return self._bundles[lang].has_message(msg_id)
+    def has(self, lang: Language | str, msg_id: str) -> bool:
+        return self._bundles[Language(lang)].has_message(msg_id)
 
-    def text(self, lang: Lang, msg_id: str, /, **args: object) -> str:
-        for candidate in (lang, "en"):
-            bundle = self._bundles[cast(Lang, candidate)]
+    def text(self, lang: Language | str, msg_id: str, /, **args: object) -> str:
+        for candidate in (Language(lang), Language.EN):
+            bundle = self._bundles[candidate]
             if bundle.has_message(msg_id):
                 message = bundle.get_message(msg_id)
                 if message.value is None:
@@ -68,20 +59,20 @@ class Catalog:
                 value, errors = bundle.format_pattern(message.value, args)
                 if errors:
                     log.warning("catalog format errors", msg_id=msg_id, lang=candidate, errors=[str(e) for e in errors])
-                return cast(str, value)
+                return str(value)
         log.error("missing catalog message", msg_id=msg_id, lang=lang)
         return msg_id
 
-    def translator(self, lang: Lang) -> Translator:
+    def translator(self, lang: Language | str) -> Translator:
         return _BoundTranslator(self, lang)
 
 
 class _BoundTranslator:
     __slots__ = ("_catalog", "lang")
 
-    def __init__(self, catalog: Catalog, lang: Lang) -> None:
+    def __init__(self, catalog: Catalog, lang: Language | str) -> None:
         self._catalog = catalog
-        self.lang = lang
+        self.lang = Language(lang)
 
     def __call__(self, msg_id: str, /, **args: object) -> str:
         return self._catalog.text(self.lang, msg_id, **args)

@@ -28,7 +28,7 @@ def from_code(code: str | None) -> Language:
 
 
 def parse(value: str | None) -> Language | None:
-    """"en" / "zh" -> the language; anything else -> None."""
+    """ "en" / "zh" -> the language; anything else -> None."""
     try:
         return Language(value) if value is not None else None
     except ValueError:

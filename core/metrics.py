@@ -1,8 +1,15 @@
-"""Prometheus metrics, one registry per process."""
+"""Prometheus metrics, one registry per process, and the one rule for serving them (the app's
+/metrics and a push worker's): with METRICS_TOKEN set, a bearer token is required; without, only
+clients on this machine (loopback) are answered. Counters reveal traffic: never public."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import hmac
+import ipaddress
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 UPDATES = Counter("bot_updates_total", "Telegram updates handled", ["type"])
 UPDATES_DUPLICATE = Counter("bot_updates_duplicate_total", "Redelivered updates skipped")
@@ -16,3 +23,28 @@ HANDLER_LATENCY = Histogram(
 ERRORS = Counter("bot_errors_total", "Errors by where they happened", ["where"])
 TELEGRAM_CALLS = Counter("telegram_api_calls_total", "Bot API calls", ["method", "status"])
 NLU_CALLS = Counter("nlu_parse_total", "NLU parse calls by outcome", ["outcome"])
+PUSH_OUTCOMES = Counter(
+    "push_notifications_total", "Push notifications settled by the workers, by outcome", ["outcome"]
+)  # sent, held, dead, retry, refused_429
+
+
+def is_loopback(remote: str | None) -> bool:
+    try:
+        return remote is not None and ipaddress.ip_address(remote).is_loopback
+    except ValueError:  # a unix socket peer has no address
+        return False
+
+
+def metrics_handler(token: str | None) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """GET /metrics for Prometheus, behind METRICS_TOKEN (bearer) or, without one, loopback only."""
+
+    async def metrics(request: web.Request) -> web.Response:
+        if token is not None:
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return web.json_response({"error": "metrics need Authorization: Bearer <METRICS_TOKEN>"}, status=401)
+        elif not is_loopback(request.remote):
+            return web.json_response({"error": "metrics are served to loopback only; set METRICS_TOKEN"}, status=403)
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return metrics

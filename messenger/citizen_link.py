@@ -9,8 +9,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from actions.handoff import CitizenNotice
-from core.i18n import Catalog, Lang, Translator
-from storage.models import Handoff, Language
+from core.i18n import Catalog, Translator
+from core.language import Language
+from storage.models import Handoff
 
 # The bot's feature that the "file a complaint" button runs (bot/routers/complaints/filing.py); a test
 # checks that it is registered (tests/unit/test_citizen_link.py).
@@ -52,8 +53,8 @@ def rating_keyboard(handoff_id: str) -> InlineKeyboardMarkup:
     return _keyboard([(f"{n}⭐", HandoffCb(action="rate", id=handoff_id, n=n)) for n in range(1, 6)])
 
 
-def _lang(handoff: Handoff) -> Lang:
-    return "zh" if handoff.language == Language.ZH else "en"
+def _lang(handoff: Handoff) -> Language:
+    return handoff.language
 
 
 class TelegramCitizenLink:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from core.i18n import Catalog, Lang
+from core.i18n import Catalog
+from core.language import Language
 from storage.models import LOCAL_TZ, Notification, NotificationType
 
 T = NotificationType
@@ -45,7 +46,7 @@ class Rendered:
     markup: dict[str, list[list[Button]]] | None  # Bot API InlineKeyboardMarkup
 
 
-def _date(catalog: Catalog, lang: Lang, value: date) -> str:
+def _date(catalog: Catalog, lang: Language, value: date) -> str:
     return catalog.text(lang, "push-date", y=str(value.year), m=f"{value.month:02d}", d=f"{value.day:02d}")
 
 
@@ -76,7 +77,7 @@ def _parse_datetime(value: Any) -> datetime | None:
     return None
 
 
-def _bilingual(payload: dict[str, Any], name: str, lang: Lang) -> str:
+def _bilingual(payload: dict[str, Any], name: str, lang: Language) -> str:
     value = payload.get(name)
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("en") or value.get("zh") or "")
@@ -88,7 +89,7 @@ def _s(payload: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def render(notification: Notification, lang: Lang, catalog: Catalog, *, today: date) -> Rendered:
+def render(notification: Notification, lang: Language, catalog: Catalog, *, today: date) -> Rendered:
     """Text and buttons of one notification in `lang` (`today` in LOCAL_TZ, for "mailed today")."""
     p = notification.payload
 

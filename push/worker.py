@@ -21,26 +21,29 @@ XAUTOCLAIM after PUSH_CLAIM_TIMEOUT (and a restarted worker re-reads its own); s
 may have reached Telegram, so it is resent once only (`take_over` marks it recovered; found
 recovered again, it is dead-lettered as "outcome unknown"). Duplicates after a crash are at
 most the entries the dead worker held.
+
+The rules (who is not sent to now, backoff, when to give up) and every outbox write are the use
+cases of actions/outbox.py; this module moves the messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import random
 import socket
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 import structlog
-from prometheus_client import Counter
 
+from actions import outbox
 from actions.services import Services
 from core.config import Settings
-from core.i18n import Lang
+from core.language import Language
+from core.metrics import PUSH_OUTCOMES
+from core.retry import backoff
 from push.limiter import GlobalLimiter, RateConfig
-from push.outbox import HELD_QUIET, HELD_UNBOUND, Relay
+from push.outbox import Relay
 from push.render import render
 from push.stream import Entry, PushStream
 from push.telegram import BadRequest, BotApiClient, Forbidden, NetworkError, RetryAfter, ServerError
@@ -48,14 +51,7 @@ from storage.models import LOCAL_TZ, Citizen, Notification, NotificationState
 
 log = structlog.get_logger(__name__)
 
-OUTCOMES = Counter(
-    "push_notifications_total", "Push notifications settled by the workers, by outcome", ["outcome"]
-)  # sent, held, dead, retry, refused_429
-
-QUIET_START = time(22, 0)
-QUIET_END = time(7, 0)
 S = NotificationState
-IN_STREAM = (S.QUEUED, S.SENDING)  # "sending": written by older versions while sending
 COMPLETE_EVERY = 0.1  # seconds: "sent" is recorded in one bulk write per interval
 COMPLETE_MAX = 200  # outcomes per bulk write: ~0.3 s on SecantusDB, far inside its timeouts
 
@@ -74,19 +70,6 @@ def build_limiter(services: Services) -> GlobalLimiter:
     )
 
 
-def in_quiet_hours(moment: datetime) -> bool:
-    local = moment.astimezone(LOCAL_TZ).time()
-    return local >= QUIET_START or local < QUIET_END
-
-
-def quiet_hours_end(moment: datetime) -> datetime:
-    local = moment.astimezone(LOCAL_TZ)
-    end = datetime.combine(local.date(), QUIET_END, tzinfo=LOCAL_TZ)
-    if local.time() >= QUIET_START:
-        end += timedelta(days=1)
-    return end
-
-
 def concurrency_for(settings: Settings) -> int:
     if settings.push_concurrency:
         return settings.push_concurrency
@@ -102,7 +85,7 @@ class Job:
     entry: Entry
     notification: Notification
     chat_id: int
-    lang: Lang
+    lang: Language
 
 
 @dataclass
@@ -212,35 +195,27 @@ class PushWorker:
         repos = self.services.repos
         now = self.services.clock()
         found = await repos.notifications.by_ids(list({e.notification_id for e in entries}))
-        id_numbers = list({n.citizen_id_number for n in found.values()})
-        citizens: dict[str, Citizen] = {}
-        if id_numbers:
-            cursor = repos.citizens.collection.find({"_id": {"$in": id_numbers}})
-            citizens = {doc["_id"]: Citizen.from_doc(doc) async for doc in cursor}
+        citizens = await repos.citizens.by_id_numbers(list({n.citizen_id_number for n in found.values()}))
         done: list[Entry] = []
         jobs: list[Job] = []
         seen: set[str] = set()
         for entry in entries:
             notification = found.get(entry.notification_id)
-            if notification is None or entry.notification_id in seen or notification.state not in IN_STREAM:
+            if notification is None or entry.notification_id in seen or notification.state not in outbox.IN_STREAM:
                 done.append(entry)  # settled already (sent, dead, held again) or a stale entry
                 continue
             seen.add(entry.notification_id)
             citizen = citizens.get(notification.citizen_id_number)
-            if await self._settled_without_sending(notification, citizen, now):
+            settled = await outbox.settle_unsendable(self.services, notification, citizen, now)
+            if settled is not None:
+                PUSH_OUTCOMES.labels(settled.value).inc()
                 done.append(entry)
                 continue
-            if entry.recovered or notification.state == S.SENDING:
-                # A stopped worker held it: it may have reached Telegram. Resend once only.
-                if not await repos.notifications.take_over(notification.id, worker=self.consumer, now=now):
-                    await repos.notifications.mark_dead(
-                        notification.id,
-                        "outcome unknown: the worker sending it stopped twice",
-                        now,
-                        expected=(S.QUEUED, S.SENDING),
-                    )
-                    done.append(entry)
-                    continue
+            # A stopped worker held it: it may have reached Telegram. Resend once only.
+            recovered = entry.recovered or notification.state == S.SENDING
+            if recovered and not await outbox.take_over(self.services, notification.id, self.consumer, now):
+                done.append(entry)
+                continue
             assert citizen is not None
             jobs.append(self._job(entry, notification, citizen))
         await self.stream.done(done)
@@ -249,37 +224,8 @@ class PushWorker:
 
     def _job(self, entry: Entry, notification: Notification, citizen: Citizen) -> Job:
         assert citizen.telegram is not None
-        lang: Lang = "zh" if citizen.telegram.language.value == "zh" else "en"
+        lang = citizen.telegram.language
         return Job(entry=entry, notification=notification, chat_id=citizen.telegram.chat_id, lang=lang)
-
-    async def _settled_without_sending(self, n: Notification, citizen: Citizen | None, now: datetime) -> bool:
-        """Hold or dead-letter a notification that must not be sent now; True if it was."""
-        repos = self.services.repos.notifications
-        expected = IN_STREAM
-        if citizen is None or citizen.telegram is None:
-            if n.expires_at is not None and n.expires_at <= now:
-                await repos.mark_dead(n.id, "expired: the citizen did not bind within 30 days", now, expected=expected)
-            else:
-                until = n.expires_at or now + timedelta(days=30)
-                await repos.hold_for(n.id, until, HELD_UNBOUND, now)
-            OUTCOMES.labels("held").inc()
-            return True
-        binding = citizen.telegram
-        if binding.unreachable:
-            await repos.mark_dead(
-                n.id, f"unreachable: {binding.unreachable_reason or 'blocked'}", now, expected=expected
-            )
-            OUTCOMES.labels("dead").inc()
-            return True
-        if not binding.preferences.wants(n.type):
-            await repos.mark_dead(n.id, "opted_out", now, expected=expected)
-            OUTCOMES.labels("dead").inc()
-            return True
-        if not n.urgent and binding.preferences.quiet_hours and in_quiet_hours(now):
-            await repos.hold_for(n.id, quiet_hours_end(now), HELD_QUIET, now)
-            OUTCOMES.labels("held").inc()
-            return True
-        return False
 
     # --- stage 2: send ------------------------------------------------------------------------------
 
@@ -315,15 +261,8 @@ class PushWorker:
                 await self.limiter.pause(wait)
                 log.warning("telegram 429: every worker pauses", retry_after=wait)
                 if wait > self.settings.push_claim_timeout / 2:
-                    now = self.services.clock()
-                    await self.services.repos.notifications.retry_at(
-                        job.notification.id,
-                        now + timedelta(seconds=wait),
-                        "429 Too Many Requests",
-                        now,
-                        attempted=False,
-                    )
-                    OUTCOMES.labels("refused_429").inc()
+                    await outbox.refused(self.services, job.notification.id, wait)
+                    PUSH_OUTCOMES.labels("refused_429").inc()
                     return Outcome(job, handled=True)
             except Forbidden as exc:
                 await self._unreachable(job, "blocked", str(exc))
@@ -332,34 +271,21 @@ class PushWorker:
                 if "chat not found" in exc.description.lower():
                     await self._unreachable(job, "chat_not_found", str(exc))
                 else:
-                    await self.services.repos.notifications.dead_after_attempt(
-                        job.notification.id, str(exc), self.services.clock()
-                    )
-                    OUTCOMES.labels("dead").inc()
+                    await outbox.rejected(self.services, job.notification.id, str(exc))
+                    PUSH_OUTCOMES.labels("dead").inc()
                 return Outcome(job, handled=True)
             except (ServerError, NetworkError) as exc:
                 await self._retry_later(job, str(exc))
                 return Outcome(job, handled=True)
 
     async def _unreachable(self, job: Job, reason: str, error: str) -> None:
-        OUTCOMES.labels("dead").inc()
-        now = self.services.clock()
-        await self.services.repos.citizens.mark_unreachable(job.chat_id, reason=reason, now=now)
-        await self.services.repos.notifications.dead_after_attempt(job.notification.id, f"unreachable: {error}", now)
+        PUSH_OUTCOMES.labels("dead").inc()
+        await outbox.unreachable(self.services, job.notification.id, job.chat_id, reason, error)
         log.info("citizen unreachable", chat_id=job.chat_id, reason=reason)
 
     async def _retry_later(self, job: Job, error: str) -> None:
-        repos = self.services.repos.notifications
-        now = self.services.clock()
-        attempts = job.notification.attempts + 1  # this one included (counted when recorded)
-        if attempts >= self.settings.push_max_attempts:
-            await repos.dead_after_attempt(job.notification.id, f"gave up after {attempts} attempts: {error}", now)
-            OUTCOMES.labels("dead").inc()
-            return
-        delay = min(self.settings.push_backoff_cap, self.settings.push_backoff_base * 2 ** (attempts - 1))
-        delay *= 0.5 + random.random()  # jitter: retries of many workers do not arrive together
-        await repos.retry_at(job.notification.id, now + timedelta(seconds=delay), error, now, attempted=True)
-        OUTCOMES.labels("retry").inc()
+        settled = await outbox.attempt_failed(self.services, job.notification, error)
+        PUSH_OUTCOMES.labels(settled.value).inc()
 
     # --- stage 3: record and acknowledge --------------------------------------------------------------
 
@@ -378,13 +304,13 @@ class PushWorker:
     async def _complete(self, batch: list[Outcome]) -> None:
         now = self.services.clock()
         sent = [(o.job.notification.id, o.job.chat_id, o.message_id) for o in batch if o.message_id is not None]
-        for attempt in range(5):
+        for attempt in range(1, 6):
             try:
-                await self.services.repos.notifications.mark_sent_many(sent, now)
+                await outbox.record_sent(self.services, sent, now)
                 await self.stream.done([o.job.entry for o in batch])
                 break
             except Exception:
-                log.exception("recording sent notifications failed", attempt=attempt + 1)
-                await asyncio.sleep(0.5 * 2**attempt)
+                log.exception("recording sent notifications failed", attempt=attempt)
+                await asyncio.sleep(backoff(attempt, 0.5))
         self.sent += len(sent)
-        OUTCOMES.labels("sent").inc(len(sent))
+        PUSH_OUTCOMES.labels("sent").inc(len(sent))

@@ -27,7 +27,8 @@ from aiohttp import WSMsgType, web
 from actions import handoff as actions
 from actions.services import Services
 from core.config import Settings
-from core.i18n import Translator, parse_lang
+from core.i18n import Translator
+from core.language import parse as parse_language
 from messenger.citizen_link import TelegramCitizenLink
 from messenger.telegram import build_bot
 from staff import accounts, auth, workqueues
@@ -121,7 +122,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def set_language(request: web.Request) -> web.StreamResponse:
-    lang = parse_lang(request.query.get("to")) or "en"
+    lang = parse_language(request.query.get("to")) or "en"
     response = web.HTTPSeeOther(_safe_next(request.query.get("next")))
     response.set_cookie(
         auth.LANG_COOKIE,

@@ -20,7 +20,10 @@ from redis.exceptions import RedisError
 from actions.handoff import CitizenLink
 from actions.services import Services
 from core.config import Settings
-from core.i18n import Lang, Translator, lang_from_code, parse_lang
+from core.i18n import Translator
+from core.language import Language
+from core.language import from_code as language_from_code
+from core.language import parse as parse_language
 from staff import auth
 from staff.relay import Relay
 from storage.models import LOCAL_TZ, StaffRole, StaffUser
@@ -123,11 +126,11 @@ def client_address(request: web.Request) -> str:
     return source_address(request.remote, request.headers.getall("X-Forwarded-For", []), trusted)
 
 
-def ui_lang(request: web.Request) -> Lang:
-    chosen = parse_lang(request.cookies.get(auth.LANG_COOKIE))
+def ui_lang(request: web.Request) -> Language:
+    chosen = parse_language(request.cookies.get(auth.LANG_COOKIE))
     if chosen is not None:
         return chosen
-    return lang_from_code(request.headers.get("Accept-Language", "en").split(",")[0])
+    return language_from_code(request.headers.get("Accept-Language", "en").split(",")[0])
 
 
 def translator(request: web.Request) -> Translator:

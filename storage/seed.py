@@ -18,6 +18,7 @@ from typing import Any
 from core.dates import add_years
 from core.geo import normalize_place
 from core.identifiers import id_check_digit, normalize_plate
+from core.language import Language
 from storage.data import CityInfo, batch_offsets_days, cities, demo_vocabulary, violation_codes
 from storage.models import (
     LOCAL_TZ,
@@ -39,7 +40,6 @@ from storage.models import (
     ELicenseCity,
     ELicenseReview,
     GeoPoint,
-    Language,
     LicenseClass,
     LicenseReason,
     Mortgage,

@@ -30,11 +30,12 @@ from actions.services import Services
 from actions.sms import SmsGateway
 from core.config import LogFormat, LogLevel, Settings
 from core.i18n import default_catalog
+from core.language import Language
 from core.logging import configure_logging
 from core.processes import Supervisor, free_port
 from sandbox.client import SandboxClient, SandboxUser
 from storage.embedded import start_mongo
-from storage.models import LOCAL_TZ, Citizen, Language, NotificationPreferences, NotificationType
+from storage.models import LOCAL_TZ, Citizen, NotificationPreferences, NotificationType
 from storage.mongo import connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories

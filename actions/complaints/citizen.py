@@ -11,7 +11,8 @@ from typing import Final
 from actions.complaints.draft import ComplaintDraft, check_description
 from actions.services import Services
 from core.geo import normalize_place
-from storage.models import LOCAL_TZ, Citizen, Complaint, ComplaintEvent, ComplaintStatus, Language
+from core.language import Language
+from storage.models import LOCAL_TZ, Citizen, Complaint, ComplaintEvent, ComplaintStatus
 
 RATING_COMMENT_MAX: Final = 1000
 ACKNOWLEDGE_WITHIN: Final = timedelta(hours=24)

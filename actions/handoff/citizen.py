@@ -17,9 +17,9 @@ from actions.handoff.link import CitizenLink, CitizenNotice
 from actions.handoff.markers import CALLBACK_TOPIC, mark_chat, offered_key, publish, recall_intents, turn_event
 from actions.services import Services
 from core.config import parse_staff_hours
-from core.i18n import Lang
 from core.identifiers import mask_id_number, mask_name
-from storage.models import LOCAL_TZ, ConversationTurn, Handoff, HandoffState, Language, TurnKind, TurnRole
+from core.language import Language
+from storage.models import LOCAL_TZ, ConversationTurn, Handoff, HandoffState, TurnKind, TurnRole
 
 log = structlog.get_logger(__name__)
 
@@ -42,7 +42,7 @@ class HandoffRequest:
 
 
 async def build_context(
-    services: Services, *, user_id: int | None, lang: Lang, entities: dict[str, list[str]] | None = None
+    services: Services, *, user_id: int | None, lang: Language, entities: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
     """What the handoff carries: language, recent intents, entities collected and the bound
     identity (masked)."""
@@ -97,7 +97,7 @@ async def request_handoff(
     *,
     chat_id: int,
     user_id: int | None,
-    lang: Lang,
+    lang: Language,
     topic: str | None = None,
     entities: dict[str, list[str]] | None = None,
     actor: str = "citizen",
@@ -147,7 +147,7 @@ async def cancel_waiting(services: Services, chat_id: int, actor: str = "citizen
 
 
 async def request_callback(
-    services: Services, *, chat_id: int, user_id: int | None, lang: Lang, message: str
+    services: Services, *, chat_id: int, user_id: int | None, lang: Language, message: str
 ) -> Handoff:
     """Outside staff hours or after a long wait: a message for a person to call back. It waits
     in the staff queue (topic "callback") without taking the chat away from the bot."""

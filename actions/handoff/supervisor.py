@@ -15,9 +15,10 @@ from actions.handoff.citizen import build_context
 from actions.handoff.link import CitizenLink
 from actions.handoff.markers import CALLBACK_TOPIC
 from actions.services import Services
-from core.i18n import Lang, parse_lang
 from core.identifiers import PLATE_RE
-from storage.models import Handoff, HandoffState, Language, StaffUser, TurnRole
+from core.language import Language
+from core.language import parse as parse_language
+from storage.models import Handoff, HandoffState, StaffUser, TurnRole
 from storage.repositories.conversations import ChatActivity
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -55,7 +56,7 @@ async def take_over_chat(services: Services, link: CitizenLink, chat_id: int, su
     return await take_over(services, link, existing.id, supervisor)
 
 
-async def citizen_language(services: Services, *, chat_id: int, user_id: int) -> Lang:
+async def citizen_language(services: Services, *, chat_id: int, user_id: int) -> Language:
     """The language the bot speaks with this citizen: the one they chose (/language) or last
     wrote in, as the bot keeps them in Redis; else the language of the bot's last words in the
     chat (a citizen who only sent commands and pressed buttons was answered in their Telegram
@@ -65,15 +66,15 @@ async def citizen_language(services: Services, *, chat_id: int, user_id: int) ->
     except RedisError:
         chosen = last = None
     for value in (chosen, last):
-        if (known := parse_lang(value.decode() if isinstance(value, bytes) else value)) is not None:
+        if (known := parse_language(value.decode() if isinstance(value, bytes) else value)) is not None:
             return known
     said = await services.repos.conversations.last_text_turn(chat_id, role=TurnRole.BOT)
     if said is not None and said.text:
         return written_in(said.text)
-    return "en"
+    return Language.EN
 
 
-def written_in(text: str) -> Lang:
+def written_in(text: str) -> Language:
     """The language of one of the bot's own messages. Not `core.language.detect` (any
     ideograph makes a citizen's message Chinese): the English catalog quotes Chinese examples
     ("e.g. 张伟", an address in 北京市...). The script that carries most of the text decides,
@@ -81,7 +82,7 @@ def written_in(text: str) -> Lang:
     (every catalog message is on the right side of that line, the bilingual language buttons
     aside: tests/unit/test_handoff_language.py)."""
     rest = PLATE_RE.sub(" ", _HTML_TAG.sub(" ", text))
-    return "zh" if 2 * len(_IDEOGRAPH.findall(rest)) > len(_LATIN_LETTER.findall(rest)) else "en"
+    return Language.ZH if 2 * len(_IDEOGRAPH.findall(rest)) > len(_LATIN_LETTER.findall(rest)) else Language.EN
 
 
 # --- the board --------------------------------------------------------------------------------------

@@ -25,9 +25,12 @@ from redis.exceptions import RedisError
 
 from actions.services import Services
 from bot.context import Ctx
-from core.i18n import Lang, Translator, lang_from_code, parse_lang
+from core.i18n import Translator
 from core.identifiers import PROVINCES
+from core.language import Language
 from core.language import detect as detect_language
+from core.language import from_code as language_from_code
+from core.language import parse as parse_language
 from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
 from storage.redis import as_text
 
@@ -41,11 +44,11 @@ def update_type(update: Update) -> str:
     return update.event_type if update.event_type else "unknown"
 
 
-async def remember_language(services: Services, user_id: int, lang: Lang) -> None:
+async def remember_language(services: Services, user_id: int, lang: Language) -> None:
     await services.redis.set(services.keys("lang", user_id), lang)
 
 
-async def resolve_language(services: Services, user: User, text: str | None) -> Lang:
+async def resolve_language(services: Services, user: User, text: str | None) -> Language:
     keys = services.keys
     try:
         chosen, last, open_form = await services.redis.mget(
@@ -54,23 +57,23 @@ async def resolve_language(services: Services, user: User, text: str | None) -> 
     except RedisError:
         ERRORS.labels("redis-language").inc()
         chosen = last = open_form = None
-    if (lang := parse_lang(as_text(chosen))) is not None:
+    if (lang := parse_language(as_text(chosen))) is not None:
         return lang
-    last_lang = parse_lang(as_text(last))
+    last_lang = parse_language(as_text(last))
     # In a form, answers are names, addresses, numbers: "张伟" typed by an English speaker who is
     # linking an identity says nothing about their language. The form goes on in its language.
     if open_form is not None:
-        return last_lang or lang_from_code(user.language_code)
+        return last_lang or language_from_code(user.language_code)
     words = _PLATE_LIKE.sub("", text) if text else ""
     if words and not words.startswith("/") and any(ch.isalpha() for ch in words):
-        detected = parse_lang(detect_language(words)) or "en"  # core.language.Language as a catalog `Lang`
+        detected = detect_language(words)
         if detected != last_lang:
             try:
                 await services.redis.set(keys("lastlang", user.id), detected, ex=LAST_LANG_TTL)
             except RedisError:
                 ERRORS.labels("redis-language").inc()
         return detected
-    return last_lang or lang_from_code(user.language_code)
+    return last_lang or language_from_code(user.language_code)
 
 
 class ContextMiddleware(BaseMiddleware):
@@ -121,7 +124,7 @@ class CtxMiddleware(BaseMiddleware):
         bot: Bot = data["bot"]
         services: Services = data["services"]
         state: FSMContext = data["state"]
-        lang: Lang = data["lang"]
+        lang: Language = data["lang"]
         data["ctx"] = Ctx(
             bot=bot,
             services=services,

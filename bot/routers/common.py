@@ -13,8 +13,7 @@ from bot.context import FEATURES, Ctx, feature
 from bot.middlewares.context import remember_language
 from bot.ui.callbacks import GoCb, LangCb, MenuCb
 from bot.ui.keyboards import SECTIONS, language_menu, main_menu, section_menu
-from core.i18n import Lang
-from storage.models import Language
+from core.language import Language
 
 
 def build_router() -> Router:
@@ -74,10 +73,10 @@ async def cmd_language(message: Message, ctx: Ctx) -> None:
 
 
 async def on_language(query: CallbackQuery, callback_data: LangCb, ctx: Ctx) -> None:
-    lang: Lang = "zh" if callback_data.code == "zh" else "en"
+    lang = Language.ZH if callback_data.code == "zh" else Language.EN
     services = ctx.services
     await remember_language(services, ctx.user.id, lang)
-    await services.repos.citizens.set_language(ctx.user.id, Language(lang))
+    await services.repos.citizens.set_language(ctx.user.id, lang)
     t = services.catalog.translator(lang)
     await query.answer()
     await ctx.send(t("language-set"), main_menu(t))

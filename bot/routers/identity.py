@@ -18,7 +18,7 @@ from bot.ui.callbacks import GoCb, MenuCb
 from bot.ui.format import quote
 from bot.ui.keyboards import buttons, main_menu
 from core.identifiers import explain_id_number, mask_id_number, mask_name, normalize_id_number
-from storage.models import Language, TelegramBinding
+from storage.models import TelegramBinding
 
 log = structlog.get_logger(__name__)
 
@@ -89,7 +89,7 @@ async def on_id_number(message: Message, ctx: Ctx) -> None:
 
 async def _send_code(ctx: Ctx, name: str, id_number: str, *, resend: bool) -> None:
     result = await identity.start_binding(
-        ctx.services, user_id=ctx.user.id, name=name, id_number=id_number, language=Language(ctx.lang)
+        ctx.services, user_id=ctx.user.id, name=name, id_number=id_number, language=ctx.lang
     )
     if result.outcome == SendOutcome.SENT:
         await ctx.state.set_state(BindForm.code)
@@ -133,7 +133,7 @@ async def on_code(message: Message, ctx: Ctx) -> None:
         await ctx.say("identity-error-code")
         return
     outcome = await identity.confirm_binding(
-        ctx.services, user_id=ctx.user.id, chat_id=ctx.chat_id, code=code, language=Language(ctx.lang)
+        ctx.services, user_id=ctx.user.id, chat_id=ctx.chat_id, code=code, language=ctx.lang
     )
     check = outcome.check
     match check.outcome:

@@ -15,7 +15,6 @@ from bot.guards import require_citizen
 from bot.ui.format import quote
 from bot.ui.keyboards import main_menu
 from core.identifiers import explain_phone, mask_phone, normalize_phone
-from storage.models import Language
 
 
 class AddressForm(StatesGroup):
@@ -98,7 +97,7 @@ async def on_phone(message: Message, ctx: Ctx) -> None:
         await ctx.say("profile-phone-same")
         return
     result = await profile.start_phone_change(
-        ctx.services, user_id=ctx.user.id, citizen=citizen, new_phone=phone, language=Language(ctx.lang)
+        ctx.services, user_id=ctx.user.id, citizen=citizen, new_phone=phone, language=ctx.lang
     )
     match result.outcome:
         case SendOutcome.SENT:

@@ -9,7 +9,8 @@ from typing import ClassVar
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from storage.models import Citizen, Language, NotificationPreferences, TelegramBinding
+from core.language import Language
+from storage.models import Citizen, NotificationPreferences, TelegramBinding
 
 from .base import MongoDoc, Repository
 

@@ -12,7 +12,8 @@ from typing import Any, ClassVar
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from storage.models import Handoff, HandoffNote, HandoffState, HandoffTransition, Language
+from core.language import Language
+from storage.models import Handoff, HandoffNote, HandoffState, HandoffTransition
 
 from .base import MongoDoc, Repository
 

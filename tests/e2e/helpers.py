@@ -4,7 +4,7 @@ steps every feature's test takes through the Telegram sandbox."""
 from __future__ import annotations
 
 from bot.middlewares.context import remember_language
-from core.i18n import Lang
+from core.language import Language
 from sandbox.client import ChatMessage, SandboxClient, SandboxUser
 from tests.conftest import RunningApp, bind_directly, services_of
 
@@ -16,11 +16,11 @@ async def bound_user(sb: SandboxClient, app: RunningApp, id_number: str, lang: s
     return user
 
 
-async def citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: Lang) -> SandboxUser:
+async def citizen(sb: SandboxClient, app: RunningApp, id_number: str, lang: str) -> SandboxUser:
     """A citizen bound to ``id_number`` who chose ``lang`` (/language): a bare plate typed in a
     form is Chinese script and would otherwise switch the replies to Chinese."""
     user = await bound_user(sb, app, id_number, lang)
-    await remember_language(services_of(app), user.id, lang)
+    await remember_language(services_of(app), user.id, Language(lang))
     return user
 
 

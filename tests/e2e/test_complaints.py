@@ -22,12 +22,12 @@ from actions import complaints as actions
 from actions.complaints import ComplaintDraft
 from core.config import Settings
 from core.identifiers import id_check_digit
+from core.language import Language
 from sandbox.client import ChatMessage, SandboxClient, SandboxUser
 from storage.models import (
     Citizen,
     ComplaintTopic,
     GeoPoint,
-    Language,
     NotificationPreferences,
     NotificationType,
 )

@@ -22,10 +22,11 @@ from aiogram.types import User
 
 from actions.services import Services
 from core.config import Settings
-from core.i18n import LANGS, default_catalog
+from core.i18n import default_catalog
+from core.language import LANGUAGES, Language
 from core.processes import free_port
 from nlu.client import NluClient
-from storage.models import LOCAL_TZ, Citizen, Language, NotificationPreferences, NotificationType
+from storage.models import LOCAL_TZ, Citizen, NotificationPreferences, NotificationType
 from storage.mongo import connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
@@ -105,7 +106,7 @@ def person(dp: Dispatcher, bot: MockedBot, services: Services) -> MakePerson:
     catalog = services.catalog
     errors = frozenset(
         plain(catalog.text(lang, msg_id), ParseMode.HTML)
-        for lang in LANGS
+        for lang in LANGUAGES
         for msg_id in ("error-internal", "error-service-down")
     )
 

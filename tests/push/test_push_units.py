@@ -13,7 +13,8 @@ from actions.outbox import in_quiet_hours, quiet_hours_end
 from bot.routers.notifications import toggled
 from bot.ui.callbacks import GoCb
 from core.config import Settings
-from core.i18n import Lang, default_catalog
+from core.i18n import default_catalog
+from core.language import Language
 from push.reminders import run_reminders
 from push.render import go_callback, render
 from storage.models import LOCAL_TZ, Notification, NotificationPreferences, NotificationType
@@ -40,7 +41,7 @@ def test_buttons_are_the_features_callbacks() -> None:
         updated_at=now,
         payload={"courier": "EMS", "tracking_number": "EA1<2>", "mailed_at": "2026-11-19"},
     )
-    out = render(n, "en", default_catalog(), today=date(2026, 11, 21))
+    out = render(n, Language.EN, default_catalog(), today=date(2026, 11, 21))
     assert out.text == "📮 Your new driver's license was mailed on 2026-11-19, EMS <code>EA1&lt;2&gt;</code>."
     assert out.markup is not None and out.markup["inline_keyboard"][0][0]["callback_data"] == "go:deliveries:"
 
@@ -66,7 +67,7 @@ PAYLOAD_VARIANTS: list[dict[str, object]] = [
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_button_target_is_a_registered_feature(lang: Lang) -> None:
+def test_every_button_target_is_a_registered_feature(lang: Language) -> None:
     """push/render.py names features by string (the worker does not import aiogram): each one
     must be registered with @feature once the bot's routers are imported."""
     import bot.factory  # noqa: F401  (registers every feature)

@@ -9,7 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ import pytest
 
 from actions.services import Services
 from core.config import Settings
+from core.language import Language
 from core.processes import free_port
 from push.outbox import attach_push
 from push.stream import PushStream
@@ -28,7 +29,6 @@ from sandbox.client import SandboxClient
 from storage.models import (
     LOCAL_TZ,
     Citizen,
-    Language,
     Notification,
     NotificationPreferences,
     NotificationState,
@@ -109,7 +109,7 @@ async def worker_running(services: Services, name: str) -> AsyncIterator[PushWor
         await client.close()
 
 
-async def wait_until(check: Callable[[], asyncio.Future[bool]], timeout: float, what: str) -> None:
+async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         if asyncio.get_running_loop().time() > deadline:

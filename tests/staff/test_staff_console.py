@@ -12,9 +12,10 @@ from urllib.parse import unquote
 import pytest
 
 from actions import handoff as actions
+from core.language import Language
 from sandbox.client import SandboxClient
 from staff.relay import Relay
-from storage.models import HandoffState, Language, TurnRole
+from storage.models import HandoffState, TurnRole
 from tests.conftest import RunningApp, services_of
 from tests.staff.conftest import PASSWORD, StaffClient, queue_citizen
 

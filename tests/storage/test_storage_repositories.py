@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from core.geo import normalize_place
 from core.identifiers import normalize_ticket_id
+from core.language import Language
 from storage.models import (
     Bilingual,
     Citizen,
@@ -18,7 +19,6 @@ from storage.models import (
     ComplaintTopic,
     GeoPoint,
     HandoffState,
-    Language,
     Notification,
     NotificationState,
     NotificationType,

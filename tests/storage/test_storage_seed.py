@@ -7,11 +7,11 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 from core.identifiers import normalize_id_number, normalize_phone, normalize_plate
+from core.language import Language
 from storage.models import (
     STAGES_BY_KIND,
     Citizen,
     DriverLicense,
-    Language,
     LicenseStatus,
     Vehicle,
 )

@@ -19,6 +19,7 @@ from actions.services import Services
 from actions.violations import record_violation
 from core.config import Settings
 from core.i18n import default_catalog
+from core.language import Language
 from storage.models import (
     Bilingual,
     Citizen,
@@ -27,7 +28,6 @@ from storage.models import (
     Courier,
     DeliveryKind,
     DeliveryStage,
-    Language,
     NotificationType,
     Vehicle,
     VehicleType,

@@ -19,7 +19,8 @@ from actions.services import Services
 from core.config import Settings
 from core.i18n import default_catalog
 from core.identifiers import normalize_ticket_id
-from storage.models import Citizen, ComplaintStatus, ComplaintTopic, GeoPoint, Language, NotificationType
+from core.language import Language
+from storage.models import Citizen, ComplaintStatus, ComplaintTopic, GeoPoint, NotificationType
 from storage.mongo import connect_mongo
 from storage.redis import Keys
 from storage.repositories import Repositories

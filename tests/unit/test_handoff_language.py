@@ -9,7 +9,8 @@ import pytest
 from fluent.syntax import FluentParser, ast, visitor
 
 from actions.handoff.supervisor import written_in
-from core.i18n import LOCALES_DIR, Catalog, Lang
+from core.i18n import LOCALES_DIR, Catalog
+from core.language import Language
 
 # Deliberately bilingual (the language switch's own labels): they say nothing about the language.
 BILINGUAL = {"menu-language", "staff-switch-language"}
@@ -25,7 +26,7 @@ class _Variables(visitor.Visitor):
         self.generic_visit(node)
 
 
-def variables(lang: Lang) -> dict[str, set[str]]:
+def variables(lang: Language) -> dict[str, set[str]]:
     """Each message of ``lang`` with the names of the variables it uses."""
     found: dict[str, set[str]] = {}
     for path in sorted((LOCALES_DIR / lang).glob("*.ftl")):
@@ -38,7 +39,7 @@ def variables(lang: Lang) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_every_catalog_message_reads_as_its_own_language(lang: Lang) -> None:
+def test_every_catalog_message_reads_as_its_own_language(lang: Language) -> None:
     """Variables are given a number (no letters): the template alone decides. Texts without a
     letter of either script outside HTML tags (a star, a dash) say nothing."""
     catalog = Catalog()
@@ -65,5 +66,5 @@ def test_every_catalog_message_reads_as_its_own_language(lang: Lang) -> None:
         ("车辆 京A12345 暂无违法记录。", "zh"),
     ],
 )
-def test_quoted_chinese_names_plates_and_tags_do_not_decide(text: str, lang: Lang) -> None:
+def test_quoted_chinese_names_plates_and_tags_do_not_decide(text: str, lang: Language) -> None:
     assert written_in(text) == lang

@@ -18,8 +18,8 @@ from actions.identity import CheckOutcome, OneTimeCodes, Purpose, SendOutcome
 from actions.services import Services
 from actions.sms import HttpSmsGateway, SmsDeliveryError, build_sms_gateway
 from core.config import Settings
+from core.language import Language
 from core.processes import free_port
-from storage.models import Language
 from storage.repositories import Repositories
 from storage.seed import DEMO_IDENTITIES
 from tests.conftest import default_services, demo_database

@@ -15,10 +15,10 @@ from actions.outbox import Settled
 from actions.services import Services
 from core.config import Settings
 from core.i18n import default_catalog
+from core.language import Language
 from storage.models import (
     LOCAL_TZ,
     Citizen,
-    Language,
     Notification,
     NotificationPreferences,
     NotificationState,

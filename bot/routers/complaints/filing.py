@@ -39,7 +39,7 @@ from bot.ui.callbacks import CplCb, GoCb
 from bot.ui.format import local_time, quote
 from bot.ui.keyboards import Button, buttons, grid, main_menu
 from core.i18n import Translator
-from storage.models import ComplaintTopic, GeoPoint, Language
+from storage.models import ComplaintTopic, GeoPoint
 
 
 class ComplaintForm(StatesGroup):
@@ -321,7 +321,7 @@ async def _submit(ctx: Ctx, draft: ComplaintDraft) -> None:
     if citizen is None:
         return
     try:
-        complaint = await actions.submit(ctx.services, citizen, draft, chat_id=ctx.chat_id, language=Language(ctx.lang))
+        complaint = await actions.submit(ctx.services, citizen, draft, chat_id=ctx.chat_id, language=ctx.lang)
     except actions.IncompleteDraft:
         await _advance(ctx, draft)
         return

@@ -19,7 +19,7 @@ from actions.services import Services
 from core.i18n import Translator
 from core.language import Language
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,10 @@ class Ctx:
     def text(self) -> str | None:
         return self.event.text if isinstance(self.event, Message) else None
 
-    async def send(self, text: str, markup: Markup | None = None) -> Message:
+    async def send(self, text: str, markup: ReplyMarkup | None = None) -> Message:
         return await self.bot.send_message(self.chat_id, text, reply_markup=markup)
 
-    async def say(self, msg_id: str, markup: Markup | None = None, /, **args: object) -> Message:
+    async def say(self, msg_id: str, markup: ReplyMarkup | None = None, /, **args: object) -> Message:
         return await self.send(self.t(msg_id, **args), markup)
 
     async def update_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -19,12 +19,24 @@ button to start again. /start and /cancel call ``forget`` (bot/routers/common.py
 paths (free text, non-text messages, stale buttons) call ``announce_expired``, which answers and
 returns True when the citizen's form expired. A form's own button pressed when that form is no
 longer open calls ``outdated``. Only one form per citizen is remembered: starting another replaces it.
+
+Exactly once ("a crash during Submit neither loses the ticket nor files twice"): ``begin`` gives
+every form an idempotency key (FSM data, and the marker). A form that files a record passes
+``submission_key(ctx)`` to its action, which stores it under a unique index and returns the first
+record when the same key comes again; the form then tells the citizen, and only then ends. Its
+submit button carries the key too. A form that files registers a ``receipt`` (find the record by
+key; if stored, tell the citizen): so a redelivered Submit after a crash, a Submit pressed when the
+form was ended or lost (``stale_submit``), /cancel or /start at a submitted form (``settle``), and
+the expiry notice all tell the truth, "already submitted: here is your ticket", never "nothing
+was submitted" when something was.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +55,7 @@ from core.metrics import ERRORS
 log = structlog.get_logger(__name__)
 
 NOTICE_WINDOW = 24 * 3600  # how long after expiry the citizen is still told about it
+FORM_DATA = "_form"  # the FSM data entry every form has: {"form": ..., "arg": ..., "key": ...}
 
 NOT_COMMAND = ~F.text.startswith("/")  # any message but a command (text, photo, location, ...)
 FORM_TEXT = F.text & NOT_COMMAND  # a typed answer to a form
@@ -52,19 +65,57 @@ FORM_TEXT = F.text & NOT_COMMAND  # a typed answer to a form
 class OpenForm:
     form: str  # the feature that starts it
     arg: str = ""
+    key: str = ""  # its idempotency key ("" for a form started before forms had one)
+
+    def to_json(self) -> dict[str, str]:
+        return {"form": self.form, "arg": self.arg, "key": self.key}
+
+    @classmethod
+    def from_json(cls, raw: object) -> OpenForm | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("form"), str):
+            return None
+        return cls(form=raw["form"], arg=str(raw.get("arg") or ""), key=str(raw.get("key") or ""))
+
+
+# A form that files a record registers how to find it by key and tell the citizen: given the
+# form and a note to put first (already translated), it answers True when the record is stored
+# (and said so), False when nothing was stored.
+Receipt = Callable[[Ctx, OpenForm, str], Awaitable[bool]]
+RECEIPTS: dict[str, Receipt] = {}
+
+
+def receipt(*forms: str) -> Callable[[Receipt], Receipt]:
+    """Register the receipt of the forms named ``forms`` (the names given to ``begin``)."""
+
+    def register(fn: Receipt) -> Receipt:
+        for form in forms:
+            RECEIPTS[form] = fn
+        return fn
+
+    return register
+
+
+def with_note(note: str, text: str) -> str:
+    """``text`` under a ``note`` line (e.g. "already submitted"), or alone when there is none."""
+    return f"{note}\n{text}" if note else text
+
+
+def new_key() -> str:
+    """A fresh idempotency key: 16 URL-safe characters (fits a button's payload)."""
+    return secrets.token_urlsafe(12)
 
 
 def _key(services: Services, user_id: int) -> str:
     return services.keys("form", user_id)
 
 
-async def _remember(ctx: Ctx, form: str, arg: str) -> None:
+async def _remember(ctx: Ctx, opened: OpenForm) -> None:
     """Remember that ``form`` is open for this citizen (until it ends, or expiry + a day)."""
     services = ctx.services
     try:
         await services.redis.set(
             _key(services, ctx.user.id),
-            json.dumps({"form": form, "arg": arg}),
+            json.dumps(opened.to_json()),
             ex=services.settings.form_ttl + NOTICE_WINDOW,
         )
     except RedisError:
@@ -75,13 +126,77 @@ async def begin(
     ctx: Ctx, form: str, state: State | None = None, *, arg: str = "", data: dict[str, Any] | None = None
 ) -> None:
     """Start ``form`` afresh at ``state`` with ``data`` (any other form's state and data are
-    dropped) and remember that it is open. ``state`` None: the caller sets the first one."""
+    dropped) and remember that it is open. ``state`` None: the caller sets the first one.
+
+    A form left open after it filed its record (a crash before it ended) is told first."""
+    await settle(ctx, "forms-already-submitted")
+    opened = OpenForm(form=form, arg=arg, key=new_key())
     await ctx.state.clear()
-    if data:
-        await ctx.state.set_data(data)
+    await ctx.state.set_data({**(data or {}), FORM_DATA: opened.to_json()})
     if state is not None:
         await ctx.state.set_state(state)
-    await _remember(ctx, form, arg)
+    await _remember(ctx, opened)
+
+
+async def current(ctx: Ctx) -> OpenForm | None:
+    """The form open in the FSM (None when none is, or it was started before forms had keys)."""
+    return OpenForm.from_json((await ctx.state.get_data()).get(FORM_DATA))
+
+
+async def submission_key(ctx: Ctx) -> str:
+    """The open form's idempotency key, to file its record with (one is made and kept for a form
+    started before forms had one)."""
+    opened = await current(ctx)
+    if opened is not None and opened.key:
+        return opened.key
+    key = new_key()
+    await ctx.state.update_data({FORM_DATA: OpenForm(form=opened.form if opened else "", key=key).to_json()})
+    return key
+
+
+async def tell_if_submitted(ctx: Ctx, opened: OpenForm, note_id: str) -> bool:
+    """When the form ``opened`` (by its key) filed its record already, tell the citizen
+    (``note_id`` first, then the form's receipt) and return True; False when nothing was stored."""
+    tell = RECEIPTS.get(opened.form)
+    if tell is None or not opened.key:
+        return False
+    return await tell(ctx, opened, ctx.t(note_id))
+
+
+async def settle(ctx: Ctx, note_id: str) -> bool:
+    """If the citizen's open form filed its record already (the process died after the write,
+    before the form ended), tell them so, end the form and return True."""
+    opened = await current(ctx)
+    if opened is None or not await tell_if_submitted(ctx, opened, note_id):
+        return False
+    await end(ctx)
+    return True
+
+
+async def stale_submit(ctx: Ctx, key: str, *forms: str, arg: str = "") -> None:
+    """A submit button pressed when its form is no longer open (ended, expired, cancelled, or an
+    older draft's): the record if that draft (``key``, from the button) filed one, else plainly
+    that nothing was submitted. ``forms``: the forms whose button it is (``arg``: as begun)."""
+    for form in forms:
+        opened = OpenForm(form=form, arg=arg, key=key)
+        if key and await tell_if_submitted(ctx, opened, "forms-already-submitted"):
+            await _forget_marker_of(ctx, key)
+            return
+    if await announce_expired(ctx):
+        return
+    await ctx.say("forms-not-submitted" if key else "forms-outdated", main_menu(ctx.t))
+
+
+async def _forget_marker_of(ctx: Ctx, key: str) -> None:
+    """Forget the open-form marker if it is the form ``key``'s (no expiry notice for it later)."""
+    services = ctx.services
+    try:
+        raw = await services.redis.get(_key(services, ctx.user.id))
+        marked = OpenForm.from_json(json.loads(raw)) if raw is not None else None
+        if marked is not None and marked.key == key:
+            await services.redis.delete(_key(services, ctx.user.id))
+    except (RedisError, ValueError):
+        ERRORS.labels("redis-forms").inc()
 
 
 async def forget(services: Services, user_id: int) -> None:
@@ -115,18 +230,22 @@ async def take_expired(ctx: Ctx) -> OpenForm | None:
     if raw is None:
         return None
     try:
-        data = json.loads(raw)
-        return OpenForm(form=str(data["form"]), arg=str(data.get("arg", "")))
-    except (ValueError, KeyError, TypeError):
+        found = OpenForm.from_json(json.loads(raw))
+    except ValueError:
+        found = None
+    if found is None:
         log.warning("unreadable form marker", user_id=ctx.user.id)
-        return None
+    return found
 
 
 async def announce_expired(ctx: Ctx) -> bool:
-    """If the citizen's form expired, say so (nothing was submitted; start again) and return True."""
+    """If the citizen's form expired, say so (nothing was submitted; start again) and return True.
+    A form that expired after it filed its record (a crash before it ended) is told as submitted."""
     expired = await take_expired(ctx)
     if expired is None:
         return False
+    if await tell_if_submitted(ctx, expired, "forms-already-submitted"):
+        return True
     minutes = max(1, math.ceil(ctx.services.settings.form_ttl / 60))
     item = FEATURES.get(expired.form)
     if item is None:

@@ -9,12 +9,17 @@ from bot.ui.keyboards import buttons
 from storage.models import Citizen
 
 
+async def bound_citizen(ctx: Ctx) -> Citizen | None:
+    """The citizen bound to this Telegram account, or None (nothing is said)."""
+    return await ctx.services.repos.citizens.by_telegram_user(ctx.user.id)
+
+
 async def require_citizen(ctx: Ctx) -> Citizen | None:
     """The citizen bound to this Telegram account, or None after asking them to bind first.
 
     Nothing personal is shown before binding, and only the bound identity's data ever is.
     """
-    citizen = await ctx.services.repos.citizens.by_telegram_user(ctx.user.id)
+    citizen = await bound_citizen(ctx)
     if citizen is None:
         await ctx.say("bind-required", buttons([(ctx.t("bind-start-button"), GoCb(feature="bind"))]))
     return citizen

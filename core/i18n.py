@@ -1,5 +1,10 @@
 """Message catalogs: every user-facing text lives in `locales/{en,zh}/*.ftl` (Project Fluent).
 
+The catalog is the one text-safety layer: a message is trusted HTML (`Markup`), and every text
+argument that is not itself `Markup` (a citizen's name, a complaint, an address, a command) is
+escaped before it goes in, so no caller escapes and none can forget to. Joining a message's parts
+with `Markup(sep).join(parts)` keeps that guarantee.
+
 `Catalog.text(lang, msg_id, **args)` formats a message; a missing id is a bug caught by the
 catalog-completeness test (both languages must define the same ids), and at run time falls
 back to English, then to the id itself, rather than crashing a handler.
@@ -14,6 +19,7 @@ from typing import Protocol
 
 import structlog
 from fluent.runtime import FluentBundle, FluentResource
+from markupsafe import Markup, escape
 
 from core.language import LANGUAGES, Language
 
@@ -26,7 +32,12 @@ log = structlog.get_logger(__name__)
 class Translator(Protocol):
     lang: Language
 
-    def __call__(self, msg_id: str, /, **args: object) -> str: ...
+    def __call__(self, msg_id: str, /, **args: object) -> Markup: ...
+
+
+def _safe(value: object) -> object:
+    """Text arguments escaped (unless already `Markup`); numbers and dates as they are."""
+    return escape(value) if isinstance(value, str) else value
 
 
 class Catalog:
@@ -49,19 +60,19 @@ class Catalog:
     def has(self, lang: Language | str, msg_id: str) -> bool:
         return self._bundles[Language(lang)].has_message(msg_id)
 
-    def text(self, lang: Language | str, msg_id: str, /, **args: object) -> str:
+    def text(self, lang: Language | str, msg_id: str, /, **args: object) -> Markup:
         for candidate in (Language(lang), Language.EN):
             bundle = self._bundles[candidate]
             if bundle.has_message(msg_id):
                 message = bundle.get_message(msg_id)
                 if message.value is None:
                     break
-                value, errors = bundle.format_pattern(message.value, args)
+                value, errors = bundle.format_pattern(message.value, {k: _safe(v) for k, v in args.items()})
                 if errors:
                     log.warning("catalog format errors", msg_id=msg_id, lang=candidate, errors=[str(e) for e in errors])
-                return str(value)
+                return Markup(value)
         log.error("missing catalog message", msg_id=msg_id, lang=lang)
-        return msg_id
+        return escape(msg_id)
 
     def translator(self, lang: Language | str) -> Translator:
         return _BoundTranslator(self, lang)
@@ -74,7 +85,7 @@ class _BoundTranslator:
         self._catalog = catalog
         self.lang = Language(lang)
 
-    def __call__(self, msg_id: str, /, **args: object) -> str:
+    def __call__(self, msg_id: str, /, **args: object) -> Markup:
         return self._catalog.text(self.lang, msg_id, **args)
 
 

@@ -4,7 +4,7 @@ words, asks for a rating): `TelegramCitizenLink`, the `HandoffCb` payloads and t
 
 from __future__ import annotations
 
-from aiogram import Bot, html
+from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -39,7 +39,7 @@ def stop_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 def leave_message_keyboard(t: Translator, *, waiting: bool) -> InlineKeyboardMarkup:
     """Nobody answers now (or not soon): file a complaint, ask for a call back (or stop waiting)."""
-    rows = [
+    rows: list[list[tuple[str, HandoffCb]]] = [
         [(t("handoff-complaint-button"), HandoffCb(action="complaint"))],
         [(t("handoff-callback-button"), HandoffCb(action="callback"))],
     ]
@@ -69,11 +69,10 @@ class TelegramCitizenLink:
 
     async def notice(self, handoff: Handoff, notice: CitizenNotice, **args: str) -> None:
         t = self.catalog.translator(_lang(handoff))
-        quoted = {k: html.quote(v) for k, v in args.items()}
         if notice == CitizenNotice.JOINED:
-            await self.bot.send_message(handoff.chat_id, t("handoff-joined", **quoted))
+            await self.bot.send_message(handoff.chat_id, t("handoff-joined", **args))
         elif notice == CitizenNotice.TRANSFERRED:
-            await self.bot.send_message(handoff.chat_id, t("handoff-transferred", **quoted))
+            await self.bot.send_message(handoff.chat_id, t("handoff-transferred", **args))
         elif notice == CitizenNotice.LEFT:
             await self.bot.send_message(handoff.chat_id, t("handoff-left"), reply_markup=rating_keyboard(handoff.id))
         elif notice == CitizenNotice.OFFER_MESSAGE:
@@ -83,9 +82,7 @@ class TelegramCitizenLink:
 
     async def relay_text(self, handoff: Handoff, text: str, author: str) -> int | None:
         t = self.catalog.translator(_lang(handoff))
-        sent = await self.relay_bot.send_message(
-            handoff.chat_id, t("handoff-agent-says", name=html.quote(author), text=html.quote(text))
-        )
+        sent = await self.relay_bot.send_message(handoff.chat_id, t("handoff-agent-says", name=author, text=text))
         return sent.message_id
 
     async def typing(self, chat_id: int) -> None:

@@ -30,11 +30,6 @@ F_NOTIFICATIONS = "notifications"
 Button = dict[str, str]
 
 
-def quote(value: str) -> str:
-    """Escape for Telegram HTML (as aiogram's html_decoration.quote)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def go_callback(feature: str, arg: str = "") -> str:
     """`bot.ui.callbacks.GoCb(feature=..., arg=...).pack()` without importing aiogram in the worker."""
     return f"go:{feature}:{arg}"
@@ -112,38 +107,38 @@ def render(notification: Notification, lang: Language, catalog: Catalog, *, toda
         when = t("push-today") if mailed == today else t("push-on-date", date=_date(catalog, lang, mailed))
         tracking = _s(p, "tracking_number")
         if tracking:
-            text = t("push-license-mailed", when=when, courier=quote(_s(p, "courier")), tracking=quote(tracking))
+            text = t("push-license-mailed", when=when, courier=_s(p, "courier"), tracking=tracking)
         else:
             text = t("push-license-mailed-no-tracking", when=when)
         rows.append(track_button())
     elif kind == T.LICENSE_DELIVERED:
         tracking = " ".join(x for x in (_s(p, "courier"), _s(p, "tracking_number")) if x)
-        text = t("push-license-delivered", tracking=quote(tracking) if tracking else "none")
+        text = t("push-license-delivered", tracking=tracking if tracking else "none")
         rows.append(track_button())
     elif kind == T.PLATE_DELIVERY:
         stage = _s(p, "stage") or "materials_collected"
         tracking = " ".join(x for x in (_s(p, "courier"), _s(p, "tracking_number")) if x)
-        text = t(f"push-plate-{stage}", plate=quote(_s(p, "plate")), tracking=quote(tracking) if tracking else "none")
+        text = t(f"push-plate-{stage}", plate=_s(p, "plate"), tracking=tracking if tracking else "none")
         rows.append(track_button())
     elif kind == T.ELICENSE_REVIEW_DECIDED:
-        office = quote(_bilingual(p, "office", lang)) or t("push-btn-elicense-check")
+        office = _bilingual(p, "office", lang) or t("push-btn-elicense-check")
         if p.get("approved"):
             text = t("push-elicense-approved", office=office)
             rows.append(button("push-btn-elicense", F_ELICENSE_SHOW))
         else:
             reason = _s(p, "reason")
-            text = t("push-elicense-rejected", office=office, reason=quote(reason) if reason else "none")
+            text = t("push-elicense-rejected", office=office, reason=reason if reason else "none")
             rows.append(button("push-btn-elicense-check", F_ELICENSE))
     elif kind in (T.COMPLAINT_UPDATED, T.COMPLAINT_RATING_REQUEST):
         ticket = _s(p, "ticket_id")
         if kind == T.COMPLAINT_RATING_REQUEST:
-            text = t("push-complaint-rating", ticket=quote(ticket))
+            text = t("push-complaint-rating", ticket=ticket)
         else:
             status = _s(p, "status") or "in_progress"
-            text = t("push-complaint-updated", ticket=quote(ticket), status=t(f"push-complaint-status-{status}"))
+            text = t("push-complaint-updated", ticket=ticket, status=t(f"push-complaint-status-{status}"))
         reply = _s(p, "text")
         if reply:
-            text += "\n" + t("push-complaint-reply", text=quote(reply))
+            text += "\n" + t("push-complaint-reply", text=reply)
         if kind == T.COMPLAINT_RATING_REQUEST:
             rows.append(button("push-btn-rate", F_COMPLAINT_RATE, ticket))
         rows.append(button("push-btn-complaint", F_COMPLAINT_VIEW, ticket))
@@ -161,9 +156,9 @@ def render(notification: Notification, lang: Language, catalog: Catalog, *, toda
             )
         text = t(
             "push-violation-recorded",
-            plate=quote(_s(p, "plate")),
-            behaviour=quote(_bilingual(p, "behaviour", lang)),
-            place=quote(_bilingual(p, "place", lang)),
+            plate=_s(p, "plate"),
+            behaviour=_bilingual(p, "behaviour", lang),
+            place=_bilingual(p, "place", lang),
             time=when,
             fine=_s(p, "fine_yuan"),
             points=_s(p, "points"),
@@ -180,9 +175,7 @@ def render(notification: Notification, lang: Language, catalog: Catalog, *, toda
         rows.append(button("push-btn-license", F_LICENSE))
     elif kind == T.INSPECTION_REMINDER:
         due = _parse_date(p.get("due")) or today
-        text = t(
-            "push-inspection-due", plate=quote(_s(p, "plate")), days=(due - today).days, date=_date(catalog, lang, due)
-        )
+        text = t("push-inspection-due", plate=_s(p, "plate"), days=(due - today).days, date=_date(catalog, lang, due))
         rows.append(button("push-btn-vehicles", F_VEHICLES))
     else:  # ACCOUNT_REBOUND
         text = t("push-account-rebound")

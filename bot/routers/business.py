@@ -17,20 +17,23 @@ from actions.applications import (
     PlateBlock,
     RenewalBlock,
     RenewalCheck,
+    RenewalSubmitted,
     check_plate_request,
+    plate_request_submitted,
+    renewal_submitted,
     start_renewal,
     submit_plate_request,
     submit_renewal,
 )
 from bot import forms
 from bot.context import Ctx, feature
-from bot.guards import require_citizen, require_citizen_in_form
+from bot.guards import bound_citizen, require_citizen, require_citizen_in_form
 from bot.ui.callbacks import BizCb, GoCb
-from bot.ui.format import dashed, day, local_time, quote
+from bot.ui.format import dashed, day, local_time
 from bot.ui.keyboards import buttons, main_menu
 from core.addresses import normalize_address, normalize_postal_code
 from core.identifiers import mask_phone, normalize_plate
-from storage.models import Citizen, PlateRequestReason, RegistrationStatus
+from storage.models import Citizen, PlateDeliveryRequest, PlateRequestReason, RegistrationStatus
 
 
 class BusinessForm(StatesGroup):
@@ -69,9 +72,10 @@ def render_renewal_blocks(ctx: Ctx, check: RenewalCheck) -> str:
     return "\n".join(lines)
 
 
-def confirm_markup(ctx: Ctx) -> InlineKeyboardMarkup:
+def confirm_markup(ctx: Ctx, key: str) -> InlineKeyboardMarkup:
+    """Confirm (carrying the form's idempotency key ``key``), change the address, cancel."""
     return buttons(
-        [(ctx.t("business-button-confirm"), BizCb(action="confirm"))],
+        [(ctx.t("business-button-confirm"), BizCb(action="confirm", value=key))],
         [
             (ctx.t("business-button-change-address"), BizCb(action="change")),
             (ctx.t("business-button-cancel"), BizCb(action="cancel")),
@@ -81,7 +85,7 @@ def confirm_markup(ctx: Ctx) -> InlineKeyboardMarkup:
 
 async def send_summary(ctx: Ctx, citizen: Citizen) -> None:
     form = await ctx.state.get_data()
-    common = {"address": quote(str(form["address"])), "postal": str(form["postal"]), "phone": mask_phone(citizen.phone)}
+    common = {"address": str(form["address"]), "postal": str(form["postal"]), "phone": mask_phone(citizen.phone)}
     if form.get("flow") == "renewal":
         text = ctx.t(
             "business-renewal-summary",
@@ -100,7 +104,7 @@ async def send_summary(ctx: Ctx, citizen: Citizen) -> None:
             **common,
         )
     await ctx.state.set_state(BusinessForm.confirm)
-    await ctx.send(text, confirm_markup(ctx))
+    await ctx.send(text, confirm_markup(ctx, await forms.submission_key(ctx)))
 
 
 @feature("renewal", title="business-renewal-menu", section="business", order=10)
@@ -142,9 +146,10 @@ async def renewal(ctx: Ctx) -> None:
     await send_summary(ctx, citizen)
 
 
-async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) -> None:
+async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any], key: str) -> None:
+    """Apply (once per form: ``key``), tell the citizen, then end the form."""
     result = await submit_renewal(
-        ctx.services, citizen, mailing_address=str(form["address"]), postal_code=str(form["postal"])
+        ctx.services, citizen, mailing_address=str(form["address"]), postal_code=str(form["postal"]), key=key
     )
     if result.application is None or result.delivery is None:
         if result.start.open_application is not None:
@@ -156,13 +161,20 @@ async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) 
             )
         else:
             await ctx.send(render_renewal_blocks(ctx, result.start.check))
-        return
-    await ctx.say(
+    else:
+        await _tell_renewal(ctx, result, ctx.t("forms-already-submitted") if result.repeated else "")
+    await forms.end(ctx)
+
+
+async def _tell_renewal(ctx: Ctx, result: RenewalSubmitted, note: str = "") -> None:
+    assert result.application is not None and result.delivery is not None
+    text = ctx.t(
         "business-renewal-submitted",
-        buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))]),
         number=result.application.id[-8:].upper(),
-        address=quote(str(form["address"])),
+        address=result.application.mailing_address,
     )
+    follow = buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))])
+    await ctx.send(forms.with_note(note, text), follow)
 
 
 # --- replacement plates ----------------------------------------------------------------------------
@@ -214,7 +226,9 @@ async def choose_plate(ctx: Ctx, citizen: Citizen, plate: str) -> None:
     )
 
 
-async def submit_plate_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) -> None:
+async def submit_plate_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any], key: str) -> None:
+    """Request plates (once per form: ``key``), tell the citizen, then end the form (a refusal
+    ends it first: the answer may start the form afresh)."""
     result = await submit_plate_request(
         ctx.services,
         citizen,
@@ -222,17 +236,43 @@ async def submit_plate_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any]) ->
         reason=PlateRequestReason(str(form["reason"])),
         address=str(form["address"]),
         postal_code=str(form["postal"]),
+        key=key,
     )
     if result.request is None:
+        await forms.end(ctx)
         await choose_plate(ctx, citizen, str(form["plate"]))
         return
-    await ctx.say(
+    await _tell_plate(ctx, result.request, citizen, ctx.t("forms-already-submitted") if result.repeated else "")
+    await forms.end(ctx)
+
+
+async def _tell_plate(ctx: Ctx, request: PlateDeliveryRequest, citizen: Citizen, note: str = "") -> None:
+    text = ctx.t(
         "business-plate-submitted",
-        buttons([(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))]),
-        number=result.request.id[-8:].upper(),
-        plate=result.request.plate,
+        number=request.id[-8:].upper(),
+        plate=request.plate,
         phone=mask_phone(citizen.phone),
     )
+    await ctx.send(
+        forms.with_note(note, text), buttons([(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))])
+    )
+
+
+@forms.receipt("renewal", "plate_delivery")
+async def business_receipt(ctx: Ctx, opened: forms.OpenForm, note: str) -> bool:
+    """The renewal or plate request the form ``opened.key`` stored (either: one key is one form),
+    told as submitted; False if none was stored."""
+    citizen = await bound_citizen(ctx)
+    if citizen is None:
+        return False
+    if (renewal := await renewal_submitted(ctx.services, citizen, opened.key)) is not None:
+        await _tell_renewal(ctx, renewal, note)
+        return True
+    if (plates := await plate_request_submitted(ctx.services, citizen, opened.key)) is not None:
+        assert plates.request is not None
+        await _tell_plate(ctx, plates.request, citizen, note)
+        return True
+    return False
 
 
 # --- the shared form -------------------------------------------------------------------------------
@@ -243,6 +283,8 @@ async def on_business_button(query: CallbackQuery, callback_data: BizCb, ctx: Ct
     current = await ctx.state.get_state()
     ours = current is not None and current in BusinessForm.__state_names__
     if callback_data.action == "cancel" and ours:
+        if await forms.settle(ctx, "forms-cancel-submitted"):  # filed already: a crash came before the end
+            return
         await forms.end(ctx)
         await ctx.say("cancel-done", main_menu(ctx.t))
         return
@@ -267,11 +309,19 @@ async def on_business_button(query: CallbackQuery, callback_data: BizCb, ctx: Ct
         await ctx.say("business-ask-address")
         return
     if callback_data.action == "confirm" and current == BusinessForm.confirm.state:
-        await forms.end(ctx)
+        key = await forms.submission_key(ctx)
+        if callback_data.value and callback_data.value != key:  # the Confirm of an earlier form
+            await forms.stale_submit(ctx, callback_data.value, "renewal")  # (the receipt of both flows)
+            return
+        # Stored durably (once per form), then told, then the form ends: a crash in between, and
+        # the redelivered press finds what was stored and tells it again.
         if form.get("flow") == "renewal":
-            await submit_renewal_form(ctx, citizen, form)
+            await submit_renewal_form(ctx, citizen, form, key)
         else:
-            await submit_plate_form(ctx, citizen, form)
+            await submit_plate_form(ctx, citizen, form, key)
+        return
+    if callback_data.action == "confirm":
+        await forms.stale_submit(ctx, callback_data.value, "renewal")
         return
     await forms.outdated(ctx)
 

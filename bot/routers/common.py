@@ -34,6 +34,7 @@ async def show_main_menu(ctx: Ctx, msg_id: str = "menu-title") -> None:
 
 
 async def cmd_start(message: Message, ctx: Ctx) -> None:
+    await forms.settle(ctx, "forms-already-submitted")  # a form that filed before a crash: say so
     await ctx.state.clear()
     await forms.forget(ctx.services, ctx.user.id)
     await ctx.say("start-greeting", main_menu(ctx.t), name=ctx.user.first_name)
@@ -57,6 +58,8 @@ async def cmd_cancel(message: Message, ctx: Ctx) -> None:
         if await forms.announce_expired(ctx):
             return
         await ctx.say("cancel-nothing", main_menu(ctx.t))
+        return
+    if await forms.settle(ctx, "forms-cancel-submitted"):  # filed already (a crash came before the form ended)
         return
     await ctx.state.clear()
     await forms.forget(ctx.services, ctx.user.id)

@@ -6,7 +6,7 @@ from actions.deliveries import awaiting_collection, my_deliveries, my_delivery, 
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
 from bot.ui.callbacks import GoCb
-from bot.ui.format import dashed, local_day, local_time, quote
+from bot.ui.format import dashed, local_day, local_time
 from bot.ui.keyboards import Button, buttons
 from core.identifiers import normalize_tracking_number
 from storage.models import Delivery, DeliveryKind, DeliveryStage, PlateDeliveryRequest
@@ -20,7 +20,7 @@ def delivery_title(ctx: Ctx, delivery: Delivery) -> str:
 
 def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
     t = ctx.t
-    lines = [
+    lines: list[str] = [
         f"<b>{delivery_title(ctx, delivery)}</b>",
         t("deliveries-current", stage=t(f"deliveries-stage-{delivery.stage.value}")),
     ]
@@ -29,12 +29,12 @@ def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
             t(
                 "deliveries-courier",
                 courier=t(f"deliveries-courier-{delivery.courier.value}"),
-                tracking=quote(delivery.tracking_number),
+                tracking=delivery.tracking_number,
             )
         )
     else:
         lines.append(t("deliveries-no-tracking"))
-    lines.append(t("deliveries-address", address=quote(delivery.address)))
+    lines.append(t("deliveries-address", address=delivery.address))
     lines.append(t("deliveries-timeline"))
     for step in timeline(delivery):
         stage = t(f"deliveries-stage-{step.stage.value}")
@@ -43,8 +43,7 @@ def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
         else:
             lines.append(t("deliveries-step-todo", stage=stage))
     if delivery.stage in (DeliveryStage.OUT_FOR_DELIVERY, DeliveryStage.DELIVERED):
-        kind, stage = dashed(delivery.kind.value), dashed(delivery.stage.value)
-        lines.append(t(f"deliveries-next-{kind}-{stage}"))
+        lines.append(t(f"deliveries-next-{dashed(delivery.kind.value)}-{dashed(delivery.stage.value)}"))
     return "\n".join(lines)
 
 
@@ -76,7 +75,7 @@ async def deliveries(ctx: Ctx) -> None:
                 render_delivery(ctx, found), buttons([(ctx.t("deliveries-button-all"), GoCb(feature="deliveries"))])
             )
             return
-        await ctx.say("deliveries-tracking-unknown", None, tracking=quote(tracking))
+        await ctx.say("deliveries-tracking-unknown", None, tracking=tracking)
     items = await my_deliveries(ctx.services, citizen)
     waiting = await awaiting_collection(ctx.services, citizen)
     if not items and not waiting:
@@ -84,7 +83,7 @@ async def deliveries(ctx: Ctx) -> None:
         return
     open_items = [d for d in items if not d.delivered]
     done = [d for d in items if d.delivered]
-    parts = [ctx.t("deliveries-title", count=len(open_items) + len(waiting))]
+    parts: list[str] = [ctx.t("deliveries-title", count=len(open_items) + len(waiting))]
     parts += [render_request(ctx, r) for r in waiting]
     parts += [render_delivery(ctx, d) for d in open_items]
     if done:

@@ -8,13 +8,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from actions import elicense
-from actions.elicense import ELicenseCard, Eligibility, ReviewOutcome, Verdict
+from actions.elicense import ELicenseCard, Eligibility, ReviewOutcome, ReviewRequest, Verdict
 from bot import forms
 from bot.context import Ctx, feature
-from bot.guards import require_citizen
+from bot.guards import bound_citizen, require_citizen
 from bot.routers.licenses import status_label, step_text
 from bot.ui.callbacks import GoCb
-from bot.ui.format import day, local_day, quote
+from bot.ui.format import day, local_day
 from bot.ui.keyboards import Button, buttons, feature_rows
 from core.i18n import Translator
 from core.identifiers import mask_id_number
@@ -47,7 +47,7 @@ def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKe
                 lines.append(
                     t(
                         "elicense-city-not-open",
-                        city=quote(city.name.get(t.lang)),
+                        city=city.name.get(t.lang),
                         date=day(found.opens_on),
                     )
                 )
@@ -115,13 +115,16 @@ async def on_review_reason(message: Message, ctx: Ctx) -> None:
         await ctx.say(hint, None, min=elicense.REVIEW_REASON_MIN, max=elicense.REVIEW_REASON_MAX)
         return
     citizen = await require_citizen(ctx)
-    await forms.end(ctx)
     if citizen is None:
+        await forms.end(ctx)
         return
-    result = await elicense.request_review(ctx.services, citizen.id_number, text, ctx.lang)
+    key = await forms.submission_key(ctx)
+    result = await elicense.request_review(ctx.services, citizen.id_number, text, ctx.lang, key=key)
+    # Stored durably (once per form), then told, then the form ends: a crash in between, and the
+    # redelivered message finds this review and tells it again.
     match result.outcome:
         case ReviewOutcome.CREATED:
-            await ctx.say("elicense-review-sent", None, office=quote(result.office_name))
+            await _tell_review_sent(ctx, result)
         case ReviewOutcome.ALREADY_PENDING:
             assert result.review is not None
             await ctx.say("elicense-review-pending", None, date=local_day(result.review.requested_at))
@@ -129,11 +132,29 @@ async def on_review_reason(message: Message, ctx: Ctx) -> None:
             found = await elicense.check_eligibility(ctx.services, citizen.id_number, ctx.lang)
             answer, markup = render_eligibility(ctx.t, found)
             await ctx.send(answer, markup)
+    await forms.end(ctx)
+
+
+async def _tell_review_sent(ctx: Ctx, result: ReviewRequest, note: str = "") -> None:
+    if result.repeated and not note:
+        note = ctx.t("forms-already-submitted")
+    await ctx.send(forms.with_note(note, ctx.t("elicense-review-sent", office=result.office_name)))
+
+
+@forms.receipt("elicense_review")
+async def review_receipt(ctx: Ctx, opened: forms.OpenForm, note: str) -> bool:
+    """The review the form ``opened.key`` requested, told as sent; False if none was stored."""
+    citizen = await bound_citizen(ctx)
+    found = await elicense.review_submitted(ctx.services, citizen.id_number, opened.key, ctx.lang) if citizen else None
+    if found is None:
+        return False
+    await _tell_review_sent(ctx, found, note)
+    return True
 
 
 def render_card(t: Translator, card: ELicenseCard) -> str:
     lic = card.license
-    lines = [
+    lines: list[str] = [
         t("elicense-card-title"),
         t(
             "elicense-card-line",

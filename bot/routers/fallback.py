@@ -19,7 +19,6 @@ from actions.handoff import remember_intent
 from bot import forms
 from bot.context import INTENTS, Ctx
 from bot.ui.callbacks import GoCb, MenuCb
-from bot.ui.format import quote
 from bot.ui.keyboards import buttons, main_menu
 from core.metrics import ERRORS, NLU_CALLS
 from nlu.client import NluUnavailable, decide, normalize_entities
@@ -42,7 +41,7 @@ def build_router() -> Router:
 
 async def unknown_command(message: Message, ctx: Ctx) -> None:
     command = (message.text or "/").split()[0][:64]
-    await ctx.say("unknown-command", None, command=quote(command))
+    await ctx.say("unknown-command", None, command=command)
 
 
 async def unsupported_content(message: Message, ctx: Ctx) -> None:

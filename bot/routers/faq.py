@@ -8,7 +8,7 @@ from actions.faq import FAQ_TOPICS, FaqTopic, elicense_schedule
 from actions.services import today_of
 from bot.context import Ctx, feature
 from bot.ui.callbacks import GoCb
-from bot.ui.format import day, quote
+from bot.ui.format import day
 from bot.ui.keyboards import buttons, feature_rows
 
 # After an answer, the services it leads to (shown only for features that exist).
@@ -44,7 +44,7 @@ async def answer_cities(ctx: Ctx, topic: FaqTopic) -> None:
     batches = await elicense_schedule(ctx.services, today)
     lines = [ctx.t(topic.answer_id)]
     for batch in batches:
-        names = ctx.t("faq-cities-separator").join(quote(c.name.get(ctx.lang)) for c in batch.cities)
+        names = ctx.t("faq-cities-separator").join(c.name.get(ctx.lang) for c in batch.cities)
         key = "faq-cities-batch-open" if batch.is_open else "faq-cities-batch-later"
         lines.append(ctx.t(key, batch=batch.batch, date=day(batch.opens_on), count=len(batch.cities), cities=names))
     if not batches:

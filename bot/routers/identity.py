@@ -15,7 +15,6 @@ from actions.services import today_of
 from bot import forms
 from bot.context import Ctx, feature
 from bot.ui.callbacks import GoCb, MenuCb
-from bot.ui.format import quote
 from bot.ui.keyboards import buttons, main_menu
 from core.identifiers import explain_id_number, mask_id_number, mask_name, normalize_id_number
 from storage.models import TelegramBinding
@@ -39,7 +38,7 @@ def build_router() -> Router:
 
 
 def _who(name: str, id_number: str) -> dict[str, str]:
-    return {"name": quote(mask_name(name)), "id": mask_id_number(id_number)}
+    return {"name": mask_name(name), "id": mask_id_number(id_number)}
 
 
 @feature("bind", title="identity-menu-bind", section="changes", intents=("bind_identity",), order=10)

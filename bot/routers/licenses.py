@@ -7,7 +7,7 @@ from typing import Protocol
 from actions.licenses import LicenseReport, license_status
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.ui.format import day, quote
+from bot.ui.format import day
 from bot.ui.keyboards import buttons, feature_rows
 from core.i18n import Translator
 from core.identifiers import mask_id_number
@@ -35,7 +35,7 @@ def step_text(t: Translator, step: Explained) -> str:
     if "reason" in args:
         args["reason"] = t(f"license-reason-{args['reason']}")
     if "office" in args:
-        args["office"] = quote(str(args["office"]))
+        args["office"] = str(args["office"])
     return t(step.msg_id, **args)
 
 
@@ -46,7 +46,7 @@ def render_report(t: Translator, report: LicenseReport) -> str:
     else:
         validity = t("license-days-expired", days=-report.days_left)
     not_required = t("license-exam-not-required")
-    lines = [
+    lines: list[str] = [
         t("license-title"),
         t("license-line-class", license_class=lic.license_class.value, number=mask_id_number(lic.id_number)),
         t(
@@ -71,7 +71,7 @@ def render_report(t: Translator, report: LicenseReport) -> str:
             "license-line-periodic",
             date=day(lic.next_periodic_exam_due) if lic.next_periodic_exam_due else not_required,
         ),
-        t("license-line-office", office=quote(report.office_name)),
+        t("license-line-office", office=report.office_name),
     ]
     if lic.exam_result_on_file is not None:
         lines.append(t("license-line-exam-on-file", date=day(lic.exam_result_on_file)))

@@ -12,7 +12,6 @@ from actions.identity import CODE_TTL, CheckOutcome, SendOutcome, normalize_code
 from bot import forms
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
-from bot.ui.format import quote
 from bot.ui.keyboards import main_menu
 from core.identifiers import explain_phone, mask_phone, normalize_phone
 
@@ -45,8 +44,8 @@ async def change_address(ctx: Ctx) -> None:
     await ctx.say(
         "profile-address-ask",
         None,
-        address=quote(citizen.mailing_address),
-        postal_code=quote(citizen.postal_code),
+        address=citizen.mailing_address,
+        postal_code=citizen.postal_code,
     )
 
 
@@ -71,7 +70,7 @@ async def on_postal_code(message: Message, ctx: Ctx) -> None:
     if citizen is None:
         return
     await profile.change_address(ctx.services, citizen.id_number, address, code)
-    await ctx.say("profile-address-saved", main_menu(ctx.t), address=quote(address), postal_code=code)
+    await ctx.say("profile-address-saved", main_menu(ctx.t), address=address, postal_code=code)
 
 
 @feature("phone", title="profile-menu-phone", section="changes", order=30)

@@ -38,7 +38,7 @@ from bot import forms
 from bot.context import FEATURES, Ctx, feature
 from bot.guards import require_citizen, require_citizen_in_form
 from bot.ui.callbacks import AuthCb, GoCb
-from bot.ui.format import dashed, day, local_time, quote
+from bot.ui.format import dashed, day, local_time
 from bot.ui.keyboards import Button, buttons, grid
 from core.identifiers import explain_id_number, explain_plate, mask_id_number, normalize_id_number, normalize_plate
 from storage.models import Citizen, Vehicle
@@ -75,7 +75,7 @@ def build_router() -> Router:
 
 def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
     t, v = ctx.t, status.vehicle
-    lines = [t("vehicles-card-head", plate=v.plate, brand=quote(v.brand.get(ctx.lang)), model=quote(v.model))]
+    lines = [t("vehicles-card-head", plate=v.plate, brand=v.brand.get(ctx.lang), model=v.model)]
     if not status.owned:
         lines.append(t("vehicles-card-added"))
     lines.append(t(f"vehicles-reg-{v.registration_status.value}"))
@@ -92,7 +92,7 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
         lines.append(
             t(
                 "vehicles-mortgage",
-                lender=quote(v.mortgage.lender.get(ctx.lang)),
+                lender=v.mortgage.lender.get(ctx.lang),
                 date=day(v.mortgage.registered_on),
             )
         )
@@ -107,7 +107,7 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
             t(
                 f"vehicles-accident-{accident.status.value}",
                 date=local_time(accident.occurred_at),
-                place=quote(accident.place.get(ctx.lang)),
+                place=accident.place.get(ctx.lang),
             )
         )
     return "\n".join(lines)
@@ -250,17 +250,13 @@ async def on_engine(message: Message, ctx: Ctx) -> None:
 
 def render_authorisations(ctx: Ctx, vehicle: Vehicle, today: date) -> str:
     current = current_authorisations(vehicle, today)
-    lines = [
-        ctx.t(
-            "vehicles-auth-vehicle", plate=vehicle.plate, brand=quote(vehicle.brand.get(ctx.lang)), count=len(current)
-        )
-    ]
+    lines = [ctx.t("vehicles-auth-vehicle", plate=vehicle.plate, brand=vehicle.brand.get(ctx.lang), count=len(current))]
     for a in current:
         key = "vehicles-auth-item-active" if a.active_on(today) else "vehicles-auth-item-later"
         lines.append(
             ctx.t(
                 key,
-                name=quote(a.grantee_name),
+                name=a.grantee_name,
                 id=mask_id_number(a.grantee_id_number),
                 start=day(a.valid_from),
                 end=day(a.valid_to),
@@ -369,7 +365,7 @@ async def confirm_authorisation(ctx: Ctx, start: date, end: date) -> None:
         ctx.t(
             "vehicles-auth-summary",
             plate=str(form["plate"]),
-            name=quote(str(form["grantee_name"])),
+            name=str(form["grantee_name"]),
             id=mask_id_number(str(form["grantee_id"])),
             start=day(start),
             end=day(end),

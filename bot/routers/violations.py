@@ -10,7 +10,7 @@ from actions.violations import ViolationLookup, lookup_violations
 from bot.context import Ctx, feature
 from bot.routers.vehicles import citizen_and_plate
 from bot.ui.callbacks import GoCb, ViolationPageCb
-from bot.ui.format import local_time, quote
+from bot.ui.format import local_time
 from bot.ui.keyboards import Button, buttons, page_row
 from storage.models import Citizen
 
@@ -28,7 +28,7 @@ def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
         return t("violations-no-vehicles")
     if page.total == 0:
         return t("violations-none", plates=plates)
-    lines = [
+    lines: list[str] = [
         t("violations-title", plates=plates),
         t(
             "violations-totals",
@@ -48,8 +48,8 @@ def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
                 n=n,
                 time=local_time(v.occurred_at),
                 plate=v.plate,
-                place=quote(v.place.get(ctx.lang)),
-                behaviour=quote(v.behaviour.get(ctx.lang)),
+                place=v.place.get(ctx.lang),
+                behaviour=v.behaviour.get(ctx.lang),
                 fine=v.fine_yuan,
                 points=v.points,
                 status=t(f"violations-status-{v.status.value}"),

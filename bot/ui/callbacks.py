@@ -23,7 +23,8 @@ class LangCb(CallbackData, prefix="lang"):
 
 
 class CplCb(CallbackData, prefix="cpl"):
-    """Buttons of the complaint form: topic, photos_done, submit, edit, field, back, cancel."""
+    """Buttons of the complaint form: topic, photos_done, submit, edit, field, back, cancel.
+    Submit's ``value`` is the draft's idempotency key (bot/forms.py)."""
 
     action: str
     value: str = ""
@@ -37,20 +38,23 @@ class RateCb(CallbackData, prefix="crate"):
 
 
 class RateSkipCb(CallbackData, prefix="crskip"):
+    """Rate without a comment: submits the rating form (``key``: its idempotency key)."""
+
     ticket: str
+    key: str = ""
 
 
 class AuthCb(CallbackData, prefix="vauth"):
     """Buttons of the e-license authorisation form."""
 
-    action: str  # "days" (value = number of days), "confirm", "cancel"
+    action: str  # "days" (value = number of days), "confirm" (value = the form's idempotency key), "cancel"
     value: str = ""
 
 
 class BizCb(CallbackData, prefix="biz"):
     """Buttons of the renewal / replacement-plate form."""
 
-    action: str  # "plate", "reason", "confirm", "change", "cancel"
+    action: str  # "plate", "reason", "confirm" (value = the form's idempotency key), "change", "cancel"
     value: str = ""
 
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from aiogram.utils.text_decorations import html_decoration
-
 from storage.models import LOCAL_TZ
-
-quote = html_decoration.quote
 
 
 def local_time(moment: datetime) -> str:

@@ -20,6 +20,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from markupsafe import Markup
 
 from actions import complaints as actions
 from actions.complaints import (
@@ -32,14 +33,14 @@ from actions.complaints import (
     FormField,
 )
 from bot import forms
-from bot.context import Ctx, Markup, feature
-from bot.guards import require_citizen
+from bot.context import Ctx, ReplyMarkup, feature
+from bot.guards import bound_citizen, require_citizen
 from bot.routers.complaints.render import place_text, summary_text, topic_name
 from bot.ui.callbacks import CplCb, GoCb
-from bot.ui.format import local_time, quote
+from bot.ui.format import local_time
 from bot.ui.keyboards import Button, buttons, grid, main_menu
 from core.i18n import Translator
-from storage.models import ComplaintTopic, GeoPoint
+from storage.models import Complaint, ComplaintTopic, GeoPoint
 
 
 class ComplaintForm(StatesGroup):
@@ -55,7 +56,7 @@ def build_router() -> Router:
     router = Router(name="complaints-filing")
     router.message.register(on_form_message, StateFilter(ComplaintForm), forms.NOT_COMMAND)
     router.callback_query.register(on_form_button, CplCb.filter(), StateFilter(ComplaintForm))
-    router.callback_query.register(forms.outdated_button, CplCb.filter())
+    router.callback_query.register(on_stale_button, CplCb.filter())
     return router
 
 
@@ -88,9 +89,10 @@ def photos_keyboard(t: Translator, count: int) -> InlineKeyboardMarkup:
     return buttons([(t(label), CplCb(action="photos_done"))], [(t("complaints-button-cancel"), CplCb(action="cancel"))])
 
 
-def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def summary_keyboard(t: Translator, key: str) -> InlineKeyboardMarkup:
+    """Submit (carrying the draft's idempotency key ``key``), edit, cancel."""
     return buttons(
-        [(t("complaints-button-submit"), CplCb(action="submit"))],
+        [(t("complaints-button-submit"), CplCb(action="submit", value=key))],
         [(t("complaints-button-edit"), CplCb(action="edit")), (t("complaints-button-cancel"), CplCb(action="cancel"))],
     )
 
@@ -109,7 +111,7 @@ async def _save(ctx: Ctx, draft: ComplaintDraft) -> None:
     await ctx.state.update_data(draft=draft.model_dump(mode="json"))
 
 
-Question = tuple[str, Markup | None]
+Question = tuple[str, ReplyMarkup | None]
 
 
 def _question(t: Translator, field: FormField, draft: ComplaintDraft) -> Question:
@@ -127,10 +129,10 @@ async def _advance(ctx: Ctx, draft: ComplaintDraft, note: str = "", *, remove_ke
     summary when nothing is missing. ``remove_keyboard``: the place's reply keyboard is done with."""
     await _save(ctx, draft)
     field = draft.next_field()
-    markup: Markup | None
+    markup: ReplyMarkup | None
     if field is None:
         await ctx.state.set_state(ComplaintForm.confirm)
-        text, markup = summary_text(ctx.t, draft), summary_keyboard(ctx.t)
+        text, markup = summary_text(ctx.t, draft), summary_keyboard(ctx.t, await forms.submission_key(ctx))
     else:
         await ctx.state.set_state(FIELD_STATES[field])
         text, markup = _question(ctx.t, field, draft)
@@ -159,10 +161,10 @@ async def start_complaint(ctx: Ctx) -> None:
     if draft.topic is not None:
         known.append(ctx.t("complaints-known-topic", topic=topic_name(ctx.t, draft.topic)))
     if draft.place_text:
-        known.append(ctx.t("complaints-known-place", place=quote(draft.place_text)))
+        known.append(ctx.t("complaints-known-place", place=draft.place_text))
     if draft.plate:
-        known.append(ctx.t("complaints-known-plate", plate=quote(draft.plate)))
-    await _advance(ctx, draft, ctx.t("complaints-intro", known="\n".join(known)).strip())
+        known.append(ctx.t("complaints-known-plate", plate=draft.plate))
+    await _advance(ctx, draft, ctx.t("complaints-intro", known=Markup("\n").join(known)).strip())
 
 
 async def on_form_message(message: Message, ctx: Ctx) -> None:
@@ -233,7 +235,7 @@ async def _on_text(ctx: Ctx, draft: ComplaintDraft, current: str | None, text: s
         if (hint := actions.check_place(place)) is not None:
             await _save(ctx, draft)
             if had_plate and len(place) < PLACE_MIN:
-                await ctx.say("complaints-plate-noted-ask-place", None, plate=quote(draft.plate or ""))
+                await ctx.say("complaints-plate-noted-ask-place", None, plate=draft.plate or "")
             else:
                 await ctx.say(hint, None, min=PLACE_MIN, max=PLACE_MAX, length=len(place))
             return
@@ -269,7 +271,7 @@ async def _on_text(ctx: Ctx, draft: ComplaintDraft, current: str | None, text: s
         )
     elif current == ComplaintForm.confirm.state:
         if _capture_plate(draft, text):
-            await _advance(ctx, draft, t("complaints-plate-noted", plate=quote(draft.plate or "")))
+            await _advance(ctx, draft, t("complaints-plate-noted", plate=draft.plate or ""))
         elif actions.is_confirm_word(text):
             await _submit(ctx, draft)
         else:
@@ -297,7 +299,10 @@ async def on_form_button(query: CallbackQuery, callback_data: CplCb, ctx: Ctx) -
         await ctx.clear_buttons()
         await _advance(ctx, draft)
     elif action == "submit" and current == ComplaintForm.confirm.state:
-        await _submit(ctx, draft)
+        if value and value != await forms.submission_key(ctx):  # the Submit of an earlier draft
+            await forms.stale_submit(ctx, value, "complaint")
+        else:
+            await _submit(ctx, draft)
     elif action == "edit":
         await ctx.state.set_state(ComplaintForm.edit)
         await ctx.clear_buttons()
@@ -307,8 +312,10 @@ async def on_form_button(query: CallbackQuery, callback_data: CplCb, ctx: Ctx) -
         draft.start_edit(field)
         await _advance(ctx, draft)
     elif action == "cancel":
-        await forms.end(ctx)
         await ctx.clear_buttons()
+        if await forms.settle(ctx, "forms-cancel-submitted"):  # filed already: a crash came before the end
+            return
+        await forms.end(ctx)
         await ctx.say("complaints-cancelled", main_menu(ctx.t))
     else:  # "back", or a button of an earlier step: show where the form is
         await ctx.clear_buttons()
@@ -316,28 +323,57 @@ async def on_form_button(query: CallbackQuery, callback_data: CplCb, ctx: Ctx) -
         await _advance(ctx, draft)
 
 
+async def on_stale_button(query: CallbackQuery, callback_data: CplCb, ctx: Ctx) -> None:
+    """A button of the complaint form when no complaint form is open: Submit tells whether its
+    draft was filed (the ticket) or not; any other button, that the form is no longer open."""
+    await query.answer()
+    if callback_data.action == "submit":
+        await forms.stale_submit(ctx, callback_data.value, "complaint")
+    else:
+        await forms.outdated(ctx)
+
+
 async def _submit(ctx: Ctx, draft: ComplaintDraft) -> None:
     citizen = await require_citizen(ctx)
     if citizen is None:
         return
     try:
-        complaint = await actions.submit(ctx.services, citizen, draft, chat_id=ctx.chat_id, language=ctx.lang)
+        complaint, created = await actions.submit_once(
+            ctx.services, citizen, draft, key=await forms.submission_key(ctx), chat_id=ctx.chat_id, language=ctx.lang
+        )
     except actions.IncompleteDraft:
         await _advance(ctx, draft)
         return
-    # Stored durably: only now is the ticket number given.
-    await forms.end(ctx)
+    # Stored durably, once per draft: only now is the ticket number given, and only then does the
+    # form end (a crash in between: the redelivered Submit finds this complaint and tells it).
     await ctx.clear_buttons()
+    await _tell_filed(ctx, complaint, "" if created else ctx.t("forms-already-submitted"))
+    await forms.end(ctx)
+
+
+async def _tell_filed(ctx: Ctx, complaint: Complaint, note: str = "") -> None:
+    """The ticket number and the promised response times (after ``note``)."""
     markup = buttons(
         [
             (ctx.t("complaints-button-view"), GoCb(feature="complaint_view", arg=complaint.ticket_id)),
             (ctx.t("complaints-menu-mine"), GoCb(feature="my_complaints")),
         ]
     )
-    await ctx.say(
+    text = ctx.t(
         "complaints-filed",
-        markup,
         ticket=complaint.ticket_id,
         acknowledge_by=local_time(complaint.acknowledge_by),
         answer_by=local_time(complaint.answer_by),
     )
+    await ctx.send(forms.with_note(note, text), markup)
+
+
+@forms.receipt("complaint")
+async def complaint_receipt(ctx: Ctx, opened: forms.OpenForm, note: str) -> bool:
+    """The complaint the draft ``opened.key`` filed, told with its ticket; False if none was."""
+    citizen = await bound_citizen(ctx)
+    complaint = await actions.submitted(ctx.services, citizen, opened.key) if citizen is not None else None
+    if complaint is None:
+        return False
+    await _tell_filed(ctx, complaint, note)
+    return True

@@ -10,7 +10,7 @@ from actions import complaints as actions
 from actions.complaints import RATING_COMMENT_MAX, RatingOutcome
 from bot import forms
 from bot.context import Ctx, feature
-from bot.guards import require_citizen
+from bot.guards import bound_citizen, require_citizen
 from bot.routers.complaints.render import status_name
 from bot.ui.callbacks import GoCb, RateCb, RateSkipCb
 from bot.ui.format import stars
@@ -28,7 +28,7 @@ def build_router() -> Router:
     router = Router(name="complaints-rating")
     router.callback_query.register(on_stars, RateCb.filter())
     router.callback_query.register(on_skip_comment, RateSkipCb.filter(), ComplaintRating.comment)
-    router.callback_query.register(forms.outdated_button, RateSkipCb.filter())
+    router.callback_query.register(on_stale_skip, RateSkipCb.filter())
     router.message.register(on_rating_comment, ComplaintRating.comment, forms.NOT_COMMAND)
     return router
 
@@ -38,8 +38,9 @@ def rating_keyboard(t: Translator, ticket_id: str) -> InlineKeyboardMarkup:
     return buttons([(t("complaints-rate-button", stars=n), RateCb(ticket=ticket_id, stars=n)) for n in range(1, 6)])
 
 
-def skip_keyboard(t: Translator, ticket_id: str) -> InlineKeyboardMarkup:
-    return buttons([(t("complaints-button-skip-comment"), RateSkipCb(ticket=ticket_id))])
+def skip_keyboard(t: Translator, ticket_id: str, key: str) -> InlineKeyboardMarkup:
+    """Rate without a comment (the rating form's idempotency key ``key`` goes with the press)."""
+    return buttons([(t("complaints-button-skip-comment"), RateSkipCb(ticket=ticket_id, key=key))])
 
 
 async def _rating_refusal(ctx: Ctx, outcome: RatingOutcome, ticket: str, complaint: Complaint | None) -> None:
@@ -94,20 +95,29 @@ async def on_stars(query: CallbackQuery, callback_data: RateCb, ctx: Ctx) -> Non
     await forms.begin(ctx, "complaint_rate", ComplaintRating.comment, arg=ticket, data=data)
     await ctx.say(
         "complaints-rate-ask-comment",
-        skip_keyboard(ctx.t, ticket),
+        skip_keyboard(ctx.t, ticket, await forms.submission_key(ctx)),
         stars=stars(callback_data.stars),
         max=RATING_COMMENT_MAX,
     )
 
 
-async def on_skip_comment(query: CallbackQuery, ctx: Ctx) -> None:
+async def on_skip_comment(query: CallbackQuery, callback_data: RateSkipCb, ctx: Ctx) -> None:
     await query.answer()
     await ctx.clear_buttons()
+    if callback_data.key and callback_data.key != await forms.submission_key(ctx):  # an earlier form's
+        await forms.stale_submit(ctx, callback_data.key, "complaint_rate", arg=callback_data.ticket)
+        return
     await _finish_rating(ctx, None)
 
 
+async def on_stale_skip(query: CallbackQuery, callback_data: RateSkipCb, ctx: Ctx) -> None:
+    """ "Skip" when no rating form is open: the rating if that form stored it, else not submitted."""
+    await query.answer()
+    await forms.stale_submit(ctx, callback_data.key, "complaint_rate", arg=callback_data.ticket)
+
+
 async def on_rating_comment(message: Message, ctx: Ctx) -> None:
-    skip = skip_keyboard(ctx.t, str((await ctx.state.get_data()).get("ticket", "")))
+    skip = skip_keyboard(ctx.t, str((await ctx.state.get_data()).get("ticket", "")), await forms.submission_key(ctx))
     if message.text is None:
         await ctx.say("complaints-rate-comment-text", skip)
         return
@@ -123,13 +133,37 @@ async def _finish_rating(ctx: Ctx, comment: str | None) -> None:
     ticket, rated = str(data.get("ticket", "")), int(data.get("stars", 0))
     citizen = await require_citizen(ctx)
     if citizen is None:
+        await forms.end(ctx)
         return
-    await forms.end(ctx)
     if not 1 <= rated <= 5:
+        await forms.end(ctx)
         await _rating_refusal(ctx, RatingOutcome.NOT_FOUND, ticket, None)
         return
-    outcome, complaint = await actions.rate(ctx.services, citizen, ticket, rated, comment)
-    if outcome != RatingOutcome.RATED:
+    key = await forms.submission_key(ctx)
+    outcome, complaint = await actions.rate(ctx.services, citizen, ticket, rated, comment, key=key)
+    # Stored durably (once per form), then told, then the form ends: a crash in between, and the
+    # redelivered update finds this rating and tells it again.
+    if outcome == RatingOutcome.RATED:
+        await _tell_rated(ctx, ticket, rated)
+    elif outcome == RatingOutcome.REPEATED and complaint is not None and complaint.rating is not None:
+        await _tell_rated(ctx, ticket, complaint.rating, ctx.t("forms-already-submitted"))
+    else:
         await _rating_refusal(ctx, outcome, ticket, complaint)
-        return
-    await ctx.say("complaints-rate-thanks", main_menu(ctx.t), ticket=ticket, stars=stars(rated))
+    await forms.end(ctx)
+
+
+async def _tell_rated(ctx: Ctx, ticket: str, rating: int, note: str = "") -> None:
+    text = ctx.t("complaints-rate-thanks", ticket=ticket, stars=stars(rating))
+    await ctx.send(forms.with_note(note, text), main_menu(ctx.t))
+
+
+@forms.receipt("complaint_rate")
+async def rating_receipt(ctx: Ctx, opened: forms.OpenForm, note: str) -> bool:
+    """The rating the form ``opened.key`` stored for complaint ``opened.arg``; False if none."""
+    citizen = await bound_citizen(ctx)
+    ticket = normalize_ticket_id(opened.arg)
+    complaint = await actions.own_complaint(ctx.services, citizen, ticket) if citizen and ticket else None
+    if complaint is None or complaint.rating is None or complaint.rating_key != opened.key:
+        return False
+    await _tell_rated(ctx, complaint.ticket_id, complaint.rating, note)
+    return True

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from actions.complaints import ComplaintDraft
-from bot.ui.format import dashed, local_time, quote, stars
+from bot.ui.format import dashed, local_time, stars
 from core.i18n import Translator
 from storage.models import Complaint, ComplaintStatus, ComplaintTopic, GeoPoint
 
@@ -17,10 +19,10 @@ def status_name(t: Translator, status: ComplaintStatus) -> str:
 
 
 def place_text(t: Translator, text: str | None, location: GeoPoint | None) -> str:
-    parts = [quote(text)] if text else []
+    parts = [text] if text else []
     if location is not None:
         parts.append(t("complaints-place-location", lat=f"{location.lat:.5f}", lon=f"{location.lon:.5f}"))
-    return " · ".join(parts) if parts else t("complaints-value-none")
+    return Markup(" · ").join(parts) if parts else t("complaints-value-none")
 
 
 def summary_text(t: Translator, draft: ComplaintDraft) -> str:
@@ -28,9 +30,9 @@ def summary_text(t: Translator, draft: ComplaintDraft) -> str:
         "complaints-summary",
         topic=topic_name(t, draft.topic) if draft.topic else t("complaints-value-none"),
         place=place_text(t, draft.place_text, draft.location),
-        plate=quote(draft.plate) if draft.plate else t("complaints-value-none"),
+        plate=draft.plate if draft.plate else t("complaints-value-none"),
         photos=len(draft.photos),
-        description=quote(draft.description or ""),
+        description=draft.description or "",
     )
 
 
@@ -52,11 +54,11 @@ def history_lines(t: Translator, complaint: Complaint) -> list[str]:
         elif event.action == "status_changed" and event.status is not None:
             status = status_name(t, event.status)
             if event.text:
-                lines.append(t("complaints-history-status-text", at=at, status=status, text=quote(event.text)))
+                lines.append(t("complaints-history-status-text", at=at, status=status, text=event.text))
             else:
                 lines.append(t("complaints-history-status", at=at, status=status))
         elif event.action == "reply" and event.text:
-            lines.append(t("complaints-history-reply", at=at, text=quote(event.text)))
+            lines.append(t("complaints-history-reply", at=at, text=event.text))
         elif event.action == "rated" and complaint.rating is not None:
             lines.append(t("complaints-history-rated", at=at, stars=stars(complaint.rating)))
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from markupsafe import Markup
 
 from actions import complaints as actions
 from bot import forms
@@ -12,7 +13,7 @@ from bot.context import Ctx, feature
 from bot.guards import require_citizen
 from bot.routers.complaints.render import deadline_text, history_lines, place_text, shortened, status_name, topic_name
 from bot.ui.callbacks import GoCb
-from bot.ui.format import local_time, quote, stars
+from bot.ui.format import local_time, stars
 from bot.ui.keyboards import Button, buttons, grid, page_row
 from core.identifiers import TICKET_RE, fold_text, normalize_ticket_id
 from storage.models import Citizen
@@ -54,12 +55,12 @@ async def show_ticket(ctx: Ctx, citizen: Citizen, raw: str) -> None:
         status=status_name(t, complaint.status),
         topic=topic_name(t, complaint.topic),
         place=place_text(t, complaint.place_text, complaint.location),
-        plate=quote(complaint.plate) if complaint.plate else t("complaints-value-none"),
+        plate=complaint.plate if complaint.plate else t("complaints-value-none"),
         photos=len(complaint.photos),
         filed=local_time(complaint.created_at),
         deadline=deadline_text(t, complaint),
-        description=quote(shortened(complaint.description, 1000)),
-        history="\n".join(history_lines(t, complaint)),
+        description=shortened(complaint.description, 1000),
+        history=Markup("\n").join(history_lines(t, complaint)),
         rating=rating,
     )
 

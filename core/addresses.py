@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from core.identifiers import fold_text
+from core.text import clean_text
 
 ADDRESS_MIN, ADDRESS_MAX = 6, 120
 _POSTAL_CODE = re.compile(r"[0-9]{6}")
@@ -13,7 +14,7 @@ _POSTAL_CODE = re.compile(r"[0-9]{6}")
 
 def clean_address(raw: str) -> str:
     """Full-width forms folded, whitespace runs collapsed to one space."""
-    return " ".join(fold_text(raw).split())
+    return " ".join(clean_text(fold_text(raw)).split())
 
 
 def explain_address(raw: str) -> str | None:

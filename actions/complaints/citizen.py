@@ -12,6 +12,7 @@ from actions.complaints.draft import ComplaintDraft, check_description
 from actions.services import Services
 from core.geo import normalize_place
 from core.language import Language
+from core.text import clean_text
 from storage.models import LOCAL_TZ, Citizen, Complaint, ComplaintEvent, ComplaintStatus
 
 RATING_COMMENT_MAX: Final = 1000
@@ -33,14 +34,33 @@ async def submit(
     """Write the complaint durably (ticket allocated on the bureau's local date) and cluster it.
 
     Returns the stored complaint (with its ``cluster_id``); the caller shows the ticket only now.
+    A draft without an idempotency key (imports, tests): the citizen's form uses ``submit_once``.
     """
+    complaint, _ = await submit_once(services, citizen, draft, key=None, chat_id=chat_id, language=language)
+    return complaint
+
+
+async def submit_once(
+    services: Services,
+    citizen: Citizen,
+    draft: ComplaintDraft,
+    *,
+    key: str | None,
+    chat_id: int | None,
+    language: Language,
+) -> tuple[Complaint, bool]:
+    """``submit`` once per draft: ``key`` is the draft's idempotency key (unique on the stored
+    complaint), so the same draft submitted again (a redelivered Submit after a crash, a double
+    tap) returns the complaint it filed the first time. (complaint, True when filed now)."""
     if draft.topic is None or not draft.has_place or draft.description is None:
         raise IncompleteDraft("topic, place and description are required")
     if check_description(draft.description) is not None:
         raise IncompleteDraft("description length")
+    if key is not None and (earlier := await submitted(services, citizen, key)) is not None:
+        return await _clustered(services, earlier), False
     now = services.clock()
     ticket_id = await services.repos.complaints.allocate_ticket_id(now.astimezone(LOCAL_TZ).date())
-    place_text = draft.place_text.strip() if draft.place_text else None
+    place_text = clean_text(draft.place_text).strip() if draft.place_text else None
     place_key = (normalize_place(place_text) or None) if place_text else None
     complaint = Complaint(
         ticket_id=ticket_id,
@@ -51,7 +71,7 @@ async def submit(
         place_text=place_text,
         place_key=place_key,
         location=draft.location,
-        description=draft.description.strip(),
+        description=clean_text(draft.description).strip(),
         photos=list(draft.photos),
         plate=draft.plate,
         status=ComplaintStatus.NEW,
@@ -60,8 +80,22 @@ async def submit(
         updated_at=now,
         acknowledge_by=now + ACKNOWLEDGE_WITHIN,
         answer_by=now + ANSWER_WITHIN,
+        submission_key=key,
     )
-    await services.repos.complaints.insert(complaint)
+    stored, created = await services.repos.complaints.insert_once(complaint)
+    return await _clustered(services, stored), created
+
+
+async def submitted(services: Services, citizen: Citizen, key: str) -> Complaint | None:
+    """The complaint the citizen's draft ``key`` filed, if it is stored."""
+    return await services.repos.complaints.by_submission_key(key, citizen.id_number)
+
+
+async def _clustered(services: Services, complaint: Complaint) -> Complaint:
+    """The stored complaint with its cluster (assigned now when it has none: filed just now, or
+    the process died between storing and clustering it)."""
+    if complaint.cluster_id is not None:
+        return complaint
     cluster_id = await services.repos.complaints.assign_cluster(complaint)
     return complaint.model_copy(update={"cluster_id": cluster_id})
 
@@ -92,6 +126,7 @@ async def list_own(services: Services, citizen: Citizen, *, page: int = 1, page_
 
 class RatingOutcome(StrEnum):
     RATED = "rated"
+    REPEATED = "repeated"  # this same rating (the form's key) was stored before: nothing changed now
     NOT_FOUND = "not_found"  # unknown or someone else's
     NOT_RESOLVED = "not_resolved"
     ALREADY_RATED = "already_rated"
@@ -107,9 +142,18 @@ def can_rate(complaint: Complaint) -> RatingOutcome | None:
 
 
 async def rate(
-    services: Services, citizen: Citizen, ticket_id: str, stars: int, comment: str | None
+    services: Services,
+    citizen: Citizen,
+    ticket_id: str,
+    stars: int,
+    comment: str | None,
+    *,
+    key: str | None = None,
 ) -> tuple[RatingOutcome, Complaint | None]:
-    """Store the citizen's rating (1 to 5, once) of a resolved complaint, with an optional comment."""
+    """Store the citizen's rating (1 to 5, once) of a resolved complaint, with an optional comment.
+
+    ``key``: the rating form's idempotency key; the same form rated again (a redelivered update
+    after a crash) answers ``REPEATED`` with the stored rating."""
     if not 1 <= stars <= 5:
         raise ValueError("a rating is 1 to 5")
     comment = normalize_comment(comment) if comment else None
@@ -118,13 +162,17 @@ async def rate(
     complaint = await own_complaint(services, citizen, ticket_id)
     if complaint is None:
         return RatingOutcome.NOT_FOUND, None
+    if key is not None and complaint.rating_key == key:
+        return RatingOutcome.REPEATED, complaint
     if (reason := can_rate(complaint)) is not None:
         return reason, complaint
     stored = await services.repos.complaints.rate(
-        ticket_id, citizen.id_number, stars, comment or None, services.clock()
+        ticket_id, citizen.id_number, stars, comment or None, services.clock(), key=key
     )
     if stored is None:  # rated (or reopened) at the same moment
         again = await own_complaint(services, citizen, ticket_id)
+        if again is not None and key is not None and again.rating_key == key:
+            return RatingOutcome.REPEATED, again
         return (can_rate(again) or RatingOutcome.ALREADY_RATED) if again else RatingOutcome.NOT_FOUND, again
     return RatingOutcome.RATED, stored
 

@@ -11,6 +11,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, Field
 
 from core.identifiers import PLATE_RE, fold_text, normalize_plate
+from core.text import clean_text, utf16_len
 from storage.models import ComplaintTopic, GeoPoint
 
 DESCRIPTION_MIN: Final = 10
@@ -74,8 +75,10 @@ class ComplaintDraft(BaseModel):
 
 
 def check_description(text: str) -> str | None:
-    """None if acceptable, else the catalog id of the hint (too short / too long)."""
-    length = len(text.strip())
+    """None if acceptable, else the catalog id of the hint (too short / too long). Measured as
+    Telegram measures (UTF-16 units) after cleaning, so the summary that quotes it always fits
+    in one message."""
+    length = utf16_len(clean_text(text).strip())
     if length < DESCRIPTION_MIN:
         return "complaints-error-description-short"
     if length > DESCRIPTION_MAX:
@@ -85,7 +88,7 @@ def check_description(text: str) -> str | None:
 
 def check_place(text: str) -> str | None:
     """None if acceptable, else the catalog id of the hint."""
-    length = len(text.strip())
+    length = utf16_len(clean_text(text).strip())
     if length < PLACE_MIN:
         return "complaints-error-place-short"
     if length > PLACE_MAX:

@@ -33,6 +33,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from pymongo.errors import PyMongoError
 
 from core.metrics import ERRORS
+from core.text import MESSAGE_MAX, clean_text
 from storage.models import TurnKind, TurnRole
 from storage.repositories import Repositories
 
@@ -54,6 +55,18 @@ def describe_message(message: Message) -> tuple[TurnKind, str | None]:
     if message.voice:
         return TurnKind.VOICE, None
     return TurnKind.TEXT, f"[{getattr(message.content_type, 'value', message.content_type)}]"
+
+
+TRANSCRIPT_MAX = MESSAGE_MAX
+
+
+def transcript_text(text: str | None) -> str | None:
+    """What staff will read: no control or bidi characters, and at most one Telegram message
+    long (Telegram's own limit; a forged 5 MB update is not stored whole)."""
+    if text is None:
+        return None
+    cleaned = clean_text(text)
+    return cleaned if len(cleaned) <= TRANSCRIPT_MAX else cleaned[:TRANSCRIPT_MAX] + "…"
 
 
 def button_text(query: CallbackQuery) -> str | None:
@@ -97,7 +110,7 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
                 user_id=user_id,
                 role=TurnRole.CITIZEN,
                 kind=kind,
-                text=text,
+                text=transcript_text(text),
                 meta=meta,
                 at=datetime.now(UTC),
             )

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import structlog
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
 
 from actions.services import Services
 from bot.middlewares.context import resolve_language
+from core.language import Language
 from core.metrics import ERRORS
 from nlu.client import NluUnavailable
 
@@ -24,7 +26,7 @@ def build_router() -> Router:
     return router
 
 
-async def on_error(event: ErrorEvent, services: Services, bot: Bot) -> bool:
+async def on_error(event: ErrorEvent, services: Services, bot: Bot, state: FSMContext | None = None) -> bool:
     exc = event.exception
     update = event.update
     where = (
@@ -48,13 +50,24 @@ async def on_error(event: ErrorEvent, services: Services, bot: Bot) -> bool:
         if update.callback_query
         else None
     )
-    if message is None or where == "telegram":
+    # A Telegram refusal (a message too long, an edit of a deleted message...) is told like any
+    # other failure; only a chat that cannot be written to (blocked, gone) is left alone.
+    if message is None or isinstance(exc, TelegramForbiddenError):
         return True
-    lang = await resolve_language(services, user, None) if user else "en"
+    lang = await resolve_language(services, user, None) if user else Language.EN
     t = services.catalog.translator(lang)
     text = t("error-service-down") if where in ("mongo", "redis", "nlu") else t("error-internal")
+    if state is not None and await _form_open(state):
+        text += "\n" + t("error-form-kept")  # the form's state and data are not touched here
     try:
         await bot.send_message(message.chat.id, text)
     except TelegramAPIError:
         log.warning("could not tell the citizen about the error")
     return True
+
+
+async def _form_open(state: FSMContext) -> bool:
+    try:
+        return await state.get_state() is not None
+    except RedisError:
+        return False

@@ -39,6 +39,7 @@ unsupported-content-in-form = Your form is still open: please answer the questio
 throttled = You are sending messages very fast. Please wait { $seconds } seconds; I'll answer again after that.
 error-internal = Sorry, something went wrong on our side. Please try again; if it keeps happening, /menu has other ways to reach us.
 error-service-down = Sorry, one of our systems is not responding right now. Please try again in a few minutes.
+error-form-kept = What you have filled in so far is kept: answer again, or /cancel to leave the form.
 nlu-down = I can't read free text right now, please use the menu: every service is available from its buttons.
 cmd-start = Start and show the main menu
 cmd-menu = Main menu

@@ -39,6 +39,7 @@ unsupported-content-in-form = 您的表单仍在填写中：请用文字回答�
 throttled = 您发送消息的速度太快了，请等待 { $seconds } 秒后再发送，届时我会继续为您服务。
 error-internal = 抱歉，系统出现了问题，请稍后重试；如果问题持续，可以通过 /menu 中的其他方式联系我们。
 error-service-down = 抱歉，部分系统暂时无法响应，请几分钟后再试。
+error-form-kept = 您已填写的内容都已保留：请重新回答，或发送 /cancel 退出表单。
 nlu-down = 暂时无法识别文字消息，请使用菜单按钮：所有服务都可以通过按钮办理。
 cmd-start = 开始并显示主菜单
 cmd-menu = 主菜单

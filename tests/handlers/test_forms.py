@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.methods import SendMessage
 from aiogram.types import ReplyKeyboardRemove
 
 from actions.complaints import own_complaint
@@ -288,3 +289,21 @@ async def test_filing_needs_a_linked_identity(person: MakePerson) -> None:
         "(name and ID number, confirmed by a code sent to your phone on file)."
     )
     assert buttons(replies.sent[-1]) == ["🔐 Link my identity"]
+
+
+async def test_a_telegram_error_mid_form_is_told_and_the_form_is_kept(
+    person: MakePerson, bind: Bind, bot: MockedBot
+) -> None:
+    """Telegram refusing the bot's answer (here: "message is too long") used to be swallowed: the
+    citizen saw nothing. Now they are told, and what they filled in is still there."""
+    alice = person()
+    await bind(alice, WANG)
+    await open_complaint_place(alice)
+    bot.add_result_for(SendMessage, ok=False, error_code=400, description="Bad Request: message is too long")
+    replies = await alice.send("Renmin Road and Jiefang Road")
+    assert replies.texts[-1] == (
+        "Sorry, something went wrong on our side. Please try again; if it keeps happening, /menu has other ways "
+        "to reach us.\nWhat you have filled in so far is kept: answer again, or /cancel to leave the form."
+    )
+    again = await alice.send("A grey van blocks the crossing every morning")  # the form goes on
+    assert again.text == "You may add up to 5 photos: send them now, or skip."

@@ -37,3 +37,16 @@ def utf16_len(text: str) -> int:
 
 def fits_message(text: str) -> bool:
     return utf16_len(text) <= MESSAGE_MAX
+
+
+NLU_TEXT_MAX = 1000  # longer messages are not classified: no intent is meant by a page of text
+
+
+def is_noise(text: str) -> bool:
+    """Text that means nothing to classify: a key held down ("aaaa..."), a single repeated
+    symbol, or a page of text. The NLU model would still pick an intent, sometimes confidently."""
+    stripped = "".join(text.split())
+    if not stripped or utf16_len(text) > NLU_TEXT_MAX:
+        return True
+    distinct = set(stripped.casefold())
+    return len(stripped) >= 8 and len(distinct) <= 2

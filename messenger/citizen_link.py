@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from pydantic import Field
 
 from actions.handoff import CitizenNotice
 from core.i18n import Catalog, Translator
@@ -21,7 +22,7 @@ COMPLAINT_FEATURE = "complaint"
 class HandoffCb(CallbackData, prefix="ho"):
     action: str  # stop | rate | complaint | callback
     id: str = ""
-    n: int = 0
+    n: int = Field(default=0, ge=0, le=5)  # stars; a forged payload with other numbers matches nothing
 
 
 def _keyboard(*rows: list[tuple[str, HandoffCb]]) -> InlineKeyboardMarkup:

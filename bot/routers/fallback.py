@@ -21,6 +21,7 @@ from bot.context import INTENTS, Ctx
 from bot.ui.callbacks import GoCb, MenuCb
 from bot.ui.keyboards import buttons, main_menu
 from core.metrics import ERRORS, NLU_CALLS
+from core.text import is_noise
 from nlu.client import NluUnavailable, decide, normalize_entities
 
 log = structlog.get_logger(__name__)
@@ -67,6 +68,9 @@ async def free_text(message: Message, ctx: Ctx) -> None:
         return
     services = ctx.services
     text = (message.text or "")[:MAX_TEXT]
+    if is_noise(text):  # "aaaa..." x 4,096 was read as "talk to a person" with confidence 1.0
+        await _not_understood(ctx)
+        return
     if services.nlu is None:
         await ctx.say("nlu-down", main_menu(ctx.t))
         return

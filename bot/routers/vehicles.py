@@ -19,9 +19,11 @@ from actions.services import today_of
 from actions.vehicles import (
     AddOutcome,
     GrantOutcome,
+    GrantResult,
     PeriodError,
     VehicleStatus,
     add_vehicle,
+    authorisation_submitted,
     can_access,
     current_authorisations,
     grant_authorisation,
@@ -36,7 +38,7 @@ from actions.vehicles import (
 )
 from bot import forms
 from bot.context import FEATURES, Ctx, feature
-from bot.guards import require_citizen, require_citizen_in_form
+from bot.guards import bound_citizen, require_citizen, require_citizen_in_form
 from bot.ui.callbacks import AuthCb, GoCb
 from bot.ui.format import dashed, day, local_time
 from bot.ui.keyboards import Button, buttons, grid
@@ -372,7 +374,10 @@ async def confirm_authorisation(ctx: Ctx, start: date, end: date) -> None:
         ),
         buttons(
             [
-                (ctx.t("vehicles-auth-button-confirm"), AuthCb(action="confirm")),
+                (
+                    ctx.t("vehicles-auth-button-confirm"),
+                    AuthCb(action="confirm", value=await forms.submission_key(ctx)),
+                ),
                 (ctx.t("vehicles-auth-button-cancel"), AuthCb(action="cancel")),
             ]
         ),
@@ -397,11 +402,13 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, ctx: Ctx) 
     current = await ctx.state.get_state()
     form = await ctx.state.get_data()
     if callback_data.action == "cancel" and current is not None and current in AuthForm.__state_names__:
+        if await forms.settle(ctx, "forms-cancel-submitted"):  # granted already: a crash came before the end
+            return
         await forms.end(ctx)
         await ctx.say("vehicles-auth-cancelled")
         return
     if callback_data.action == "days" and current == AuthForm.period.state:
-        days = int(callback_data.value) if callback_data.value.isdigit() else 0
+        days = int(callback_data.value) if callback_data.value.isdigit() and len(callback_data.value) <= 4 else 0
         if days in AUTH_PRESETS:
             await confirm_authorisation(ctx, *preset_period(days, today_of(ctx.services)))
             return
@@ -409,7 +416,10 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, ctx: Ctx) 
         citizen = await require_citizen_in_form(ctx)
         if citizen is None:
             return
-        await forms.end(ctx)
+        key = await forms.submission_key(ctx)
+        if callback_data.value and callback_data.value != key:  # the Confirm of an earlier form
+            await forms.stale_submit(ctx, callback_data.value, "vauth_new")
+            return
         result = await grant_authorisation(
             ctx.services,
             citizen,
@@ -418,16 +428,37 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, ctx: Ctx) 
             grantee_name=str(form["grantee_name"]),
             valid_from=date.fromisoformat(str(form["valid_from"])),
             valid_to=date.fromisoformat(str(form["valid_to"])),
+            key=key,
         )
+        # Stored durably (once per form), then told, then the form ends: a crash in between, and
+        # the redelivered press finds this authorisation and tells it again.
         if result.outcome == GrantOutcome.GRANTED:
-            await ctx.say("vehicles-auth-granted", None, plate=str(form["plate"]))
-            await show_authorisations(ctx, citizen, str(form["plate"]))
-            return
-        if result.outcome == GrantOutcome.BAD_PERIOD and result.period_error is not None:
-            key = f"vehicles-auth-period-{dashed(result.period_error.value)}"
-            await ctx.say(key, None, today=day(today_of(ctx.services)))
-            return
-        end = day(result.existing.valid_to) if result.existing is not None else ""
-        await ctx.say(f"vehicles-auth-refused-{dashed(result.outcome.value)}", None, end=end)
+            await _tell_granted(ctx, citizen, result, ctx.t("forms-already-submitted") if result.repeated else "")
+        elif result.outcome == GrantOutcome.BAD_PERIOD and result.period_error is not None:
+            refusal = f"vehicles-auth-period-{dashed(result.period_error.value)}"
+            await ctx.say(refusal, None, today=day(today_of(ctx.services)))
+        else:
+            end = day(result.existing.valid_to) if result.existing is not None else ""
+            await ctx.say(f"vehicles-auth-refused-{dashed(result.outcome.value)}", None, end=end)
+        await forms.end(ctx)
+        return
+    if callback_data.action == "confirm":
+        await forms.stale_submit(ctx, callback_data.value, "vauth_new")
         return
     await forms.outdated(ctx)
+
+
+async def _tell_granted(ctx: Ctx, citizen: Citizen, result: GrantResult, note: str = "") -> None:
+    await ctx.send(forms.with_note(note, ctx.t("vehicles-auth-granted", plate=result.plate)))
+    await show_authorisations(ctx, citizen, result.plate)
+
+
+@forms.receipt("vauth_new")
+async def authorisation_receipt(ctx: Ctx, opened: forms.OpenForm, note: str) -> bool:
+    """The authorisation the form ``opened.key`` granted, told as granted; False if none was."""
+    citizen = await bound_citizen(ctx)
+    found = await authorisation_submitted(ctx.services, citizen, opened.key) if citizen is not None else None
+    if citizen is None or found is None:
+        return False
+    await _tell_granted(ctx, citizen, found, note)
+    return True

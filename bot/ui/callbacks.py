@@ -5,6 +5,9 @@ no two share a prefix. The handoff buttons' `HandoffCb` lives with the citizen l
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+MAX_PAGE = 10_000
 
 
 class MenuCb(CallbackData, prefix="menu"):
@@ -34,7 +37,7 @@ class RateCb(CallbackData, prefix="crate"):
     """1 to 5 stars for a resolved complaint."""
 
     ticket: str
-    stars: int
+    stars: int = Field(ge=1, le=5)  # a forged payload with other numbers matches no handler
 
 
 class RateSkipCb(CallbackData, prefix="crskip"):
@@ -64,5 +67,5 @@ class NotifCb(CallbackData, prefix="ntf"):
 
 
 class ViolationPageCb(CallbackData, prefix="vio"):
-    page: int
+    page: int = Field(ge=0, le=MAX_PAGE)  # a forged 20-digit page would overflow the database's skip
     plate: str = ""  # "" = all of the citizen's vehicles

@@ -36,3 +36,17 @@ def test_the_catalog_escapes_text_arguments_and_keeps_its_own_markup() -> None:
     assert "&amp;" not in nested and "&lt;" not in nested
     assert "&lt;script&gt;" in t("start-greeting", name="<script>")
     assert t("start-greeting", name="<script>").startswith("Hello, &lt;script&gt;!")
+
+
+async def test_a_forged_page_number_is_a_stale_button_not_a_crash(person: MakePerson) -> None:
+    alice = person()
+    start = (await alice.send("/start")).last
+    replies = await alice.press_data(start, "vio:99999999999999999999:")
+    assert [a.text for a in replies.answers] == ["This button is no longer active. Please use /menu."]
+    forged_stars = await alice.press_data(start, "crate:C261201-0001:99999999999999999999")
+    assert [a.text for a in forged_stars.answers] == ["This button is no longer active. Please use /menu."]
+
+
+async def test_a_key_held_down_is_not_classified(person: MakePerson) -> None:
+    replies = await person().send("a" * 4096)
+    assert replies.text.startswith("Sorry, I didn't understand that.")

@@ -12,7 +12,7 @@ from bot import forms
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
 from bot.routers.complaints.render import deadline_text, history_lines, place_text, shortened, status_name, topic_name
-from bot.ui.callbacks import GoCb
+from bot.ui.callbacks import MAX_PAGE, GoCb
 from bot.ui.format import local_time, stars
 from bot.ui.keyboards import Button, buttons, grid, page_row
 from core.identifiers import TICKET_RE, fold_text, normalize_ticket_id
@@ -79,7 +79,7 @@ async def my_complaints(ctx: Ctx) -> None:
     if tickets:
         await show_ticket(ctx, citizen, tickets[0])
         return
-    page = int(ctx.arg) if ctx.arg.isdigit() else 1
+    page = int(ctx.arg) if ctx.arg.isdigit() and int(ctx.arg) <= MAX_PAGE else 1
     result = await actions.list_own(ctx.services, citizen, page=page, page_size=PAGE_SIZE)
     t = ctx.t
     find: Button = (t("complaints-menu-find"), GoCb(feature="complaint_find"))

@@ -139,30 +139,28 @@ class RenewalSubmitted:
     start: RenewalStart
     application: RenewalApplication | None = None
     delivery: Delivery | None = None
+    repeated: bool = False  # stored by an earlier submission of the same form (its key)
 
 
 async def submit_renewal(
-    services: Services, citizen: Citizen, *, mailing_address: str, postal_code: str
+    services: Services,
+    citizen: Citizen,
+    *,
+    mailing_address: str,
+    postal_code: str,
+    key: str | None = None,
 ) -> RenewalSubmitted:
-    """Re-check, then store the application and its license-mail delivery (stage accepted)."""
+    """Re-check, then store the application and its license-mail delivery (stage accepted).
+
+    ``key``: the citizen's form (idempotency key, unique on the stored application); the same form
+    submitted again (a redelivered update after a crash) returns the first application, ``repeated``."""
+    if key is not None and (earlier := await renewal_submitted(services, citizen, key)) is not None:
+        return earlier
     start = await start_renewal(services, citizen)
     if not start.check.ok or start.license is None:
         return RenewalSubmitted(start)
     now = services.clock()
-    application_id, delivery_id = new_id(), new_id()
-    delivery = Delivery(
-        _id=delivery_id,
-        kind=DeliveryKind.LICENSE_MAIL,
-        citizen_id_number=citizen.id_number,
-        stage=DeliveryStage.ACCEPTED,
-        stages=[StageEntry(stage=DeliveryStage.ACCEPTED, at=now)],
-        address=f"{mailing_address} ({postal_code})",
-        application_id=application_id,
-        created_at=now,
-        updated_at=now,
-    )
     application = RenewalApplication(
-        _id=application_id,
         citizen_id_number=citizen.id_number,
         license_class=start.license.license_class,
         mailing_address=mailing_address,
@@ -170,13 +168,41 @@ async def submit_renewal(
         phone=citizen.phone,
         exam_result_on_file=start.license.exam_result_on_file,
         status=ApplicationStatus.ACCEPTED,
-        delivery_id=delivery_id,
+        delivery_id=new_id(),
         created_at=now,
         updated_at=now,
+        submission_key=key,
     )
-    await services.repos.applications.create_renewal(application)
-    await services.repos.deliveries.insert(delivery)
-    return RenewalSubmitted(start, application, delivery)
+    stored, created = await services.repos.applications.create_renewal(application)
+    delivery = await services.repos.deliveries.insert_once(_license_mail(stored))
+    return RenewalSubmitted(start, stored, delivery, repeated=not created)
+
+
+async def renewal_submitted(services: Services, citizen: Citizen, key: str) -> RenewalSubmitted | None:
+    """The application the citizen's form ``key`` stored (``repeated``), if any, with its delivery
+    (stored now if the process died between the two writes)."""
+    earlier = await services.repos.applications.renewal_by_submission_key(key, citizen.id_number)
+    if earlier is None:
+        return None
+    delivery = await services.repos.deliveries.insert_once(_license_mail(earlier))
+    return RenewalSubmitted(await start_renewal(services, citizen), earlier, delivery, repeated=True)
+
+
+def _license_mail(application: RenewalApplication) -> Delivery:
+    """The license-mail delivery an accepted renewal starts (its id is the application's
+    ``delivery_id``, so it is written once)."""
+    assert application.delivery_id is not None
+    return Delivery(
+        _id=application.delivery_id,
+        kind=DeliveryKind.LICENSE_MAIL,
+        citizen_id_number=application.citizen_id_number,
+        stage=DeliveryStage.ACCEPTED,
+        stages=[StageEntry(stage=DeliveryStage.ACCEPTED, at=application.created_at)],
+        address=f"{application.mailing_address} ({application.postal_code})",
+        application_id=application.id,
+        created_at=application.created_at,
+        updated_at=application.created_at,
+    )
 
 
 # --- replacement plates ----------------------------------------------------------------------------
@@ -216,12 +242,25 @@ async def check_plate_request(services: Services, citizen: Citizen, plate: str) 
 class PlateSubmitted:
     check: PlateCheck
     request: PlateDeliveryRequest | None = None
+    repeated: bool = False  # stored by an earlier submission of the same form (its key)
 
 
 async def submit_plate_request(
-    services: Services, citizen: Citizen, *, plate: str, reason: PlateRequestReason, address: str, postal_code: str
+    services: Services,
+    citizen: Citizen,
+    *,
+    plate: str,
+    reason: PlateRequestReason,
+    address: str,
+    postal_code: str,
+    key: str | None = None,
 ) -> PlateSubmitted:
-    """Re-check, then store the request (status submitted; the courier collects the materials)."""
+    """Re-check, then store the request (status submitted; the courier collects the materials).
+
+    ``key``: the citizen's form (idempotency key, unique on the stored request); the same form
+    submitted again (a redelivered update after a crash) returns the first request, ``repeated``."""
+    if key is not None and (earlier := await plate_request_submitted(services, citizen, key)) is not None:
+        return earlier
     check = await check_plate_request(services, citizen, plate)
     if check.block is not None:
         return PlateSubmitted(check)
@@ -234,9 +273,16 @@ async def submit_plate_request(
         phone=citizen.phone,
         created_at=now,
         updated_at=now,
+        submission_key=key,
     )
-    await services.repos.applications.create_plate_request(request)
-    return PlateSubmitted(check, request)
+    stored, created = await services.repos.applications.create_plate_request(request)
+    return PlateSubmitted(check, stored, repeated=not created)
+
+
+async def plate_request_submitted(services: Services, citizen: Citizen, key: str) -> PlateSubmitted | None:
+    """The plate request the citizen's form ``key`` stored (``repeated``), if any."""
+    earlier = await services.repos.applications.plate_request_by_submission_key(key, citizen.id_number)
+    return PlateSubmitted(PlateCheck(None), earlier, repeated=True) if earlier is not None else None
 
 
 async def record_materials_collected(

@@ -169,29 +169,50 @@ class ReviewRequest:
     outcome: ReviewOutcome
     review: ELicenseReview | None = None
     office_name: str = ""
+    repeated: bool = False  # CREATED by an earlier request of the same form (its key)
 
 
-async def request_review(services: Services, id_number: str, reason: str, lang: str = "en") -> ReviewRequest:
-    """Ask the issuing vehicle management office to review a special case (one pending at a time)."""
+def _office_name(office_id: str, lang: str) -> str:
+    where = office(office_id)
+    return where.name.get(lang) if where is not None else office_id
+
+
+async def request_review(
+    services: Services, id_number: str, reason: str, lang: str = "en", *, key: str | None = None
+) -> ReviewRequest:
+    """Ask the issuing vehicle management office to review a special case (one pending at a time).
+
+    ``key``: the citizen's form (idempotency key, unique on the stored review); the same form sent
+    again (a redelivered update after a crash) answers CREATED with the first review, ``repeated``."""
+    if key is not None and (earlier := await review_submitted(services, id_number, key, lang)) is not None:
+        return earlier
     found = await check_eligibility(services, id_number, lang)
     if found.verdict in (Verdict.ELIGIBLE, Verdict.ALREADY_ISSUED):
         return ReviewRequest(ReviewOutcome.NOT_NEEDED)
     if not found.can_request_review or found.license is None:
         return ReviewRequest(ReviewOutcome.NOT_POSSIBLE)
     lic = found.license
-    where = office(lic.issuing_office)
-    office_name = where.name.get(lang) if where is not None else lic.issuing_office
     review = ELicenseReview(
         citizen_id_number=id_number,
         issuing_office=lic.issuing_office,
         reason=reason.strip()[:REVIEW_REASON_MAX],
         blockers=lic.elicense_blockers(today_of(services)),
         requested_at=services.clock(),
+        submission_key=key,
     )
     stored, created = await services.repos.elicense.request_review(review)
     log.info("e-license review requested", id_number=mask_id_number(id_number), created=created)
-    outcome = ReviewOutcome.CREATED if created else ReviewOutcome.ALREADY_PENDING
-    return ReviewRequest(outcome, stored, office_name)
+    same_form = key is not None and stored.submission_key == key
+    outcome = ReviewOutcome.CREATED if created or same_form else ReviewOutcome.ALREADY_PENDING
+    return ReviewRequest(outcome, stored, _office_name(lic.issuing_office, lang), repeated=not created and same_form)
+
+
+async def review_submitted(services: Services, id_number: str, key: str, lang: str = "en") -> ReviewRequest | None:
+    """The review the citizen's form ``key`` requested (CREATED, ``repeated``), if it is stored."""
+    earlier = await services.repos.elicense.by_submission_key(key, id_number)
+    if earlier is None:
+        return None
+    return ReviewRequest(ReviewOutcome.CREATED, earlier, _office_name(earlier.issuing_office, lang), repeated=True)
 
 
 @dataclass(frozen=True)
@@ -254,13 +275,13 @@ class ELicenseCard:
 async def _new_code(services: Services, id_number: str) -> tuple[str, datetime]:
     """A fresh 8-digit verification code for `id_number`, valid 60 s; the previous one stops working."""
     redis = services.redis
-    current_key = services.keys("elic", "current", id_number)
+    current_key = services.keys.elicense_current(id_number)
     previous = as_text(await redis.get(current_key))
     if previous:
-        await redis.delete(services.keys("elic", "code", previous))
+        await redis.delete(services.keys.elicense_code(previous))
     while True:
         code = f"{secrets.randbelow(100_000_000):08d}"
-        if await redis.set(services.keys("elic", "code", code), id_number, ex=CODE_SECONDS, nx=True):
+        if await redis.set(services.keys.elicense_code(code), id_number, ex=CODE_SECONDS, nx=True):
             break
     await redis.set(current_key, code, ex=CODE_SECONDS)
     return code, services.clock() + timedelta(seconds=CODE_SECONDS)
@@ -268,7 +289,7 @@ async def _new_code(services: Services, id_number: str) -> tuple[str, datetime]:
 
 async def verify_code(services: Services, code: str) -> str | None:
     """The ID number whose e-license showed `code` in the last 60 seconds (for verifiers), or None."""
-    return as_text(await services.redis.get(services.keys("elic", "code", code.strip())))
+    return as_text(await services.redis.get(services.keys.elicense_code(code.strip())))
 
 
 async def show(services: Services, id_number: str) -> ELicenseCard | None:

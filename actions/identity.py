@@ -143,7 +143,7 @@ class OneTimeCodes:
         self.purpose = purpose
 
     def _key(self, *parts: object) -> str:
-        return self.services.keys("otp", self.purpose.value, *parts)
+        return self.services.keys.otp(self.purpose.value, *parts)
 
     async def lock_wait(self, user_id: int, subject: str | None) -> int:
         """Seconds left of a lock on the account (or on the subject), 0 if none."""

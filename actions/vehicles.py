@@ -86,11 +86,11 @@ class AccessiblePlates:
 
 
 def _added_key(services: Services, id_number: str) -> str:
-    return services.keys("vehicles", "added", id_number)
+    return services.keys.vehicles_added(id_number)
 
 
 def _attempts_key(services: Services, id_number: str) -> str:
-    return services.keys("vehicles", "engine-attempts", id_number)
+    return services.keys.vehicles_engine_attempts(id_number)
 
 
 async def added_plates(services: Services, id_number: str) -> list[str]:
@@ -283,6 +283,8 @@ class GrantResult:
     authorisation: VehicleAuthorisation | None = None
     period_error: PeriodError | None = None
     existing: VehicleAuthorisation | None = None
+    repeated: bool = False  # GRANTED by an earlier submission of the same form (its key)
+    plate: str = ""
 
 
 async def owned_vehicle(services: Services, citizen: Citizen, plate: str) -> Vehicle | None:
@@ -299,8 +301,15 @@ async def grant_authorisation(
     grantee_name: str,
     valid_from: date,
     valid_to: date,
+    key: str | None = None,
 ) -> GrantResult:
-    """Let another person use the e-license of the citizen's vehicle ``plate`` for a period."""
+    """Let another person use the e-license of the citizen's vehicle ``plate`` for a period.
+
+    ``key``: the owner's form (idempotency key, kept on the authorisation; added once per form,
+    atomically on the vehicle's document); the same form confirmed again (a redelivered update
+    after a crash) answers GRANTED with the first authorisation, ``repeated``."""
+    if key is not None and (earlier := await authorisation_submitted(services, citizen, key)) is not None:
+        return earlier
     today = today_of(services)
     vehicle = await owned_vehicle(services, citizen, plate)
     if vehicle is None:
@@ -329,11 +338,23 @@ async def grant_authorisation(
         valid_from=valid_from,
         valid_to=valid_to,
         granted_at=services.clock(),
+        submission_key=key,
     )
     updated = await services.repos.vehicles.add_authorisation(plate, citizen.id_number, auth)
     if updated is None:
+        if key is not None and (earlier := await authorisation_submitted(services, citizen, key)) is not None:
+            return earlier  # the same form, at the same moment
         return GrantResult(GrantOutcome.NOT_OWNER)
-    return GrantResult(GrantOutcome.GRANTED, authorisation=auth)
+    return GrantResult(GrantOutcome.GRANTED, authorisation=auth, plate=plate)
+
+
+async def authorisation_submitted(services: Services, citizen: Citizen, key: str) -> GrantResult | None:
+    """The authorisation the owner's form ``key`` granted (GRANTED, ``repeated``), if stored."""
+    found = await services.repos.vehicles.authorisation_by_submission_key(key, citizen.id_number)
+    if found is None:
+        return None
+    vehicle, auth = found
+    return GrantResult(GrantOutcome.GRANTED, authorisation=auth, repeated=True, plate=vehicle.plate)
 
 
 async def revoke_authorisation(services: Services, citizen: Citizen, plate: str, authorisation_id: str) -> bool:

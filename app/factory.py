@@ -206,7 +206,7 @@ async def _until_done(what: str, call: Callable[[], Awaitable[object]]) -> None:
 async def _set_webhook_once(services: Services, bot: Bot, url: str, secret: str, allowed: list[str]) -> None:
     """setWebhook only when its arguments changed: replicas and restarts do not re-set it each time."""
     fingerprint = hmac.new(secret.encode(), json.dumps([url, sorted(allowed)]).encode(), "sha256").hexdigest()
-    key = services.keys("webhook", bot.id)
+    key = services.keys.webhook(bot.id)
     stored = await services.redis.get(key)
     if (stored.decode() if isinstance(stored, bytes) else stored) == fingerprint:
         return

@@ -13,6 +13,7 @@ from bot.isolation import LeasedEventIsolation
 from bot.middlewares.context import ContextMiddleware, CtxMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.handoff import HandoffMiddleware
+from bot.middlewares.stale_query import StaleCallbackQueryMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
 from bot.routers import build_routers
@@ -24,7 +25,7 @@ COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unb
 def build_dispatcher(services: Services) -> Dispatcher:
     storage = RedisStorage(
         services.redis,
-        key_builder=DefaultKeyBuilder(prefix=services.keys("fsm"), with_destiny=True),
+        key_builder=DefaultKeyBuilder(prefix=services.keys.fsm_prefix(), with_destiny=True),
         state_ttl=services.settings.form_ttl,  # a form abandoned for 30 minutes expires
         data_ttl=services.settings.form_ttl,
     )
@@ -53,6 +54,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
 
 def attach_bot_middlewares(bot: Bot, services: Services) -> None:
     bot.session.middleware(OutgoingTranscriptMiddleware(services.repos))
+    bot.session.middleware(StaleCallbackQueryMiddleware())  # a press redelivered after a crash
 
 
 async def set_commands(bot: Bot, services: Services) -> None:

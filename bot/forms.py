@@ -106,7 +106,7 @@ def new_key() -> str:
 
 
 def _key(services: Services, user_id: int) -> str:
-    return services.keys("form", user_id)
+    return services.keys.form(user_id)
 
 
 async def _remember(ctx: Ctx, opened: OpenForm) -> None:

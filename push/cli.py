@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import structlog
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from actions.outbox import requeue_dead
 from actions.services import Services
 from core.config import Settings
 from core.i18n import default_catalog
+from core.metrics import metrics_handler
 from push.outbox import attach_push
 from push.stream import PushStream
 from storage.models import NotificationState
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from push.worker import PushWorker
 
 log = structlog.get_logger(__name__)
-
-NOT_REQUEUED = ("opted_out",)  # the citizen's choice, not a failure
 
 
 def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,9 +65,10 @@ async def connected(settings: Settings) -> AsyncIterator[Services]:
         await client.close()
 
 
-def health_app(worker: PushWorker, task: asyncio.Task[None]) -> web.Application:
+def health_app(worker: PushWorker, task: asyncio.Task[None], *, metrics_token: str | None) -> web.Application:
     """GET /healthz (200 while the worker runs and Redis answers; docker-compose probes it) and
-    GET /metrics (Prometheus) on HTTP_HOST:HTTP_PORT of a `bot.py worker` process."""
+    GET /metrics (Prometheus; the app's rule: METRICS_TOKEN bearer, or loopback only) on
+    HTTP_HOST:HTTP_PORT of a `bot.py worker` process."""
 
     async def healthz(_: web.Request) -> web.Response:
         body: dict[str, object] = {"status": "alive", "worker": worker.consumer, "sent": worker.sent}
@@ -80,12 +80,9 @@ def health_app(worker: PushWorker, task: asyncio.Task[None]) -> web.Application:
             return web.json_response({**body, "status": "redis down", "error": type(exc).__name__}, status=503)
         return web.json_response(body)
 
-    async def metrics(_: web.Request) -> web.Response:
-        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
-
     app = web.Application()
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/metrics", metrics_handler(metrics_token))
     return app
 
 
@@ -99,7 +96,9 @@ async def run_worker(settings: Settings, name: str | None) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, worker.stop)
         task = asyncio.create_task(worker.run(), name="push-worker")
-        runner = web.AppRunner(health_app(worker, task), access_log=None, handle_signals=False)
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None
+        app = health_app(worker, task, metrics_token=token)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, settings.http_host, settings.http_port)
         try:
@@ -119,14 +118,8 @@ async def run_worker(settings: Settings, name: str | None) -> int:
 async def run_outbox(settings: Settings, limit: int, requeue: list[str] | None) -> int:
     async with connected(settings) as services:
         repos = services.repos.notifications
-        now = services.clock()
         if requeue is not None:
-            if requeue:
-                ids = requeue
-            else:
-                dead = await repos.dead_letters(limit=1_000_000)
-                ids = [n.id for n in dead if not (n.last_error or "").startswith(NOT_REQUEUED)]
-            count = await repos.requeue_dead(now, ids)
+            count = await requeue_dead(services, requeue or None)
             print(f"re-queued {count} dead letter(s); the workers send them within a few seconds")
         counts = await repos.counts_by_state()
         print("notifications by state:")

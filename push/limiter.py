@@ -103,9 +103,9 @@ class GlobalLimiter:
     def __init__(self, redis: aioredis.Redis, keys: Keys, config: RateConfig) -> None:
         self.redis = redis
         self.config = config
-        self.global_key = keys("push", "rate", "global")
-        self.pause_key = keys("push", "pause")
-        self._chat_prefix = keys("push", "rate", "chat")
+        self.global_key = keys.push_rate_global()
+        self.pause_key = keys.push_pause()
+        self._keys = keys
         self._acquire = redis.register_script(_ACQUIRE)
         self._priority = redis.register_script(_PRIORITY)
         self._pause = redis.register_script(_PAUSE)
@@ -125,7 +125,7 @@ class GlobalLimiter:
         interval, tolerance = self._chat_limits(chat_id)
         async with self._calls:
             kind, wait = await self._acquire(
-                keys=[self.global_key, f"{self._chat_prefix}:{chat_id}", self.pause_key],
+                keys=[self.global_key, self._keys.push_rate_chat(chat_id), self.pause_key],
                 args=[repr(1.0 / self.config.rate), repr(interval), repr(tolerance), repr(HORIZON)],
             )
         return (kind.decode() if isinstance(kind, bytes) else str(kind)), float(wait)

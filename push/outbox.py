@@ -18,15 +18,15 @@ from datetime import timedelta
 
 import structlog
 
+from actions import outbox
 from actions.services import Services
 from push.stream import PushStream
 from storage.models import Notification, NotificationState, new_id
+from storage.redis import as_text
 
 log = structlog.get_logger(__name__)
 
 RELAY_BATCH = 500
-HELD_UNBOUND = "unbound"
-HELD_QUIET = "quiet_hours"
 
 
 class OutboxQueue:
@@ -37,10 +37,7 @@ class OutboxQueue:
         self.stream = stream
 
     async def enqueue(self, notification: Notification) -> None:
-        now = self.services.clock()
-        if notification.not_before is not None and notification.not_before > now:
-            return
-        queued = await self.services.repos.notifications.mark_queued(notification.id, now)
+        queued = await outbox.queue_now(self.services, notification)
         if queued is not None:
             await self.stream.add([(queued.id, queued.urgent)])
 
@@ -49,8 +46,8 @@ class Relay:
     def __init__(self, services: Services, stream: PushStream) -> None:
         self.services = services
         self.stream = stream
-        self.lock_key = services.keys("push", "relay-lock")
-        self.sweep_key = services.keys("push", "sweep-lock")
+        self.lock_key = services.keys.push_relay_lock()
+        self.sweep_key = services.keys.push_sweep_lock()
 
     async def _locked(self, ttl_ms: int) -> str | None:
         token = new_id()
@@ -58,8 +55,7 @@ class Relay:
         return token if ok else None
 
     async def _unlock(self, token: str) -> None:
-        current = await self.services.redis.get(self.lock_key)
-        if current is not None and current.decode() == token:
+        if as_text(await self.services.redis.get(self.lock_key)) == token:
             await self.services.redis.delete(self.lock_key)
 
     async def relay_due(self) -> int:
@@ -78,8 +74,7 @@ class Relay:
                 room = cap - await self.stream.backlog()
                 if room <= 0:
                     return total
-                now = self.services.clock()
-                moved = await self.services.repos.notifications.queue_due(now, limit=min(batch, room))
+                moved = await outbox.queue_due(self.services, min(batch, room))
                 await self.stream.add(moved)
                 total += len(moved)
                 await self.services.redis.pexpire(self.lock_key, 30_000)
@@ -98,25 +93,20 @@ class Relay:
         )
         if not ok:
             return {}
-        repos = self.services.repos
-        now = self.services.clock()
         report = {"requeued": 0, "recovered": 0, "released": 0}
         # Queued in MongoDB but in no stream: a crash between the outbox write and XADD. "sending"
         # is a state older versions wrote while sending: its outcome is unknown (resend once).
-        stuck = await repos.notifications.stuck_in_stream(now - timeout)
+        stuck = await self.services.repos.notifications.stuck_in_stream(self.services.clock() - timeout)
         present = await self.stream.contains([nid for nid, _, _ in stuck])
         lost = [(nid, urgent, state) for (nid, urgent, state), inside in zip(stuck, present, strict=True) if not inside]
         queued = [(nid, urgent) for nid, urgent, state in lost if state == NotificationState.QUEUED.value]
         sending = [(nid, urgent) for nid, urgent, state in lost if state != NotificationState.QUEUED.value]
         if queued:
-            await repos.notifications.touch_queued([nid for nid, _ in queued], now)
+            await outbox.requeued(self.services, [nid for nid, _ in queued])
             report["requeued"] = await self.stream.add(queued)
         if sending:
             report["recovered"] = await self.stream.add(sending, recovered=True)
-        for id_number in await repos.notifications.held_citizens(HELD_UNBOUND):
-            citizen = await repos.citizens.by_id_number(id_number)
-            if citizen is not None and citizen.telegram is not None and not citizen.telegram.unreachable:
-                report["released"] += await repos.notifications.release_for_citizen(id_number, now)
+        report["released"] = await outbox.release_bound(self.services)
         if any(report.values()):
             log.info("outbox sweep", **report)
         return report

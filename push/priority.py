@@ -9,7 +9,7 @@ import asyncio
 import structlog
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import TelegramMethod
+from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from push.limiter import HORIZON, SEND_METHODS, GlobalLimiter
@@ -26,11 +26,11 @@ class PriorityRateMiddleware(BaseRequestMiddleware):
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
-    ) -> TelegramType:
+    ) -> Response[TelegramType]:
         if getattr(method, "__api_method__", "") in SEND_METHODS:
             try:
                 wait = await self.limiter.take_priority()
-            except Exception as exc:  # the reply matters more than the accounting
+            except Exception as exc:  # noqa: BLE001 - the reply matters more than the accounting
                 log.warning("rate accounting failed for a reply", error=str(exc))
             else:
                 await asyncio.sleep(min(wait, MAX_WAIT))

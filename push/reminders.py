@@ -82,7 +82,7 @@ async def run_reminders(services: Services, today: date | None = None) -> Remind
 async def run_daily_once(services: Services) -> ReminderReport | None:
     """Run today's reminders if no worker has yet (a Redis marker per local day)."""
     today = services.clock().astimezone(LOCAL_TZ).date()
-    key = services.keys("push", "reminders", today.isoformat())
+    key = services.keys.push_reminders(today)
     if not await services.redis.set(key, b"running", nx=True, ex=2 * 86400):
         return None
     try:

@@ -13,7 +13,11 @@ SIGNATURE_WINDOW = 300  # seconds
 _ID_NUMBER: Schema = {"type": "string", "pattern": "^[0-9]{17}[0-9Xx]$", "description": "18-character ID number"}
 _TIME: Schema = {
     "type": "string",
-    "description": "RFC 3339 date-time with offset, e.g. 2026-11-21T09:30:00+08:00",
+    "format": "date-time",
+    "description": (
+        "RFC 3339 date-time with offset, e.g. 2026-11-21T09:30:00+08:00: a real date and time (no 30 February, "
+        "no 25:61), an offset within +-18:00, a year from 1970 to 2100"
+    ),
     "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$",
 }
 _COURIER: Schema = {"type": "string", "enum": ["EMS", "SF"]}
@@ -134,6 +138,10 @@ EVENT_SCHEMAS: dict[str, Schema] = {
     ),
 }
 EVENT_TYPES = tuple(EVENT_SCHEMAS)
+# The date-time fields (parsed for real after the schema check: a pattern cannot tell 30 February).
+TIME_FIELDS = frozenset(
+    name for schema in EVENT_SCHEMAS.values() for name, prop in schema["properties"].items() if prop is _TIME
+)
 
 ENVELOPE_SCHEMA: Schema = {
     "type": "object",
@@ -157,20 +165,32 @@ RESULT_SCHEMA: Schema = {
     "properties": {
         "index": {"type": "integer", "minimum": 0, "description": "position in the batch (0-based)"},
         "event_id": {"type": ["string", "null"]},
-        "status": {"type": "string", "enum": ["accepted", "duplicate", "invalid"]},
+        "status": {
+            "type": "string",
+            "enum": ["accepted", "duplicate", "invalid", "refused", "failed"],
+            "description": (
+                "accepted: applied; duplicate: this key sent this event_id before, nothing changed (when the "
+                "first request is still applying it, this one waits for it, up to a minute); invalid: wrong "
+                "fields or unknown records, nothing stored; refused: stored, but the change it asks for is not "
+                "allowed now (e.g. a closed complaint cannot be reopened), see errors; failed: stored but not "
+                "applied because of a fault on our side, send it again (it is then applied, once)"
+            ),
+        },
         "notified": {"type": "integer", "minimum": 0, "description": "notifications created"},
         "errors": {"type": "array", "items": _ERROR_ITEM},
     },
 }
 BATCH_RESULT_SCHEMA: Schema = {
     "type": "object",
-    "required": ["results", "accepted", "duplicates", "invalid"],
+    "required": ["results", "accepted", "duplicates", "invalid", "refused", "failed"],
     "additionalProperties": False,
     "properties": {
         "results": {"type": "array", "items": RESULT_SCHEMA},
         "accepted": {"type": "integer"},
         "duplicates": {"type": "integer"},
         "invalid": {"type": "integer"},
+        "refused": {"type": "integer"},
+        "failed": {"type": "integer"},
     },
 }
 PROBLEM_SCHEMA: Schema = {
@@ -181,7 +201,16 @@ PROBLEM_SCHEMA: Schema = {
 }
 
 
-def openapi_document(server_url: str = "/") -> Schema:
+BATCH_SEMANTICS = (
+    "A batch is applied per event, not atomically: each event is checked, stored and applied on its own, "
+    "and the answer has one result per event, in order (`index`), with its status. Invalid events are not "
+    "stored and do not stop the others; a refused or failed event does not undo the accepted ones. To "
+    "retry, send the same batch again: events already applied answer `duplicate` and change nothing, "
+    "the others are applied."
+)
+
+
+def openapi_document(server_url: str = "/", max_body: int | None = None) -> Schema:
     schemas: Schema = {f"Event_{name}": schema for name, schema in EVENT_SCHEMAS.items()}
     event_ref = {
         "oneOf": [{"$ref": f"#/components/schemas/Event_{n}"} for n in EVENT_TYPES],
@@ -223,7 +252,9 @@ def openapi_document(server_url: str = "/") -> Schema:
                 "notifies the citizens concerned on Telegram. Every request is signed: X-Key-Id names the "
                 "system's key, X-Timestamp is the Unix time in seconds, and X-Signature is the lowercase hex "
                 "HMAC-SHA256, keyed with the system's secret, of the timestamp, a '.', and the raw body. "
-                f"Requests older than {SIGNATURE_WINDOW // 60} minutes are refused."
+                f"Requests older than {SIGNATURE_WINDOW // 60} minutes are refused. A body over "
+                f"{_size(max_body)} (EVENTS_MAX_BODY) is refused with 413 before it is read. The same event sent "
+                "several times, even at once, is applied once. " + BATCH_SEMANTICS
             ),
         },
         "servers": [{"url": server_url}],
@@ -241,6 +272,7 @@ def openapi_document(server_url: str = "/") -> Schema:
                 "post": {
                     "operationId": "postEvents",
                     "summary": "Report one event, a batch of up to 10,000, or NDJSON (one event per line)",
+                    "description": BATCH_SEMANTICS,
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -263,18 +295,57 @@ def openapi_document(server_url: str = "/") -> Schema:
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventResult"}}},
                         },
                         "200": {
-                            "description": "a batch or NDJSON: one result per event, in order",
+                            "description": (
+                                "a batch or NDJSON: one result per event, in order; each event applied on its "
+                                "own (see the operation's description)"
+                            ),
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchResult"}}},
                         },
-                        "400": {"description": "the body is not JSON / NDJSON", "content": problem},
+                        "400": {
+                            "description": (
+                                "the body is not JSON / NDJSON (not UTF-8, a syntax error, NaN, a number too "
+                                "long, or nested deeper than a valid event can be)"
+                            ),
+                            "content": problem,
+                        },
                         "401": {
                             "description": "unknown key, bad signature, or timestamp outside 5 minutes; nothing stored",
                             "content": problem,
                         },
-                        "413": {"description": "more than 10,000 events", "content": problem},
-                        "422": {
-                            "description": "a single event is invalid: the wrong fields' paths",
+                        "409": {
+                            "description": (
+                                "a single event is refused: stored, but the change it asks for is not allowed "
+                                "in the record's current state (the errors say why); resending it is a duplicate"
+                            ),
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventResult"}}},
+                        },
+                        "413": {
+                            "description": f"the body is over {_size(max_body)} (EVENTS_MAX_BODY), or more than "
+                            f"{MAX_BATCH:,} events",
+                            "content": problem,
+                        },
+                        "422": {
+                            "description": (
+                                "a single event is invalid: the wrong fields' paths (an impossible date, e.g. "
+                                "2026-02-30, names its field, e.g. /mailed_at); nothing stored"
+                            ),
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventResult"}}},
+                        },
+                        "503": {
+                            "description": (
+                                "a fault on our side (a single event stored but not applied: status failed; or "
+                                "the database unreachable): send the same request again"
+                            ),
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/EventResult"},
+                                            {"$ref": "#/components/schemas/Problem"},
+                                        ]
+                                    }
+                                }
+                            },
                         },
                     },
                 },
@@ -289,3 +360,11 @@ def openapi_document(server_url: str = "/") -> Schema:
             },
         },
     }
+
+
+def _size(max_body: int | None) -> str:
+    if max_body is None:
+        return "the configured limit"
+    if max_body % (1024 * 1024) == 0:
+        return f"{max_body // (1024 * 1024)} MiB"
+    return f"{max_body:,} bytes"

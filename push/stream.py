@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
@@ -54,12 +55,22 @@ def _s(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _by_stream(answer: object) -> list[tuple[str, list[Any]]]:
+    """XREADGROUP's answer, ``[[stream, entries], ...]`` (RESP2, the protocol connect_redis uses),
+    as (stream name, entries) pairs; nothing read: empty."""
+    if not answer:
+        return []
+    if not isinstance(answer, list):
+        raise TypeError(f"unexpected XREADGROUP answer: {type(answer).__name__} (RESP3?)")
+    return [(_s(name), raw) for name, raw in answer]
+
+
 class PushStream:
     def __init__(self, redis: aioredis.Redis, keys: Keys) -> None:
         self.redis = redis
-        self.urgent = keys("push", "stream", "urgent")
-        self.normal = keys("push", "stream", "normal")
-        self.members = keys("push", "queued")
+        self.urgent = keys.push_stream(urgent=True)
+        self.normal = keys.push_stream(urgent=False)
+        self.members = keys.push_queued()
         self._add = redis.register_script(_ADD)
 
     @property
@@ -101,15 +112,15 @@ class PushStream:
         answer = await self.redis.xreadgroup(
             GROUP, consumer, {self.urgent: ">", self.normal: ">"}, count=count, block=block_ms
         )
-        by_stream = {_s(name): self._entries(_s(name), raw, False) for name, raw in answer or []}
+        by_stream = {name: self._entries(name, raw, False) for name, raw in _by_stream(answer)}
         return by_stream.get(self.urgent, []) + by_stream.get(self.normal, [])
 
     async def own_pending(self, consumer: str, count: int) -> list[Entry]:
         """Entries this consumer name read before and never acknowledged (a restart)."""
         answer = await self.redis.xreadgroup(GROUP, consumer, {self.urgent: "0", self.normal: "0"}, count=count)
         out: list[Entry] = []
-        for name, raw in answer or []:
-            out.extend(self._entries(_s(name), raw, True))
+        for name, raw in _by_stream(answer):
+            out.extend(self._entries(name, raw, True))
         return out
 
     async def autoclaim(self, consumer: str, min_idle_ms: int, count: int) -> list[Entry]:

@@ -87,11 +87,11 @@ def _digest(services: Services, token: str) -> str:
 
 
 def _session_key(services: Services, token: str) -> str:
-    return services.keys("staff", "sess", _digest(services, token))
+    return services.keys.staff_session(_digest(services, token))
 
 
 def online_key(services: Services) -> str:
-    return services.keys("staff", "online")
+    return services.keys.staff_online()
 
 
 LOCKED_SCOPES = ("pair", "account", "address")
@@ -163,21 +163,21 @@ class Lockout:
         self.settings = services.settings
 
     def pair_key(self, name: str, address: str) -> str:
-        return self.services.keys("staff", "fail", "pair", name, address)
+        return self.services.keys.staff_failures("pair", name, address)
 
     def account_key(self, name: str) -> str:
-        return self.services.keys("staff", "fail", "acct", name)
+        return self.services.keys.staff_failures("acct", name)
 
     def address_key(self, address: str) -> str:
-        return self.services.keys("staff", "fail", "addr", address)
+        return self.services.keys.staff_failures("addr", address)
 
     def addresses_of_key(self, name: str) -> str:
         """Set of the addresses this account has failures from."""
-        return self.services.keys("staff", "fail", "from", name)
+        return self.services.keys.staff_failures("from", name)
 
     def address_index_key(self) -> str:
         """Sorted set of the addresses with recent failures (score: the last one, epoch s)."""
-        return self.services.keys("staff", "fail", "addrs")
+        return self.services.keys.staff_failures("addrs")
 
     def limits(self) -> tuple[int, int, int]:
         s = self.settings

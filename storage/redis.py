@@ -34,10 +34,9 @@ def as_text(raw: bytes | str | None) -> str | None:
 
 
 class Keys:
-    """Every Redis key the app uses starts with one configurable prefix (tests use their own).
-
-    Named keys below; ``keys("a", "b")`` builds ``<prefix>:a:b`` for the rest.
-    """
+    """Every Redis key the app uses, named here, in one place; all start with one configurable
+    prefix (tests use their own). ``keys("a", "b")`` builds ``<prefix>:a:b`` and is what the
+    named keys are made of (tests read keys through it too)."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix.rstrip(":")
@@ -76,3 +75,89 @@ class Keys:
     def push_reminders(self, day: date) -> str:
         """Set once the daily reminders of ``day`` (local) have been started."""
         return self("push", "reminders", day.isoformat())
+
+    # --- the bot's update pipeline (bot/) ---------------------------------------------------------
+
+    def update(self, bot_id: int, update_id: int) -> str:
+        """An update's de-duplication claim ("busy" with a lease, then "done" for a day)."""
+        return self("upd", bot_id, update_id)
+
+    def throttle(self, user_id: int) -> str:
+        """A citizen's message count in the flood window."""
+        return self("thr", user_id)
+
+    def fsm_prefix(self) -> str:
+        """Prefix of aiogram's FSM storage and per-chat locks."""
+        return self("fsm")
+
+    def webhook(self, bot_id: int) -> str:
+        """Fingerprint of the last setWebhook call (replicas and restarts do not repeat it)."""
+        return self("webhook", bot_id)
+
+    # --- the citizen's conversation ---------------------------------------------------------------
+
+    def language_chosen(self, user_id: int) -> str:
+        """The language the citizen chose with /language."""
+        return self("lang", user_id)
+
+    def language_last(self, user_id: int) -> str:
+        """The language of the citizen's last message."""
+        return self("lastlang", user_id)
+
+    def form(self, user_id: int) -> str:
+        """The citizen's open form (for the "your form expired" notice)."""
+        return self("form", user_id)
+
+    def misunderstood(self, user_id: int) -> str:
+        """Misunderstandings in a row (the second offers a person)."""
+        return self("misunderstood", user_id)
+
+    # --- citizen services (actions/) --------------------------------------------------------------
+
+    def otp(self, purpose: str, *parts: object) -> str:
+        """One-time codes of one purpose (binding, phone change): codes, counters, locks."""
+        return self("otp", purpose, *parts)
+
+    def elicense_current(self, id_number: str) -> str:
+        """The e-license verification code shown last for this ID number."""
+        return self("elic", "current", id_number)
+
+    def elicense_code(self, code: str) -> str:
+        """A verification code -> the ID number it was shown for (60 s)."""
+        return self("elic", "code", code)
+
+    def vehicles_added(self, id_number: str) -> str:
+        return self("vehicles", "added", id_number)
+
+    def vehicles_engine_attempts(self, id_number: str) -> str:
+        return self("vehicles", "engine-attempts", id_number)
+
+    # --- staff handoff (actions/handoff, staff/) --------------------------------------------------
+
+    def handoff_events(self, handoff_id: str) -> str:
+        """Pub/sub channel of one handoff's events."""
+        return self("handoff", "ev", handoff_id)
+
+    def handoff_events_pattern(self) -> str:
+        return self("handoff", "ev", "*")
+
+    def handoff_chat(self, chat_id: int) -> str:
+        """Marker: this chat is with a person."""
+        return self("handoff", "chat", chat_id)
+
+    def handoff_memory(self, user_id: int) -> str:
+        """The citizen's last intent and entities (context for the agent)."""
+        return self("handoff", "mem", user_id)
+
+    def handoff_offered(self, handoff_id: str) -> str:
+        return self("handoff", "offered", handoff_id)
+
+    def staff_session(self, digest: str) -> str:
+        return self("staff", "sess", digest)
+
+    def staff_online(self) -> str:
+        return self("staff", "online")
+
+    def staff_failures(self, kind: str, *parts: object) -> str:
+        """Sign-in failure counters: "pair" (account, address), "acct", "addr", "from", "addrs"."""
+        return self("staff", "fail", kind, *parts)

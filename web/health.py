@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
-import ipaddress
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from core.metrics import is_loopback, metrics_handler  # noqa: F401 - one /metrics rule, shared with push workers
 
 Status = Literal["up", "degraded", "down"]
 Check = Callable[[], Awaitable[object]]
@@ -67,29 +66,6 @@ async def readyz(request: web.Request) -> web.Response:
     overall: Status = "down" if core_down else "degraded" if any(s != "up" for s in statuses) else "up"
     # NLU down is degraded, not down: buttons and commands still do everything.
     return web.json_response({"status": overall, "checks": body}, status=503 if overall == "down" else 200)
-
-
-def metrics_handler(token: str | None) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """/metrics for Prometheus: with METRICS_TOKEN set, a bearer token is required; without, only
-    clients on this machine (loopback) are answered. Counters reveal traffic: never public."""
-
-    async def metrics(request: web.Request) -> web.Response:
-        if token is not None:
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return web.json_response({"error": "metrics need Authorization: Bearer <METRICS_TOKEN>"}, status=401)
-        elif not is_loopback(request.remote):
-            return web.json_response({"error": "metrics are served to loopback only; set METRICS_TOKEN"}, status=403)
-        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
-
-    return metrics
-
-
-def is_loopback(remote: str | None) -> bool:
-    try:
-        return remote is not None and ipaddress.ip_address(remote).is_loopback
-    except ValueError:  # a unix socket peer has no address
-        return False
 
 
 def setup(app: web.Application, probes: ProbesOf, *, metrics_token: str | None) -> None:

@@ -9,7 +9,8 @@ Rules (issue 4):
   description of 10 to 2,000 characters, up to 5 photos and, when one was typed, a plate.
 * It is written durably first; only then is its ticket number (C + YYMMDD + "-" + a daily
   sequence, the bureau's local date) given, with the promised response: acknowledged within
-  24 hours, answered within 7 days.
+  24 hours, answered within 7 days. Once per draft: the form's idempotency key is unique on the
+  stored complaint, so the same draft submitted again returns the first complaint (``submit_once``).
 * A citizen sees only their own complaints; someone else's ticket reads exactly like an unknown one.
 * Staff and the back office move a complaint along the same allowed transitions (``TRANSITIONS``).
   When it is resolved the citizen is asked to rate the resolution (1 to 5, once, with an optional
@@ -41,6 +42,8 @@ from actions.complaints.citizen import (
     own_complaint,
     rate,
     submit,
+    submit_once,
+    submitted,
 )
 from actions.complaints.draft import (
     DESCRIPTION_MAX,
@@ -113,4 +116,6 @@ __all__ = [
     "resolve",
     "strip_plates",
     "submit",
+    "submit_once",
+    "submitted",
 ]

@@ -147,10 +147,21 @@ async def cancel_waiting(services: Services, chat_id: int, actor: str = "citizen
 
 
 async def request_callback(
-    services: Services, *, chat_id: int, user_id: int | None, lang: Language, message: str
+    services: Services,
+    *,
+    chat_id: int,
+    user_id: int | None,
+    lang: Language,
+    message: str,
+    key: str | None = None,
 ) -> Handoff:
     """Outside staff hours or after a long wait: a message for a person to call back. It waits
-    in the staff queue (topic "callback") without taking the chat away from the bot."""
+    in the staff queue (topic "callback") without taking the chat away from the bot.
+
+    ``key``: the citizen's form (idempotency key, unique on the stored request); the same form
+    sent again (a redelivered message after a crash) returns the first request."""
+    if key is not None and (earlier := await callback_requested(services, chat_id, key)) is not None:
+        return earlier
     context = await build_context(services, user_id=user_id, lang=lang)
     citizen = await services.repos.citizens.by_telegram_user(user_id) if user_id is not None else None
     context["callback_message"] = message[:2000]
@@ -162,7 +173,13 @@ async def request_callback(
         language=Language(lang),
         context=context,
         now=services.clock(),
+        key=key,
     )
+
+
+async def callback_requested(services: Services, chat_id: int, key: str) -> Handoff | None:
+    """The call-back request the form ``key`` stored from ``chat_id``, if any."""
+    return await services.repos.handoffs.callback_by_submission_key(key, chat_id)
 
 
 async def citizen_turn(

@@ -25,23 +25,23 @@ CALLBACK_TOPIC = "callback"  # a call-back request: in the staff queue, the chat
 
 
 def events_channel(services: Services, handoff_id: str) -> str:
-    return services.keys("handoff", "ev", handoff_id)
+    return services.keys.handoff_events(handoff_id)
 
 
 def events_pattern(services: Services) -> str:
-    return services.keys("handoff", "ev", "*")
+    return services.keys.handoff_events_pattern()
 
 
 def chat_key(services: Services, chat_id: int) -> str:
-    return services.keys("handoff", "chat", chat_id)
+    return services.keys.handoff_chat(chat_id)
 
 
 def memory_key(services: Services, user_id: int) -> str:
-    return services.keys("handoff", "mem", user_id)
+    return services.keys.handoff_memory(user_id)
 
 
 def offered_key(services: Services, handoff_id: str) -> str:
-    return services.keys("handoff", "offered", handoff_id)
+    return services.keys.handoff_offered(handoff_id)
 
 
 async def publish(services: Services, handoff_id: str, *events: dict[str, Any]) -> None:

@@ -62,7 +62,9 @@ async def citizen_language(services: Services, *, chat_id: int, user_id: int) ->
     chat (a citizen who only sent commands and pressed buttons was answered in their Telegram
     language); else English, the bot's own default."""
     try:
-        chosen, last = await services.redis.mget(services.keys("lang", user_id), services.keys("lastlang", user_id))
+        chosen, last = await services.redis.mget(
+            services.keys.language_chosen(user_id), services.keys.language_last(user_id)
+        )
     except RedisError:
         chosen = last = None
     for value in (chosen, last):

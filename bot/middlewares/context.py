@@ -45,14 +45,14 @@ def update_type(update: Update) -> str:
 
 
 async def remember_language(services: Services, user_id: int, lang: Language) -> None:
-    await services.redis.set(services.keys("lang", user_id), lang)
+    await services.redis.set(services.keys.language_chosen(user_id), lang)
 
 
 async def resolve_language(services: Services, user: User, text: str | None) -> Language:
     keys = services.keys
     try:
         chosen, last, open_form = await services.redis.mget(
-            keys("lang", user.id), keys("lastlang", user.id), keys("form", user.id)
+            keys.language_chosen(user.id), keys.language_last(user.id), keys.form(user.id)
         )
     except RedisError:
         ERRORS.labels("redis-language").inc()
@@ -69,7 +69,7 @@ async def resolve_language(services: Services, user: User, text: str | None) -> 
         detected = detect_language(words)
         if detected != last_lang:
             try:
-                await services.redis.set(keys("lastlang", user.id), detected, ex=LAST_LANG_TTL)
+                await services.redis.set(keys.language_last(user.id), detected, ex=LAST_LANG_TTL)
             except RedisError:
                 ERRORS.labels("redis-language").inc()
         return detected

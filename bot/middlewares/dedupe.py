@@ -42,7 +42,7 @@ class DedupeMiddleware(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         services: Services = data["services"]
-        key = services.keys("upd", data["bot"].id, event.update_id)
+        key = services.keys.update(data["bot"].id, event.update_id)
         try:
             first = await _claim(services.redis, key)
         except RedisError:

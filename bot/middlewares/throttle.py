@@ -40,7 +40,7 @@ class ThrottleMiddleware(BaseMiddleware):
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
         services: Services = data["services"]
-        key = services.keys("thr", user.id)
+        key = services.keys.throttle(user.id)
         try:
             async with services.redis.pipeline(transaction=True) as pipe:
                 pipe.set(key, 0, px=int(self.window * 1000), nx=True)

@@ -117,7 +117,7 @@ async def free_text(message: Message, ctx: Ctx) -> None:
 
 async def _not_understood(ctx: Ctx) -> None:
     try:
-        key = ctx.services.keys("misunderstood", ctx.user.id)
+        key = ctx.services.keys.misunderstood(ctx.user.id)
         async with ctx.services.redis.pipeline(transaction=False) as pipe:
             pipe.incr(key)
             pipe.expire(key, MISUNDERSTANDING_TTL)
@@ -140,6 +140,6 @@ async def _not_understood(ctx: Ctx) -> None:
 
 async def _reset_misunderstandings(ctx: Ctx) -> None:
     try:
-        await ctx.services.redis.delete(ctx.services.keys("misunderstood", ctx.user.id))
+        await ctx.services.redis.delete(ctx.services.keys.misunderstood(ctx.user.id))
     except RedisError:
         ERRORS.labels("redis-misunderstood").inc()

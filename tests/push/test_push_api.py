@@ -1,5 +1,6 @@
 """The back-office events API: signature, replay window, schemas with field paths, duplicates,
-batches and NDJSON, and the served OpenAPI document checked against real requests and answers."""
+batches and NDJSON, changes the rules refuse, an interrupted application completed, and the served
+OpenAPI document checked against real requests and answers."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from jsonschema import Draft202012Validator
 
 from core.config import Settings
 from core.identifiers import id_check_digit
-from push.events import COLLECTION, signed_headers
+from push.events import signed_headers
 from push.schemas import EVENT_SCHEMAS
-from storage.models import Citizen
+from storage.models import Citizen, ComplaintStatus
+from storage.repositories import ReceivedEvent
 from storage.seed import DEMO_IDENTITIES
 from tests.conftest import RunningApp, services_of
 
@@ -60,9 +62,12 @@ def mailed(event_id: str | None = None, **changes: Any) -> dict[str, Any]:
 async def post(
     app: RunningApp, body: bytes, headers: dict[str, str], content_type: str = "application/json"
 ) -> tuple[int, Any]:
-    async with aiohttp.ClientSession() as http, http.post(
-        app.base_url + "/api/v1/events", data=body, headers={**headers, "Content-Type": content_type}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            app.base_url + "/api/v1/events", data=body, headers={**headers, "Content-Type": content_type}
+        ) as response,
+    ):
         return response.status, await response.json()
 
 
@@ -73,7 +78,7 @@ async def signed(app: RunningApp, payload: Any, *, content_type: str = "applicat
 
 async def stored_count(app: RunningApp) -> tuple[int, int]:
     repos = services_of(app).repos
-    return (await repos.db[COLLECTION].count_documents({}), await repos.notifications.collection.count_documents({}))
+    return (await repos.backoffice_events.count(), await repos.notifications.collection.count_documents({}))
 
 
 @pytest.mark.parametrize("case", ["bad_signature", "unknown_key", "old_timestamp", "future_timestamp", "no_headers"])
@@ -219,10 +224,71 @@ async def test_a_large_batch(api_app: RunningApp) -> None:
     )
 
 
+async def test_a_change_the_staff_rules_forbid_is_refused_with_409(
+    api_app: RunningApp, openapi: dict[str, Any]
+) -> None:
+    repos = services_of(api_app).repos
+    closed = (await repos.complaints.by_status([ComplaintStatus.CLOSED]))[0]
+    before = await stored_count(api_app)
+    event = {
+        "event_id": f"c-{uuid.uuid4().hex}",
+        "type": "complaint_updated",
+        "ticket_id": closed.ticket_id,
+        "status": "in_progress",  # a closed complaint is never reopened, by staff or the back office
+    }
+    status, answer = await signed(api_app, event)
+    assert status == 409
+    schema_validator(openapi, "#/components/schemas/EventResult").validate(answer)
+    assert answer == {
+        "event_id": event["event_id"],
+        "status": "refused",
+        "errors": [{"path": "/status", "message": "the complaint is closed: it cannot move to in_progress"}],
+    }
+    assert await signed(api_app, event) == (202, {"event_id": event["event_id"], "status": "duplicate", "notified": 0})
+    assert await stored_count(api_app) == (before[0] + 1, before[1])  # stored once, nobody told
+    unchanged = await repos.complaints.by_ticket(closed.ticket_id)
+    assert unchanged is not None and unchanged.status == ComplaintStatus.CLOSED
+    assert len(unchanged.history) == len(closed.history)
+    stored = await repos.backoffice_events.by_id(f"{KEY}:{event['event_id']}")
+    assert stored is not None and stored.applied_at is not None and stored.refused
+
+    batch = {"events": [{**event, "event_id": f"c-{uuid.uuid4().hex}"}, mailed()]}
+    status, answer = await signed(api_app, batch)
+    assert status == 200
+    schema_validator(openapi, "#/components/schemas/BatchResult").validate(answer)
+    assert [r["status"] for r in answer["results"]] == ["refused", "accepted"]
+    assert (answer["accepted"], answer["duplicates"], answer["invalid"], answer["refused"]) == (1, 0, 0, 1)
+    assert answer["results"][0]["errors"][0]["path"] == "/status"
+
+
+async def test_an_interrupted_event_is_completed_once_by_its_duplicate(api_app: RunningApp) -> None:
+    services = services_of(api_app)
+    new = (await services.repos.complaints.by_status([ComplaintStatus.NEW]))[0]
+    event = {
+        "event_id": f"c-{uuid.uuid4().hex}",
+        "type": "complaint_updated",
+        "ticket_id": new.ticket_id,
+        "status": "acknowledged",
+        "text": "Received by the district office",
+    }
+    # The first delivery was stored, then the process stopped before applying it.
+    assert await services.repos.backoffice_events.store_new([ReceivedEvent(KEY, event)], datetime.now(UTC)) == [True]
+    first = await signed(api_app, event)
+    second = await signed(api_app, event)
+    assert first == (202, {"event_id": event["event_id"], "status": "duplicate", "notified": 1})
+    assert second == (202, {"event_id": event["event_id"], "status": "duplicate", "notified": 0})
+    changed = await services.repos.complaints.by_ticket(new.ticket_id)
+    assert changed is not None and changed.status == ComplaintStatus.ACKNOWLEDGED
+    applied = [e for e in changed.history if e.ref == f"event:{KEY}:{event['event_id']}"]
+    assert [(e.actor, e.status, e.text) for e in applied] == [
+        (f"backoffice:{KEY}", ComplaintStatus.ACKNOWLEDGED, "Received by the district office")
+    ]
+
+
 async def test_openapi_documents_what_the_api_does(openapi: dict[str, Any]) -> None:
     Draft202012Validator.check_schema({"components": openapi["components"]})
     operation = openapi["paths"]["/api/v1/events"]["post"]
-    assert set(operation["responses"]) >= {"200", "202", "400", "401", "413", "422"}
+    assert set(operation["responses"]) >= {"200", "202", "400", "401", "409", "413", "422"}
     assert set(operation["requestBody"]["content"]) == {"application/json", "application/x-ndjson"}
     mapping = openapi["components"]["schemas"]["Event"]["discriminator"]["mapping"]
     assert (

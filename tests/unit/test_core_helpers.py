@@ -69,3 +69,34 @@ def test_named_redis_keys_are_the_keys_used_before() -> None:
     assert keys.push_pause() == "app:push:pause"
     assert (keys.push_relay_lock(), keys.push_sweep_lock()) == ("app:push:relay-lock", "app:push:sweep-lock")
     assert keys.push_reminders(date(2026, 11, 21)) == "app:push:reminders:2026-11-21"
+
+
+def test_every_named_redis_key_is_distinct_and_prefixed() -> None:
+    from storage.redis import Keys
+
+    keys = Keys("p")
+    made = [
+        keys.update(1, 2),
+        keys.throttle(1),
+        keys.fsm_prefix(),
+        keys.webhook(1),
+        keys.language_chosen(1),
+        keys.language_last(1),
+        keys.form(1),
+        keys.misunderstood(1),
+        keys.otp("bind", "code", 1),
+        keys.elicense_current("x"),
+        keys.elicense_code("x"),
+        keys.vehicles_added("x"),
+        keys.vehicles_engine_attempts("x"),
+        keys.handoff_events("h"),
+        keys.handoff_chat(1),
+        keys.handoff_memory(1),
+        keys.handoff_offered("h"),
+        keys.staff_session("d"),
+        keys.staff_online(),
+        keys.staff_failures("acct", "n"),
+        keys.push_queued(),
+        keys.push_pause(),
+    ]
+    assert len(made) == len(set(made)) and all(k.startswith("p:") for k in made)

@@ -20,6 +20,7 @@ from core.config import Settings
 from core.i18n import default_catalog
 from core.identifiers import normalize_ticket_id
 from core.language import Language
+from core.text import clean_text, utf16_len
 from storage.models import Citizen, ComplaintStatus, ComplaintTopic, GeoPoint, NotificationType
 from storage.mongo import connect_mongo
 from storage.redis import Keys
@@ -45,7 +46,8 @@ def test_description_length(text: str, hint: str | None) -> None:
 
 @given(st.text(min_size=0, max_size=2100))
 def test_description_hint_matches_its_length(text: str) -> None:
-    n = len(text.strip())
+    """Measured as Telegram measures (UTF-16 units), on the text as it will be stored (cleaned)."""
+    n = utf16_len(clean_text(text).strip())
     expected = (
         None
         if 10 <= n <= 2000

@@ -21,9 +21,19 @@ from core.addresses import (
 )
 from core.identifiers import mask_id_number
 from core.language import Language
-from storage.models import Citizen
+from storage.models import Citizen, NotificationPreferences
 
 log = structlog.get_logger(__name__)
+
+
+async def set_language(services: Services, user_id: int, language: Language) -> bool:
+    """The language a bound citizen's notifications and staff replies use (False: not bound)."""
+    return await services.repos.citizens.set_language(user_id, language)
+
+
+async def set_notification_preferences(services: Services, user_id: int, preferences: NotificationPreferences) -> bool:
+    """Which notifications the citizen receives, and quiet hours (False: not bound)."""
+    return await services.repos.citizens.set_preferences(user_id, preferences)
 
 
 async def change_address(services: Services, id_number: str, address: str, postal_code: str) -> Citizen | None:
@@ -68,5 +78,7 @@ __all__ = [
     "explain_address",
     "explain_postal_code",
     "normalize_postal_code",
+    "set_language",
+    "set_notification_preferences",
     "start_phone_change",
 ]

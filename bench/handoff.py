@@ -227,7 +227,7 @@ async def run_bench(
     rounds: int = 5,
     pause: tuple[float, float] = (2.0, 6.0),
 ) -> BenchResult:
-    from staff.auth import add_staff
+    from actions.staff_accounts import add_staff
 
     overrides = app_overrides(settings, free_port())
     base = f"http://127.0.0.1:{overrides['http_port']}"

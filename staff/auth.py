@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -30,13 +29,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 import structlog
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from actions.services import Services
+from core.passwords import DUMMY_HASH, verify_password
 from storage.models import StaffRole, StaffUser
 from storage.redis import as_text
-from storage.repositories import Repositories
 
 COOKIE = "staff_session"
 LANG_COOKIE = "staff_lang"
@@ -44,23 +41,6 @@ LOGIN_CSRF_COOKIE = "staff_login_csrf"
 ONLINE_WINDOW = 90  # seconds: an agent seen this recently is "online"
 RANK: dict[StaffRole, int] = {StaffRole.AGENT: 1, StaffRole.SUPERVISOR: 2, StaffRole.ADMIN: 3}
 log = structlog.get_logger(__name__)
-
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not-a-real-password")  # same verification cost for unknown usernames
-
-
-async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
-
-
-async def verify_password(password_hash: str, password: str) -> bool:
-    def check() -> bool:
-        try:
-            return _hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
-
-    return await asyncio.to_thread(check)
 
 
 def allowed(user: StaffUser, role: StaffRole) -> bool:
@@ -282,7 +262,7 @@ async def sign_in(services: Services, username: str, password: str, address: str
     if not taken:
         return SignIn.LOCKED, None
     user = await services.repos.staff.by_username(username) if name != _NO_ACCOUNT else None
-    ok = await verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    ok = await verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is None or not ok or user.disabled:
         scopes = lockout.full(counts)  # this failure took the last slot of these counters
         if not scopes:
@@ -330,22 +310,3 @@ async def online(services: Services) -> list[str]:
     await services.redis.zremrangebyscore(online_key(services), "-inf", since)
     members = await services.redis.zrangebyscore(online_key(services), since, "+inf")
     return sorted(m.decode() if isinstance(m, bytes) else str(m) for m in members)
-
-
-async def add_staff(
-    repos: Repositories, *, username: str, password: str, role: StaffRole, display_name: str, now: datetime
-) -> StaffUser:
-    """Create an account (raises `storage.repositories.StaffExists` when the username is taken)."""
-    if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
-        raise ValueError("username: letters, digits, '.', '_' and '-' only")
-    if len(password) < 8:
-        raise ValueError("password: at least 8 characters")
-    user = StaffUser(
-        username=username,
-        password_hash=await hash_password(password),
-        role=role,
-        display_name=display_name or username,
-        created_at=now,
-    )
-    await repos.staff.create(user)
-    return user

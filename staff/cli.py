@@ -36,7 +36,7 @@ def read_password(from_stdin: bool) -> str:
 
 async def add_account(mongo_url: str, db: str, args: argparse.Namespace, password: str) -> str:
     """Create the account; returns a one-line report (raises ValueError / StaffExists)."""
-    from staff.auth import add_staff
+    from actions.staff_accounts import add_staff
 
     client = connect_mongo(mongo_url)
     try:

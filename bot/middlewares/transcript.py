@@ -14,7 +14,6 @@ and counted, never allowed to break the conversation itself.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -32,9 +31,9 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from pymongo.errors import PyMongoError
 
+from actions.transcripts import record_bot_turn, record_citizen_turn
 from core.metrics import ERRORS
-from core.text import MESSAGE_MAX, clean_text
-from storage.models import TurnKind, TurnRole
+from storage.models import TurnKind
 from storage.repositories import Repositories
 
 log = structlog.get_logger(__name__)
@@ -55,18 +54,6 @@ def describe_message(message: Message) -> tuple[TurnKind, str | None]:
     if message.voice:
         return TurnKind.VOICE, None
     return TurnKind.TEXT, f"[{getattr(message.content_type, 'value', message.content_type)}]"
-
-
-TRANSCRIPT_MAX = MESSAGE_MAX
-
-
-def transcript_text(text: str | None) -> str | None:
-    """What staff will read: no control or bidi characters, and at most one Telegram message
-    long (Telegram's own limit; a forged 5 MB update is not stored whole)."""
-    if text is None:
-        return None
-    cleaned = clean_text(text)
-    return cleaned if len(cleaned) <= TRANSCRIPT_MAX else cleaned[:TRANSCRIPT_MAX] + "…"
 
 
 def button_text(query: CallbackQuery) -> str | None:
@@ -105,15 +92,7 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
 
     async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None, meta: dict[str, Any]) -> None:
         try:
-            await self.repos.conversations.append_turn(
-                chat_id=chat_id,
-                user_id=user_id,
-                role=TurnRole.CITIZEN,
-                kind=kind,
-                text=transcript_text(text),
-                meta=meta,
-                at=datetime.now(UTC),
-            )
+            await record_citizen_turn(self.repos, chat_id=chat_id, user_id=user_id, kind=kind, text=text, meta=meta)
         except PyMongoError:
             ERRORS.labels("mongo-transcript").inc()
             log.exception("could not record citizen turn")
@@ -145,15 +124,7 @@ class OutgoingTranscriptMiddleware(BaseRequestMiddleware):
             if isinstance(method, EditMessageText):
                 meta["edited"] = True
             try:
-                await self.repos.conversations.append_turn(
-                    chat_id=chat_id,
-                    user_id=None,
-                    role=TurnRole.BOT,
-                    kind=kind,
-                    text=text,
-                    meta=meta,
-                    at=datetime.now(UTC),
-                )
+                await record_bot_turn(self.repos, chat_id=chat_id, kind=kind, text=text, meta=meta)
             except PyMongoError:
                 ERRORS.labels("mongo-transcript").inc()
                 log.exception("could not record bot turn")

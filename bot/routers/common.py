@@ -8,6 +8,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
+from actions import profile
 from bot import forms
 from bot.context import FEATURES, Ctx, feature
 from bot.middlewares.context import remember_language
@@ -79,7 +80,7 @@ async def on_language(query: CallbackQuery, callback_data: LangCb, ctx: Ctx) -> 
     lang = Language.ZH if callback_data.code == "zh" else Language.EN
     services = ctx.services
     await remember_language(services, ctx.user.id, lang)
-    await services.repos.citizens.set_language(ctx.user.id, lang)
+    await profile.set_language(services, ctx.user.id, lang)
     t = services.catalog.translator(lang)
     await query.answer()
     await ctx.send(t("language-set"), main_menu(t))

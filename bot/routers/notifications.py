@@ -8,6 +8,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from actions import profile
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
 from bot.ui.callbacks import MenuCb, NotifCb
@@ -72,6 +73,6 @@ async def on_toggle(query: CallbackQuery, callback_data: NotifCb, ctx: Ctx) -> N
         await require_citizen(ctx)
         return
     prefs = toggled(citizen.telegram.preferences, callback_data.action, callback_data.value)
-    await ctx.services.repos.citizens.set_preferences(ctx.user.id, prefs)
+    await profile.set_notification_preferences(ctx.services, ctx.user.id, prefs)
     await query.answer()
     await ctx.update_message(preferences_text(ctx.t, prefs), preferences_markup(ctx.t, prefs))

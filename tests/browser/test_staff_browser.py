@@ -15,8 +15,8 @@ import aiohttp
 import pytest
 from playwright.async_api import Browser, expect
 
+from actions.staff_accounts import add_staff
 from sandbox.client import SandboxClient
-from staff.auth import add_staff
 from storage.models import HandoffState, StaffRole
 from storage.repositories import StaffExists
 from tests.conftest import RunningApp, services_of

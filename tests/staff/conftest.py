@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from actions.staff_accounts import add_staff
 from sandbox.client import SandboxClient
-from staff.auth import add_staff
 from storage.models import StaffRole
 from storage.repositories import StaffExists
 from tests.conftest import RunningApp, services_of

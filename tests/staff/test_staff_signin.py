@@ -18,8 +18,8 @@ from urllib.parse import unquote
 import pytest
 import structlog
 
+from actions.staff_accounts import add_staff
 from staff import auth
-from staff.auth import add_staff
 from staff.http import source_address
 from storage.models import StaffRole
 from storage.repositories import StaffExists

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions.complaints import check_description
-from bot.middlewares.transcript import TRANSCRIPT_MAX, transcript_text
+from actions.transcripts import TRANSCRIPT_MAX, transcript_text
 from core.addresses import normalize_address
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field

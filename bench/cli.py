@@ -56,7 +56,7 @@ async def bench_handoff(settings: Settings, args: argparse.Namespace) -> int:
 async def bench_nlu(settings: Settings, args: argparse.Namespace, *, rasa_bin: Path, models_dir: Path) -> int:
     """Parse latency through the bot's own client, sequential and concurrent."""
     from bench.nlu import run_bench
-    from nlu.evaluate import parse_test_file
+    from nlu.dataset import parse_test_file
 
     supervisor = Supervisor()
     try:

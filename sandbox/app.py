@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from sandbox.botapi import BotApi, close_webhooks
+from sandbox.botapi import BotApi
 from sandbox.citizen import CitizenApi, citizen_errors
 from sandbox.limits import SandboxLimits
 from sandbox.state import SandboxState
@@ -43,7 +43,7 @@ async def _on_shutdown(app: web.Application) -> None:
 
 
 async def _on_cleanup(app: web.Application) -> None:
-    await close_webhooks(app[SANDBOX_STATE], app[SANDBOX_BOT_API])
+    await app[SANDBOX_BOT_API].close()
 
 
 def create_sandbox_app(limits: SandboxLimits | None = None, *, update_ids_file: Path | None = None) -> web.Application:

@@ -1,4 +1,4 @@
-"""Back-office events (push/events.py): each stored once per (key id, event id) before it is
+"""Back-office events (push/events/): each stored once per (key id, event id) before it is
 applied, so a replay is a duplicate and an interrupted application can be completed.
 
 Applying is claimed: a stored, unapplied event is applied only by the request holding its claim

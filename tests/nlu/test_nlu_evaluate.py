@@ -8,21 +8,9 @@ from pathlib import Path
 import pytest
 
 from nlu.client import Decision, Entity
-from nlu.evaluate import (
-    AnnotatedEntity,
-    EvalReport,
-    Outcome,
-    PolicyStats,
-    build_report,
-    check_thresholds,
-    comparable_value,
-    compute_section,
-    parse_annotated,
-    parse_test_file,
-    policy_stats,
-    predicted_entity_set,
-    scores,
-)
+from nlu.dataset import AnnotatedEntity, parse_annotated, parse_test_file
+from nlu.evaluate import EvalReport, build_report, check_thresholds, comparable_value, predicted_entity_set
+from nlu.metrics import Outcome, PolicyStats, compute_section, policy_stats, scores
 
 
 def test_parse_annotated_round_and_dict_forms() -> None:

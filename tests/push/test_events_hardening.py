@@ -350,17 +350,17 @@ async def test_the_rest_of_the_app_reads_at_most_one_mebibyte(api: RunningApp) -
 async def test_a_fault_applying_one_event_is_that_events_result_and_a_resend_applies_it(
     api: RunningApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import push.events
+    import push.events.process
 
     good, faulty = mailed(), mailed()
-    apply_event = push.events.apply_event
+    apply_event = push.events.process.apply_event
 
     async def flaky(services: Any, key_id: str, event: dict[str, Any]) -> int:
         if event["event_id"] == faulty["event_id"]:
             raise ConnectionError("the database went away")
         return await apply_event(services, key_id, event)
 
-    monkeypatch.setattr(push.events, "apply_event", flaky)
+    monkeypatch.setattr(push.events.process, "apply_event", flaky)
     status, answer = await signed(api, {"events": [good, faulty]})
     assert status == 200, answer
     assert [r["status"] for r in answer["results"]] == ["accepted", "failed"]
@@ -369,7 +369,7 @@ async def test_a_fault_applying_one_event_is_that_events_result_and_a_resend_app
     status, single = await signed(api, faulty)
     assert status == 503 and single["status"] == "failed"
 
-    monkeypatch.setattr(push.events, "apply_event", apply_event)
+    monkeypatch.setattr(push.events.process, "apply_event", apply_event)
     status, again = await signed(api, {"events": [good, faulty]})  # stored, not applied: applied now, once
     assert [(r["status"], r["notified"]) for r in again["results"]] == [("duplicate", 0), ("duplicate", 1)]
     repos = services_of(api).repos

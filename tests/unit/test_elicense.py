@@ -34,7 +34,11 @@ from tests.conftest import default_services, demo_database
 
 TODAY = date(2026, 5, 20)
 OPEN_CITY = ELicenseCity(
-    city="beijing", name=Bilingual(en="Beijing", zh="北京"), province="京", batch=1, opens_on=TODAY - timedelta(days=300)
+    city="beijing",
+    name=Bilingual(en="Beijing", zh="北京"),
+    province="京",
+    batch=1,
+    opens_on=TODAY - timedelta(days=300),
 )
 LATER_CITY = ELicenseCity(
     city="lhasa", name=Bilingual(en="Lhasa", zh="拉萨"), province="藏", batch=5, opens_on=TODAY + timedelta(days=120)

@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 
 from actions.handoff import CitizenLink
 from actions.services import Services
+from core import dates
 from core.config import Settings
 from core.i18n import Translator
 from core.language import Language
@@ -26,7 +27,7 @@ from core.language import from_code as language_from_code
 from core.language import parse as parse_language
 from staff import auth
 from staff.relay import Relay
-from storage.models import LOCAL_TZ, StaffRole, StaffUser
+from storage.models import StaffRole, StaffUser
 
 log = structlog.get_logger(__name__)
 
@@ -138,7 +139,7 @@ def translator(request: web.Request) -> Translator:
 
 
 def local_time(at: datetime | None) -> str:
-    return at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+    return dates.local_time(at, seconds=True) if at else ""
 
 
 def minutes_ago(at: datetime | None) -> str:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from storage.models import LOCAL_TZ
+from core.dates import LOCAL_TZ, local_time
 
-
-def local_time(moment: datetime) -> str:
-    """A moment in the bureau's local time, e.g. 2026-11-21 14:05."""
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+__all__ = ["dashed", "day", "local_day", "local_time", "stars"]
 
 
 def local_day(moment: datetime) -> str:

@@ -110,13 +110,22 @@ async def test_killed_at_random_instants_every_message_is_still_answered(chaos: 
     rng = random.Random(11)
     user = await sb.create_user("Ivy", language_code="en")
     await greeted(sb, user.id, "Ivy")
+    outcomes = {"answered once": 0, "answered twice": 0, "lost": 0}
     for trial in range(INSTANTS_QUICK):
         before = await answers_of(sb, user.id, "How to use")
         await sb.send_text(user.id, "/help")
         await asyncio.sleep(rng.uniform(0, 0.15))
         await asyncio.to_thread(chaos.app.kill9)
         await asyncio.to_thread(chaos.app.start)
-        await sb.wait_bot_message(user.id, contains="How to use", timeout=30)
+        try:
+            await sb.wait_bot_message(user.id, contains="How to use", timeout=30)
+        except TimeoutError:
+            pass
         await asyncio.sleep(0.5)
-        after = await answers_of(sb, user.id, "How to use")
-        assert 1 <= after - before <= 2, (trial, before, after)
+        got = await answers_of(sb, user.id, "How to use") - before
+        outcomes["lost" if got == 0 else "answered once" if got == 1 else "answered twice"] += 1
+        assert 1 <= got <= 2, (trial, got)
+    print(
+        f"\nkill -9 after a message, {INSTANTS_QUICK} instants (0-150 ms): "
+        + ", ".join(f"{k} {v}" for k, v in outcomes.items())
+    )

@@ -22,7 +22,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Self
-from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from pydantic import (
@@ -34,9 +33,10 @@ from pydantic import (
     PlainSerializer,
 )
 
+from core import dates
 from core.language import Language
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = dates.LOCAL_TZ  # the bureau's time zone (core/dates.py); models use it for local days
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -321,6 +321,7 @@ class VehicleAuthorisation(BaseModel):
     valid_to: Day
     granted_at: UtcDatetime
     revoked_at: UtcDatetime | None = None
+    submission_key: str | None = None  # the owner's form (idempotency key): granted once per form
 
     def active_on(self, today: date) -> bool:
         return self.revoked_at is None and self.valid_from <= today <= self.valid_to
@@ -436,7 +437,9 @@ class Complaint(Document):
     history: list[ComplaintEvent] = Field(default_factory=list)
     rating: int | None = Field(default=None, ge=1, le=5)
     rating_comment: str | None = None
+    rating_key: str | None = None  # the rating form's idempotency key
     cluster_id: str | None = None
+    submission_key: str | None = None  # the citizen's draft (idempotency key): filed once per draft
     created_at: UtcDatetime
     updated_at: UtcDatetime
     acknowledge_by: UtcDatetime
@@ -538,6 +541,7 @@ class ELicenseReview(Document):
     decided_by: str | None = None
     decided_at: UtcDatetime | None = None
     decision_reason: str | None = None
+    submission_key: str | None = None  # the citizen's form (idempotency key): requested once per form
 
 
 class ELicenseCity(Document):
@@ -661,6 +665,7 @@ class Handoff(Document):
     closed_at: UtcDatetime | None = None
     resolution_code: str | None = None
     rating: int | None = Field(default=None, ge=1, le=5)
+    submission_key: str | None = None  # a call-back request's form (idempotency key): one per form
 
     @property
     def active(self) -> bool:
@@ -695,6 +700,7 @@ class RenewalApplication(Document):
     delivery_id: str | None = None
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    submission_key: str | None = None  # the citizen's form (idempotency key): applied once per form
 
 
 class PlateRequestReason(StrEnum):
@@ -716,6 +722,7 @@ class PlateDeliveryRequest(Document):
     delivery_id: str | None = None
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    submission_key: str | None = None  # the citizen's form (idempotency key): requested once per form
 
 
 # --- staff ---------------------------------------------------------------------------------------

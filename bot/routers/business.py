@@ -320,7 +320,7 @@ async def on_business_button(query: CallbackQuery, callback_data: BizCb, ctx: Ct
         else:
             await submit_plate_form(ctx, citizen, form, key)
         return
-    if callback_data.action == "confirm":
+    if callback_data.action == "confirm" and not ours:  # the form ended or was lost
         await forms.stale_submit(ctx, callback_data.value, "renewal")
         return
     await forms.outdated(ctx)

@@ -20,6 +20,7 @@ from bot.context import FEATURES, Ctx, feature
 from bot.ui.keyboards import main_menu
 from core.identifiers import mask_phone
 from messenger.citizen_link import COMPLAINT_FEATURE, HandoffCb, leave_message_keyboard, stop_keyboard
+from storage.models import Handoff
 
 
 class HandoffForm(StatesGroup):
@@ -101,16 +102,35 @@ async def ask_for_callback(ctx: Ctx) -> None:
 
 
 async def on_callback_message(message: Message, ctx: Ctx) -> None:
-    handoff = await actions.request_callback(
-        ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang, message=message.text or ""
+    key = await forms.submission_key(ctx)
+    earlier = await actions.callback_requested(ctx.services, ctx.chat_id, key)
+    handoff = earlier or await actions.request_callback(
+        ctx.services, chat_id=ctx.chat_id, user_id=ctx.user.id, lang=ctx.lang, message=message.text or "", key=key
     )
+    # Stored durably (once per form), then told, then the form ends: a crash in between, and the
+    # redelivered message finds this request and tells it again.
+    await _tell_callback(ctx, handoff, ctx.t("forms-already-submitted") if earlier else "")
     await forms.end(ctx)
+
+
+async def _tell_callback(ctx: Ctx, handoff: Handoff, note: str = "") -> None:
     phone = handoff.context.get("callback_phone")
     ref = handoff.id[-6:].upper()
     if phone:
-        await ctx.say("handoff-callback-done", main_menu(ctx.t), ref=ref, phone=mask_phone(phone))
+        text = ctx.t("handoff-callback-done", ref=ref, phone=mask_phone(phone))
     else:
-        await ctx.say("handoff-callback-done-chat", main_menu(ctx.t), ref=ref)
+        text = ctx.t("handoff-callback-done-chat", ref=ref)
+    await ctx.send(forms.with_note(note, text), main_menu(ctx.t))
+
+
+@forms.receipt("handoff_callback")
+async def callback_receipt(ctx: Ctx, opened: forms.OpenForm, note: str) -> bool:
+    """The call-back request the form ``opened.key`` stored, told as received; False if none."""
+    handoff = await actions.callback_requested(ctx.services, ctx.chat_id, opened.key)
+    if handoff is None:
+        return False
+    await _tell_callback(ctx, handoff, note)
+    return True
 
 
 async def on_callback_not_text(message: Message, ctx: Ctx) -> None:

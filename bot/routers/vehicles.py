@@ -442,8 +442,8 @@ async def on_auth_button(query: CallbackQuery, callback_data: AuthCb, ctx: Ctx) 
             await ctx.say(f"vehicles-auth-refused-{dashed(result.outcome.value)}", None, end=end)
         await forms.end(ctx)
         return
-    if callback_data.action == "confirm":
-        await forms.stale_submit(ctx, callback_data.value, "vauth_new")
+    if callback_data.action == "confirm" and (current is None or current not in AuthForm.__state_names__):
+        await forms.stale_submit(ctx, callback_data.value, "vauth_new")  # the form ended or was lost
         return
     await forms.outdated(ctx)
 

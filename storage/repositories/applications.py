@@ -14,7 +14,7 @@ from storage.models import (
     RenewalApplication,
 )
 
-from .base import Repository
+from .base import SUBMISSION_KEY, Repository, insert_once, submission_key_index
 
 _OPEN = [s.value for s in OPEN_APPLICATION_STATUSES]
 
@@ -24,10 +24,12 @@ class ApplicationRepository(Repository):
     PLATE_REQUESTS = "plate_delivery_requests"
     INDEXES: ClassVar[list[IndexModel]] = [
         IndexModel([("citizen_id_number", ASCENDING), ("created_at", DESCENDING)], name="citizen_time"),
+        submission_key_index(),  # create_renewal: one application per citizen's form
     ]
     PLATE_REQUEST_INDEXES: ClassVar[list[IndexModel]] = [
         IndexModel([("citizen_id_number", ASCENDING), ("created_at", DESCENDING)], name="citizen_time"),
         IndexModel([("plate", ASCENDING), ("status", ASCENDING)], name="plate_status"),  # open_plate_request
+        submission_key_index(),  # create_plate_request: one request per citizen's form
     ]
 
     async def ensure_indexes(self) -> None:
@@ -36,8 +38,16 @@ class ApplicationRepository(Repository):
 
     # --- renewals --------------------------------------------------------------------------------
 
-    async def create_renewal(self, application: RenewalApplication) -> None:
-        await self.collection.insert_one(application.to_doc())
+    async def create_renewal(self, application: RenewalApplication) -> tuple[RenewalApplication, bool]:
+        """Store the application unless the same form (``submission_key``) stored one already:
+        (the stored application, True when stored now)."""
+        doc, created = await insert_once(self.collection, application.to_doc())
+        return (application if created else RenewalApplication.from_doc(doc)), created
+
+    async def renewal_by_submission_key(self, key: str, id_number: str) -> RenewalApplication | None:
+        """The application the citizen's form ``key`` stored, if any (and theirs)."""
+        doc = await self.collection.find_one({SUBMISSION_KEY: key, "citizen_id_number": id_number})
+        return RenewalApplication.from_doc(doc) if doc else None
 
     async def renewal(self, application_id: str) -> RenewalApplication | None:
         doc = await self.collection.find_one({"_id": application_id})
@@ -67,8 +77,16 @@ class ApplicationRepository(Repository):
 
     # --- plate delivery requests -----------------------------------------------------------------
 
-    async def create_plate_request(self, request: PlateDeliveryRequest) -> None:
-        await self.db[self.PLATE_REQUESTS].insert_one(request.to_doc())
+    async def create_plate_request(self, request: PlateDeliveryRequest) -> tuple[PlateDeliveryRequest, bool]:
+        """Store the request unless the same form (``submission_key``) stored one already: (the
+        stored request, True when stored now)."""
+        doc, created = await insert_once(self.db[self.PLATE_REQUESTS], request.to_doc())
+        return (request if created else PlateDeliveryRequest.from_doc(doc)), created
+
+    async def plate_request_by_submission_key(self, key: str, id_number: str) -> PlateDeliveryRequest | None:
+        """The plate request the citizen's form ``key`` stored, if any (and theirs)."""
+        doc = await self.db[self.PLATE_REQUESTS].find_one({SUBMISSION_KEY: key, "citizen_id_number": id_number})
+        return PlateDeliveryRequest.from_doc(doc) if doc else None
 
     async def plate_request(self, request_id: str) -> PlateDeliveryRequest | None:
         doc = await self.db[self.PLATE_REQUESTS].find_one({"_id": request_id})

@@ -13,7 +13,7 @@ from core.geo import degrees_around, distance_m
 from core.identifiers import format_ticket_id
 from storage.models import Complaint, ComplaintEvent, ComplaintStatus, ComplaintTopic
 
-from .base import MongoDoc, Repository
+from .base import SUBMISSION_KEY, MongoDoc, Repository, insert_once, submission_key_index
 
 CLUSTER_RADIUS_M = 500.0
 CLUSTER_WINDOW = timedelta(days=30)
@@ -41,6 +41,8 @@ class ComplaintRepository(Repository):
         IndexModel([("cluster_id", ASCENDING)], name="cluster", sparse=True),
         # by_status (staff work queue).
         IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_time"),
+        # insert_once / by_submission_key: one complaint per citizen's draft.
+        submission_key_index(),
     ]
 
     async def allocate_ticket_id(self, day: date) -> str:
@@ -63,6 +65,17 @@ class ComplaintRepository(Repository):
     async def insert(self, complaint: Complaint) -> None:
         """Store a new complaint (durably, before the ticket id is shown to the citizen)."""
         await self.collection.insert_one(self._doc(complaint))
+
+    async def insert_once(self, complaint: Complaint) -> tuple[Complaint, bool]:
+        """Store a new complaint unless one with its ``submission_key`` (the citizen's draft) is
+        stored already: (the stored complaint, True when stored now)."""
+        doc, created = await insert_once(self.collection, self._doc(complaint))
+        return (complaint if created else Complaint.from_doc(doc)), created
+
+    async def by_submission_key(self, key: str, id_number: str) -> Complaint | None:
+        """The complaint the citizen's draft ``key`` filed, if it is stored (and theirs)."""
+        doc = await self.collection.find_one({SUBMISSION_KEY: key, "citizen_id_number": id_number})
+        return Complaint.from_doc(doc) if doc else None
 
     async def insert_many(self, complaints: list[Complaint]) -> None:
         if complaints:
@@ -145,10 +158,17 @@ class ComplaintRepository(Repository):
         return Complaint.from_doc(doc) if doc else None
 
     async def rate(
-        self, ticket_id: str, id_number: str, rating: int, comment: str | None, now: datetime
+        self,
+        ticket_id: str,
+        id_number: str,
+        rating: int,
+        comment: str | None,
+        now: datetime,
+        *,
+        key: str | None = None,
     ) -> Complaint | None:
         """The citizen rates a resolved complaint once; None if not theirs, not resolved or
-        already rated."""
+        already rated. ``key``: the rating form's idempotency key, kept as ``rating_key``."""
         if not 1 <= rating <= 5:
             raise ValueError("rating must be 1 to 5")
         event = ComplaintEvent(at=now, actor="citizen", action="rated", text=comment)
@@ -160,7 +180,7 @@ class ComplaintRepository(Repository):
                 "rating": None,
             },
             {
-                "$set": {"rating": rating, "rating_comment": comment, "updated_at": now},
+                "$set": {"rating": rating, "rating_comment": comment, "rating_key": key, "updated_at": now},
                 "$push": {"history": event.model_dump(mode="python")},
             },
             return_document=ReturnDocument.AFTER,

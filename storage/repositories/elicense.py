@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from storage.models import ELicenseCity, ELicenseReview, ReviewStatus
 
-from .base import Repository
+from .base import SUBMISSION_KEY, Repository, submission_key_index
 
 
 class ELicenseRepository(Repository):
@@ -26,6 +26,7 @@ class ELicenseRepository(Repository):
         ),
         IndexModel([("citizen_id_number", ASCENDING), ("requested_at", DESCENDING)], name="citizen_time"),
         IndexModel([("status", ASCENDING), ("requested_at", ASCENDING)], name="status_time"),  # pending queue
+        submission_key_index(),  # request_review: one review per citizen's form
     ]
 
     # --- city schedule ---------------------------------------------------------------------------
@@ -47,16 +48,24 @@ class ELicenseRepository(Repository):
     # --- special-case reviews --------------------------------------------------------------------
 
     async def request_review(self, review: ELicenseReview) -> tuple[ELicenseReview, bool]:
-        """Store a pending review; when the citizen already has one pending, return that one
-        with created=False."""
+        """Store a pending review; when the same form (``submission_key``) was stored already, or
+        the citizen already has one pending, return that one with created=False."""
         try:
             await self.collection.insert_one(review.to_doc())
             return review, True
         except DuplicateKeyError:
-            existing = await self.pending_for(review.citizen_id_number)
+            existing = None
+            if review.submission_key is not None:
+                existing = await self.by_submission_key(review.submission_key, review.citizen_id_number)
+            existing = existing or await self.pending_for(review.citizen_id_number)
             if existing is None:
                 raise
             return existing, False
+
+    async def by_submission_key(self, key: str, id_number: str) -> ELicenseReview | None:
+        """The review the citizen's form ``key`` requested, if it is stored (and theirs)."""
+        doc = await self.collection.find_one({SUBMISSION_KEY: key, "citizen_id_number": id_number})
+        return ELicenseReview.from_doc(doc) if doc else None
 
     async def by_id(self, review_id: str) -> ELicenseReview | None:
         doc = await self.collection.find_one({"_id": review_id})

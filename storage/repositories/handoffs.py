@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from core.language import Language
 from storage.models import Handoff, HandoffNote, HandoffState, HandoffTransition
 
-from .base import MongoDoc, Repository
+from .base import SUBMISSION_KEY, MongoDoc, Repository, insert_once, submission_key_index
 
 H = HandoffState
 
@@ -32,6 +32,7 @@ class HandoffRepository(Repository):
         ),
         IndexModel([("state", ASCENDING), ("waiting_since", ASCENDING)], name="state_waiting"),  # queue
         IndexModel([("agent", ASCENDING), ("state", ASCENDING)], name="agent_state"),  # by_agent
+        submission_key_index(),  # open_callback: one call-back request per citizen's form
     ]
 
     @staticmethod
@@ -209,9 +210,11 @@ class HandoffRepository(Repository):
         citizen_id_number: str | None,
         language: Language,
         context: dict[str, Any],
+        key: str | None = None,
     ) -> Handoff:
         """A call-back request: waits in the staff queue (topic "callback") without taking the chat
-        from the bot (no ``active_chat_id``)."""
+        from the bot (no ``active_chat_id``). Once per citizen's form (``key``): the same form sent
+        again returns the request it stored."""
         handoff = Handoff(
             chat_id=chat_id,
             user_id=user_id,
@@ -223,9 +226,15 @@ class HandoffRepository(Repository):
             transitions=[HandoffTransition(from_state=H.BOT, to_state=H.WAITING, at=now, actor="citizen")],
             created_at=now,
             waiting_since=now,
+            submission_key=key,
         )
-        await self.collection.insert_one(handoff.to_doc())
-        return handoff
+        doc, created = await insert_once(self.collection, handoff.to_doc())
+        return handoff if created else Handoff.from_doc(doc)
+
+    async def callback_by_submission_key(self, key: str, chat_id: int) -> Handoff | None:
+        """The call-back request the form ``key`` stored from ``chat_id``, if any."""
+        doc = await self.collection.find_one({SUBMISSION_KEY: key, "chat_id": chat_id})
+        return Handoff.from_doc(doc) if doc else None
 
     async def recent(self, *, limit: int = 50) -> list[Handoff]:
         """The latest closed handoffs (supervisor view: ratings and resolutions)."""

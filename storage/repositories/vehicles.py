@@ -51,13 +51,29 @@ class VehicleRepository(Repository):
             yield Vehicle.from_doc(doc)
 
     async def add_authorisation(self, plate: str, owner_id_number: str, auth: VehicleAuthorisation) -> Vehicle | None:
-        """Add an authorisation; None if the plate is not owned by ``owner_id_number``."""
+        """Add an authorisation, once per owner's form (``auth.submission_key``: the update is atomic
+        on the vehicle's document); None if the plate is not owned by ``owner_id_number`` or that
+        form added one already (see ``authorisation_by_submission_key``)."""
+        query: dict[str, object] = {"_id": plate, "owner_id_number": owner_id_number}
+        if auth.submission_key is not None:
+            query["authorisations.submission_key"] = {"$ne": auth.submission_key}
         doc = await self.collection.find_one_and_update(
-            {"_id": plate, "owner_id_number": owner_id_number},
+            query,
             {"$push": {"authorisations": auth.model_dump(mode="python")}},
             return_document=ReturnDocument.AFTER,
         )
         return Vehicle.from_doc(doc) if doc else None
+
+    async def authorisation_by_submission_key(
+        self, key: str, owner_id_number: str
+    ) -> tuple[Vehicle, VehicleAuthorisation] | None:
+        """The owner's vehicle and the authorisation their form ``key`` added, if stored."""
+        doc = await self.collection.find_one({"owner_id_number": owner_id_number, "authorisations.submission_key": key})
+        if doc is None:
+            return None
+        vehicle = Vehicle.from_doc(doc)
+        found = next((a for a in vehicle.authorisations if a.submission_key == key), None)
+        return (vehicle, found) if found is not None else None
 
     async def revoke_authorisation(
         self, plate: str, owner_id_number: str, authorisation_id: str, now: datetime

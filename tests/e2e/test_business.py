@@ -51,9 +51,9 @@ async def test_renewal_by_mail_for_li_na_with_a_changed_address(sb: SandboxClien
     # One open application at a time.
     second = await open_feature(sb, user, "📝 Business handling", "🪪 Renew my license by mail")
     assert "already have a renewal application" in second.plain_text
-    # The old confirm button does nothing any more.
+    # The old confirm button files nothing again: it tells the application already accepted.
     stale = await press(sb, user, again, "✅ Confirm and submit")
-    assert "expired or was already submitted" in stale.plain_text
+    assert "already submitted (once" in stale.plain_text and "Renewal application accepted" in stale.plain_text
     assert len(await services.repos.applications.renewals_for(LI_NA.id_number)) == 1
 
 

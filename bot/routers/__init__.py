@@ -19,6 +19,7 @@ from bot.routers import (
     errors,
     fallback,
     faq,
+    groups,
     handoff,
     identity,
     licenses,
@@ -33,8 +34,11 @@ FEATURE_MODULES = (deliveries, faq, licenses)  # features reached by GoCb and in
 
 def build_routers() -> Router:
     root = Router(name="citizen-bot")
-    root.include_routers(
-        errors.build_router(),
+    # Everything the assistant shows is personal: the services answer in private chats only.
+    citizen = Router(name="private-chats")
+    citizen.message.filter(groups.PRIVATE)
+    citizen.callback_query.filter(groups.PRIVATE_BUTTON)
+    citizen.include_routers(
         common.build_router(),
         handoff.build_router(),
         notifications.build_router(),
@@ -47,4 +51,5 @@ def build_routers() -> Router:
         complaints.build_router(),
         fallback.build_router(),
     )
+    root.include_routers(errors.build_router(), groups.build_router(), citizen)
     return root

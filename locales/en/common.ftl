@@ -60,3 +60,4 @@ bind-required = To see your personal information, please first link your identit
 bind-start-button = 🔐 Link my identity
 cmd-notifications = Choose which notifications you get
 cmd-unbind = Unlink your identity from this account
+groups-private-only = I answer in a private chat only, where what I show you stays yours: open a chat with me and send /start there.

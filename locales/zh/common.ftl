@@ -60,3 +60,4 @@ bind-required = 查看个人信息前，请先绑定身份（姓名和身份证�
 bind-start-button = 🔐 绑定身份
 cmd-notifications = 设置接收哪些通知
 cmd-unbind = 解除本账号的身份绑定
+groups-private-only = 我只在私聊中提供服务，您的信息只给您本人看：请打开与我的私聊并发送 /start。

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import uuid
 from collections.abc import AsyncIterator
@@ -30,7 +31,9 @@ BATCH = 200
 # one batch may both match the citizen's one open delivery; that is the matching rule, not this test's).
 PEOPLE = [f"{110101 + i // 1000}19810101{i % 1000:03d}" for i in range(BATCH * 4)]
 PEOPLE = [first17 + id_check_digit(first17) for first17 in PEOPLE]
-INSTANTS = 3  # kills while a batch is applied (each waits up to a claim lease before the replay applies)
+INSTANTS = int(
+    os.environ.get("CHAOS_INSTANTS", "1")
+)  # kills while a batch is applied (each waits up to a claim lease before the replay applies)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.chaos.harness import Stage, stage
 pytestmark = [pytest.mark.e2e, pytest.mark.chaos]
 
 # Instants tried in `make test` (CHAOS_INSTANTS raises it for the full run in docs/reliability.md).
-INSTANTS_QUICK = int(os.environ.get("CHAOS_INSTANTS", "3"))
+INSTANTS_QUICK = int(os.environ.get("CHAOS_INSTANTS", "2"))
 
 
 @pytest.fixture

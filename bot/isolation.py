@@ -53,4 +53,4 @@ class LeasedEventIsolation(BaseEventIsolation):
                 await lock.reacquire()
 
     async def close(self) -> None:
-        pass
+        """Nothing of its own to close: the Redis client belongs to the app's services."""

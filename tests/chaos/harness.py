@@ -35,7 +35,7 @@ def _wait_http(url: str, timeout: float) -> None:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
                     return
-        except OSError:
+        except OSError:  # not listening yet
             pass
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} did not answer in {timeout:.0f} s")

@@ -242,3 +242,41 @@ async def default_services(
     async for key in redis.scan_iter(match=keys("*")):
         await redis.delete(key)
     await redis.aclose()
+
+
+@dataclass
+class FixedClock:
+    """A clock a test sets and moves (``Services.clock``)."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@asynccontextmanager
+async def clocked_services(
+    mongo_url: str, redis_url: str, settings: Settings, *, prefix: str, now: datetime
+) -> AsyncIterator[tuple[Services, FixedClock]]:
+    """Services over an empty database of their own (``<prefix>_<random>``, indexed), Redis keys
+    under the settings' prefix (deleted after), no NLU, and a clock the test moves."""
+    client = connect_mongo(mongo_url)
+    repos = Repositories.from_db(client[f"{prefix}_{uuid.uuid4().hex[:8]}"])
+    await repos.ensure_indexes()
+    redis = connect_redis(redis_url)
+    clock = FixedClock(now)
+    services = Services(
+        settings=settings,
+        repos=repos,
+        redis=redis,
+        keys=Keys(settings.redis_prefix),
+        catalog=default_catalog(),
+        nlu=None,
+        clock=clock,
+    )
+    yield services, clock
+    # The database is not dropped (see demo_database); the session's server goes after.
+    await client.close()
+    async for key in redis.scan_iter(match=f"{settings.redis_prefix}:*"):
+        await redis.delete(key)
+    await redis.aclose()

@@ -119,7 +119,7 @@ async def test_killed_at_random_instants_every_message_is_still_answered(chaos: 
         await asyncio.to_thread(chaos.app.start)
         try:
             await sb.wait_bot_message(user.id, contains="How to use", timeout=30)
-        except TimeoutError:
+        except TimeoutError:  # counted as lost below, and the assertion says so
             pass
         await asyncio.sleep(0.5)
         got = await answers_of(sb, user.id, "How to use") - before

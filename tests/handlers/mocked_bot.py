@@ -69,7 +69,7 @@ class MockedSession(BaseSession):
         return self.requests.pop()
 
     async def close(self) -> None:
-        pass
+        """No connection to close: nothing leaves the process."""
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         self.requests.append(method)

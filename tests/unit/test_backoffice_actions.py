@@ -4,9 +4,7 @@ SecantusDB and Redis: each applies once, notifies once, and keeps the staff rule
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -18,7 +16,6 @@ from actions.deliveries import StageReport, record_stage
 from actions.services import Services
 from actions.violations import record_violation
 from core.config import Settings
-from core.i18n import default_catalog
 from core.language import Language
 from storage.models import (
     Bilingual,
@@ -34,59 +31,32 @@ from storage.models import (
     Violation,
     ViolationSource,
 )
-from storage.mongo import connect_mongo
-from storage.redis import Keys, connect_redis
-from storage.repositories import Repositories
+from tests.conftest import FixedClock, clocked_services
 
 PERSON = "11010519491231002X"
 PLATE = "京A12345"
 
 
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 async def env(
     mongo_url: str, redis_url: str, make_settings: Callable[..., Settings]
-) -> AsyncIterator[tuple[Services, Clock]]:
-    client = connect_mongo(mongo_url)
-    name = f"unit_backoffice_{uuid.uuid4().hex[:8]}"
-    repos = Repositories.from_db(client[name])
-    await repos.ensure_indexes()
-    redis = connect_redis(redis_url)
+) -> AsyncIterator[tuple[Services, FixedClock]]:
     settings = make_settings()
-    clock = Clock(datetime(2026, 11, 21, 2, 0, tzinfo=UTC))
-    services = Services(
-        settings=settings,
-        repos=repos,
-        redis=redis,
-        keys=Keys(settings.redis_prefix),
-        catalog=default_catalog(),
-        nlu=None,
-        clock=clock,
-    )
-    await repos.citizens.insert(
-        Citizen(
-            id_number=PERSON,
-            name="张三",
-            phone="13812345678",
-            mailing_address="北京市东城区某路1号",
-            postal_code="100000",
-            city="beijing",
-            created_at=clock.now,
+    async with clocked_services(
+        mongo_url, redis_url, settings, prefix="unit_backoffice", now=datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+    ) as (services, clock):
+        await services.repos.citizens.insert(
+            Citizen(
+                id_number=PERSON,
+                name="张三",
+                phone="13812345678",
+                mailing_address="北京市东城区某路1号",
+                postal_code="100000",
+                city="beijing",
+                created_at=clock.now,
+            )
         )
-    )
-    yield services, clock
-    await client.drop_database(name)
-    await client.close()
-    async for key in redis.scan_iter(match=f"{settings.redis_prefix}:*"):
-        await redis.delete(key)
-    await redis.aclose()
+        yield services, clock
 
 
 async def notifications(services: Services) -> list[dict[str, Any]]:
@@ -97,7 +67,7 @@ async def notifications(services: Services) -> list[dict[str, Any]]:
 # --- deliveries ---------------------------------------------------------------------------------
 
 
-async def test_a_mailed_license_starts_a_delivery_and_is_told_once(env: tuple[Services, Clock]) -> None:
+async def test_a_mailed_license_starts_a_delivery_and_is_told_once(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     mailed = StageReport(
         kind=DeliveryKind.LICENSE_MAIL,
@@ -140,7 +110,7 @@ async def test_a_mailed_license_starts_a_delivery_and_is_told_once(env: tuple[Se
 
 
 async def test_plate_delivery_stages_are_told_once_each_and_out_for_delivery_is_urgent(
-    env: tuple[Services, Clock],
+    env: tuple[Services, FixedClock],
 ) -> None:
     services, clock = env
 
@@ -200,7 +170,7 @@ def violation(violation_id: str, plate: str = PLATE) -> Violation:
     )
 
 
-async def test_a_violation_is_stored_once_and_its_owner_told_once(env: tuple[Services, Clock]) -> None:
+async def test_a_violation_is_stored_once_and_its_owner_told_once(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     await services.repos.vehicles.insert_many(
         [
@@ -235,7 +205,7 @@ async def test_a_violation_is_stored_once_and_its_owner_told_once(env: tuple[Ser
     }
 
 
-async def test_a_violation_of_an_unknown_plate_is_stored_and_nobody_told(env: tuple[Services, Clock]) -> None:
+async def test_a_violation_of_an_unknown_plate_is_stored_and_nobody_told(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     recorded = await record_violation(services, violation("v-2", plate="京B54321"), ref="event:cam:2")
     assert not recorded.notified
@@ -259,7 +229,7 @@ async def filed(services: Services) -> str:
     return complaint.ticket_id
 
 
-async def test_the_back_office_may_not_make_a_transition_staff_may_not(env: tuple[Services, Clock]) -> None:
+async def test_the_back_office_may_not_make_a_transition_staff_may_not(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     ticket = await filed(services)
     await complaints.record_status(services, ticket, ComplaintStatus.CLOSED, "backoffice:ems", ref="event:ems:c-1")
@@ -273,7 +243,7 @@ async def test_the_back_office_may_not_make_a_transition_staff_may_not(env: tupl
     assert [n["dedupe_key"] for n in await notifications(services)] == ["event:ems:c-1"]
 
 
-async def test_a_repeated_event_changes_nothing_and_notifies_once(env: tuple[Services, Clock]) -> None:
+async def test_a_repeated_event_changes_nothing_and_notifies_once(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     ticket = await filed(services)
     first = await complaints.record_status(
@@ -296,7 +266,7 @@ async def test_a_repeated_event_changes_nothing_and_notifies_once(env: tuple[Ser
     )
 
 
-async def test_resolving_asks_for_a_rating_only_until_the_citizen_rated(env: tuple[Services, Clock]) -> None:
+async def test_resolving_asks_for_a_rating_only_until_the_citizen_rated(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     ticket = await filed(services)
     citizen = await services.repos.citizens.by_id_number(PERSON)
@@ -312,7 +282,7 @@ async def test_resolving_asks_for_a_rating_only_until_the_citizen_rated(env: tup
     ]
 
 
-async def test_staff_change_status_is_the_same_path(env: tuple[Services, Clock]) -> None:
+async def test_staff_change_status_is_the_same_path(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     ticket = await filed(services)
     changed = await complaints.change_status(services, ticket, ComplaintStatus.ACKNOWLEDGED, "agent.li")

@@ -3,13 +3,10 @@ rating and clustering (actions/complaints.py), against a real SecantusDB and Red
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import redis.asyncio as aioredis
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,14 +14,11 @@ from actions import complaints as actions
 from actions.complaints import ComplaintActionError, ComplaintDraft, RatingOutcome
 from actions.services import Services
 from core.config import Settings
-from core.i18n import default_catalog
 from core.identifiers import normalize_ticket_id
 from core.language import Language
 from core.text import clean_text, utf16_len
 from storage.models import Citizen, ComplaintStatus, ComplaintTopic, GeoPoint, NotificationType
-from storage.mongo import connect_mongo
-from storage.redis import Keys
-from storage.repositories import Repositories
+from tests.conftest import FixedClock, clocked_services
 
 # --- field rules (pure) ---------------------------------------------------------------------------
 
@@ -177,38 +171,15 @@ def test_transitions_are_forward_except_reopening() -> None:
 # --- with real servers ----------------------------------------------------------------------------
 
 
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 async def env(
     mongo_url: str, redis_url: str, make_settings: Callable[..., Settings]
-) -> AsyncIterator[tuple[Services, Clock]]:
-    client = connect_mongo(mongo_url)
-    name = f"unit_complaints_{uuid.uuid4().hex[:8]}"
-    repos = Repositories.from_db(client[name])
-    await repos.ensure_indexes()
-    redis = aioredis.Redis.from_url(redis_url)
-    clock = Clock(datetime(2026, 11, 21, 1, 30, tzinfo=UTC))  # 09:30 in Beijing
+) -> AsyncIterator[tuple[Services, FixedClock]]:
     settings = make_settings()
-    services = Services(
-        settings=settings,
-        repos=repos,
-        redis=redis,
-        keys=Keys(settings.redis_prefix),
-        catalog=default_catalog(),
-        nlu=None,
-        clock=clock,
-    )
-    yield services, clock
-    await client.drop_database(name)
-    await client.close()
-    await redis.aclose()
+    async with clocked_services(
+        mongo_url, redis_url, settings, prefix="unit_complaints", now=datetime(2026, 11, 21, 1, 30, tzinfo=UTC)
+    ) as (services, clock):  # 09:30 in Beijing
+        yield services, clock
 
 
 def citizen(id_number: str = "11010519491231002X") -> Citizen:
@@ -239,7 +210,7 @@ def draft(
     )
 
 
-async def test_submit_stores_then_gives_a_daily_ticket_and_deadlines(env: tuple[Services, Clock]) -> None:
+async def test_submit_stores_then_gives_a_daily_ticket_and_deadlines(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     first = await actions.submit(services, citizen(), draft(), chat_id=7, language=Language.EN)
     second = await actions.submit(services, citizen(), draft(place="other place"), chat_id=7, language=Language.EN)
@@ -256,7 +227,7 @@ async def test_submit_stores_then_gives_a_daily_ticket_and_deadlines(env: tuple[
     assert late.ticket_id == "C261122-0001"
 
 
-async def test_incomplete_draft_is_refused(env: tuple[Services, Clock]) -> None:
+async def test_incomplete_draft_is_refused(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     with pytest.raises(actions.IncompleteDraft):
         await actions.submit(
@@ -265,7 +236,7 @@ async def test_incomplete_draft_is_refused(env: tuple[Services, Clock]) -> None:
     assert await services.repos.complaints.by_citizen(citizen().id_number) == []
 
 
-async def test_someone_elses_ticket_reads_like_an_unknown_one(env: tuple[Services, Clock]) -> None:
+async def test_someone_elses_ticket_reads_like_an_unknown_one(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     mine = await actions.submit(services, citizen(), draft(), chat_id=1, language=Language.EN)
     other = citizen("110101199003077777")
@@ -274,7 +245,7 @@ async def test_someone_elses_ticket_reads_like_an_unknown_one(env: tuple[Service
     assert (await actions.own_complaint(services, citizen(), mine.ticket_id)) is not None
 
 
-async def test_my_complaints_newest_first_with_pages(env: tuple[Services, Clock]) -> None:
+async def test_my_complaints_newest_first_with_pages(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     tickets = []
     for i in range(7):
@@ -290,7 +261,7 @@ async def test_my_complaints_newest_first_with_pages(env: tuple[Services, Clock]
     assert [c.ticket_id for c in page2.items] == tickets[::-1][5:] and not page2.has_more
 
 
-async def test_similar_complaints_form_a_cluster(env: tuple[Services, Clock]) -> None:
+async def test_similar_complaints_form_a_cluster(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     base = GeoPoint(lat=39.9087, lon=116.3975)
     a = await actions.submit(
@@ -331,7 +302,7 @@ async def test_similar_complaints_form_a_cluster(env: tuple[Services, Clock]) ->
     assert await actions.list_clusters(services, clock.now + timedelta(days=1)) == []
 
 
-async def test_status_changes_notify_and_resolving_asks_for_a_rating(env: tuple[Services, Clock]) -> None:
+async def test_status_changes_notify_and_resolving_asks_for_a_rating(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     complaint = await actions.submit(services, citizen(), draft(), chat_id=1, language=Language.EN)
     t = complaint.ticket_id
@@ -374,7 +345,7 @@ async def test_status_changes_notify_and_resolving_asks_for_a_rating(env: tuple[
     ]
 
 
-async def test_rating_once_only_own_only_resolved_only(env: tuple[Services, Clock]) -> None:
+async def test_rating_once_only_own_only_resolved_only(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     complaint = await actions.submit(services, citizen(), draft(), chat_id=1, language=Language.EN)
     t = complaint.ticket_id

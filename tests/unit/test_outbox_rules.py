@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,6 @@ from actions import outbox
 from actions.outbox import Settled
 from actions.services import Services
 from core.config import Settings
-from core.i18n import default_catalog
 from core.language import Language
 from storage.models import (
     LOCAL_TZ,
@@ -25,9 +23,7 @@ from storage.models import (
     NotificationType,
     TelegramBinding,
 )
-from storage.mongo import connect_mongo
-from storage.redis import Keys, connect_redis
-from storage.repositories import Repositories
+from tests.conftest import FixedClock, clocked_services
 
 S = NotificationState
 PERSON = "11010519491231002X"
@@ -35,40 +31,16 @@ DAYTIME = datetime(2026, 11, 21, 10, 0, tzinfo=LOCAL_TZ)
 NIGHT = datetime(2026, 11, 21, 23, 0, tzinfo=LOCAL_TZ)
 
 
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 async def env(
     mongo_url: str, redis_url: str, make_settings: Callable[..., Settings]
-) -> AsyncIterator[tuple[Services, Clock]]:
-    client = connect_mongo(mongo_url)
-    name = f"unit_outbox_{uuid.uuid4().hex[:8]}"
-    repos = Repositories.from_db(client[name])
-    await repos.ensure_indexes()
-    redis = connect_redis(redis_url)
+) -> AsyncIterator[tuple[Services, FixedClock]]:
     settings = make_settings(push_max_attempts=3, push_backoff_base=2.0, push_backoff_cap=600.0)
-    clock = Clock(DAYTIME.astimezone(UTC))
-    yield (
-        Services(
-            settings=settings,
-            repos=repos,
-            redis=redis,
-            keys=Keys(settings.redis_prefix),
-            catalog=default_catalog(),
-            nlu=None,
-            clock=clock,
-        ),
+    async with clocked_services(mongo_url, redis_url, settings, prefix="unit_outbox", now=DAYTIME.astimezone(UTC)) as (
+        services,
         clock,
-    )
-    await client.drop_database(name)
-    await client.close()
-    await redis.aclose()
+    ):
+        yield services, clock
 
 
 def person(binding: TelegramBinding | None = None) -> Citizen:
@@ -113,7 +85,9 @@ async def state_of(services: Services, n: Notification) -> Notification:
     return found
 
 
-async def test_an_unbound_citizens_notification_is_held_then_dead_when_expired(env: tuple[Services, Clock]) -> None:
+async def test_an_unbound_citizens_notification_is_held_then_dead_when_expired(
+    env: tuple[Services, FixedClock],
+) -> None:
     services, clock = env
     n = await queued(services)
     assert await outbox.settle_unsendable(services, n, None, clock.now) == Settled.HELD
@@ -133,7 +107,7 @@ async def test_an_unbound_citizens_notification_is_held_then_dead_when_expired(e
     ],
 )
 async def test_unreachable_and_opted_out_are_dead(
-    env: tuple[Services, Clock], binding: TelegramBinding, reason: str
+    env: tuple[Services, FixedClock], binding: TelegramBinding, reason: str
 ) -> None:
     services, clock = env
     n = await queued(services)
@@ -142,7 +116,7 @@ async def test_unreachable_and_opted_out_are_dead(
     assert (dead.state, dead.last_error) == (S.DEAD, reason)
 
 
-async def test_quiet_hours_hold_all_but_urgent(env: tuple[Services, Clock]) -> None:
+async def test_quiet_hours_hold_all_but_urgent(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     clock.now = NIGHT.astimezone(UTC)
     normal, urgent = await queued(services), await queued(services, urgent=True)
@@ -154,7 +128,7 @@ async def test_quiet_hours_hold_all_but_urgent(env: tuple[Services, Clock]) -> N
     assert await outbox.settle_unsendable(services, await queued(services), person(no_quiet), clock.now) is None
 
 
-async def test_failed_attempts_back_off_then_give_up(env: tuple[Services, Clock]) -> None:
+async def test_failed_attempts_back_off_then_give_up(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     n = await queued(services)
     assert await outbox.attempt_failed(services, n, "502 Bad Gateway") == Settled.RETRY
@@ -168,7 +142,7 @@ async def test_failed_attempts_back_off_then_give_up(env: tuple[Services, Clock]
     assert dead.state == S.DEAD and dead.last_error == "gave up after 3 attempts: 502 Bad Gateway"
 
 
-async def test_a_429_refusal_is_not_an_attempt(env: tuple[Services, Clock]) -> None:
+async def test_a_429_refusal_is_not_an_attempt(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     n = await queued(services)
     await outbox.refused(services, n.id, 90.0)
@@ -176,7 +150,7 @@ async def test_a_429_refusal_is_not_an_attempt(env: tuple[Services, Clock]) -> N
     assert (later.state, later.attempts, later.not_before) == (S.FAILED, 0, clock.now + timedelta(seconds=90))
 
 
-async def test_a_crashed_workers_notification_is_resent_once(env: tuple[Services, Clock]) -> None:
+async def test_a_crashed_workers_notification_is_resent_once(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     n = await queued(services)
     assert await outbox.take_over(services, n.id, "w2", clock.now)
@@ -185,7 +159,7 @@ async def test_a_crashed_workers_notification_is_resent_once(env: tuple[Services
     assert dead.state == S.DEAD and dead.last_error is not None and dead.last_error.startswith("outcome unknown")
 
 
-async def test_unreachable_marks_the_binding_and_the_notification(env: tuple[Services, Clock]) -> None:
+async def test_unreachable_marks_the_binding_and_the_notification(env: tuple[Services, FixedClock]) -> None:
     services, _ = env
     await services.repos.citizens.insert(person(bound()))
     n = await queued(services)
@@ -196,7 +170,7 @@ async def test_unreachable_marks_the_binding_and_the_notification(env: tuple[Ser
     assert (dead.state, dead.attempts, dead.last_error) == (S.DEAD, 1, "unreachable: 403 Forbidden")
 
 
-async def test_requeue_skips_what_the_citizen_chose(env: tuple[Services, Clock]) -> None:
+async def test_requeue_skips_what_the_citizen_chose(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     opted, failed = await queued(services), await queued(services)
     await services.repos.notifications.mark_dead(opted.id, "opted_out", clock.now)
@@ -207,7 +181,7 @@ async def test_requeue_skips_what_the_citizen_chose(env: tuple[Services, Clock])
     assert await outbox.requeue_dead(services, [opted.id]) == 1  # named ids: as asked
 
 
-async def test_held_for_an_unbound_citizen_is_released_once_they_bind(env: tuple[Services, Clock]) -> None:
+async def test_held_for_an_unbound_citizen_is_released_once_they_bind(env: tuple[Services, FixedClock]) -> None:
     services, clock = env
     await services.repos.citizens.insert(person())
     n = await queued(services)

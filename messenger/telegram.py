@@ -1,8 +1,11 @@
-"""The Bot object and what wraps every outgoing Bot API call: bounded retries and metrics.
+"""The Bot object and what wraps every outgoing Bot API call: the shared send scheduler
+(messenger/outgoing.py, outermost), bounded retries and metrics.
 
 Retries (Telegram's documented behaviour, aiogram does none by itself):
 - 429 Too Many Requests: the call was refused, so it is always safe to repeat after
-  `retry_after` seconds; we wait and retry up to `MAX_ATTEMPTS` times if the wait is short.
+  `retry_after` seconds. A call that takes a send slot is the scheduler's: it pauses every
+  sender and keeps the call at the head of its queue, for as long as it takes. Other calls wait
+  and retry here up to `MAX_ATTEMPTS` times if the wait is short.
 - 5xx: Telegram answered that it failed, so nothing was done; repeat with backoff.
 - Network errors (no answer): the outcome is unknown, so only methods that cannot create a
   second message are repeated (reads, edits, answers, chat actions, webhook calls).
@@ -27,6 +30,8 @@ from aiogram.methods.base import Response, TelegramType
 from core.config import Settings
 from core.metrics import TELEGRAM_CALLS
 from core.retry import backoff
+from messenger.outgoing import ScheduledSendMiddleware
+from messenger.scheduler import SCHEDULED_METHODS
 
 log = structlog.get_logger(__name__)
 
@@ -87,9 +92,12 @@ def method_name(method: TelegramMethod[Any]) -> str:
 
 
 class RetryMiddleware(BaseRequestMiddleware):
-    def __init__(self, *, max_attempts: int = MAX_ATTEMPTS, base_delay: float = 0.3) -> None:
+    def __init__(
+        self, *, max_attempts: int = MAX_ATTEMPTS, base_delay: float = 0.3, scheduled: frozenset[str] = frozenset()
+    ) -> None:
         self.max_attempts = max_attempts
         self.base_delay = base_delay
+        self.scheduled = scheduled  # methods whose 429 the scheduler handles
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
@@ -104,7 +112,7 @@ class RetryMiddleware(BaseRequestMiddleware):
                 return response
             except TelegramRetryAfter as exc:
                 TELEGRAM_CALLS.labels(name, "429").inc()
-                if attempt >= self.max_attempts or exc.retry_after > MAX_RETRY_AFTER:
+                if name in self.scheduled or attempt >= self.max_attempts or exc.retry_after > MAX_RETRY_AFTER:
                     raise
                 log.warning("telegram flood limit, waiting", method=name, retry_after=exc.retry_after)
                 await asyncio.sleep(exc.retry_after)
@@ -128,10 +136,13 @@ class RetryMiddleware(BaseRequestMiddleware):
         return backoff(attempt, self.base_delay)
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, sends: ScheduledSendMiddleware | None = None) -> Bot:
+    """The Bot; with `sends`, every message it sends takes a slot of the shared scheduler."""
     api_url = settings.telegram_api_url or (f"{settings.base_url}/sandbox" if settings.sandbox_mode else None)
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
-    session.middleware(RetryMiddleware())
+    if sends is not None:
+        session.middleware(sends)
+    session.middleware(RetryMiddleware(scheduled=SCHEDULED_METHODS if sends is not None else frozenset()))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -7,6 +7,7 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import structlog
@@ -17,9 +18,10 @@ from actions.services import Services
 from core.config import Settings
 from core.i18n import default_catalog
 from core.metrics import metrics_handler
+from messenger.scheduler import SendScheduler, release_scheduler, scheduler_config
 from push.outbox import attach_push
 from push.stream import PushStream
-from storage.models import NotificationState
+from storage.models import LOCAL_TZ, NotificationState
 from storage.mongo import connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
@@ -112,6 +114,7 @@ async def run_worker(settings: Settings, name: str | None) -> int:
                 await task
             await runner.cleanup()
             await client.close()
+            await release_scheduler(worker.scheduler)
     return 0
 
 
@@ -134,7 +137,30 @@ async def run_outbox(settings: Settings, limit: int, requeue: list[str] | None) 
                 print(f"  {n.id}  {n.type.value:<26} {n.updated_at:%Y-%m-%d %H:%M}  {n.last_error}")
         else:
             print("no dead letters")
+        await print_replies(services, limit)
     return 0
+
+
+async def print_replies(services: Services, limit: int) -> None:
+    """The outgoing scheduler's side: replies waiting for a slot, paid messages, dead replies."""
+    scheduler = SendScheduler(services.redis, services.keys, scheduler_config(services.settings))
+    stats = await scheduler.stats()
+    paid = stats["paid"]
+    paid_total = sum(paid.values())
+    cost = paid_total * services.settings.push_paid_cost
+    print(f"replies waiting for a send slot: {stats['replies_waiting']:,}")
+    print(
+        f"paid broadcast messages: {paid_total:,} (pushes {paid.get('push', 0):,}, replies {paid.get('reply', 0):,}),"
+        f" {cost:,.1f} Telegram Stars"
+    )
+    dead = await scheduler.dead_letters(limit)
+    if dead:
+        print(f"dead replies (newest {len(dead)} of {stats['dead_letters']:,}):")
+        for entry in dead:
+            at = datetime.fromtimestamp(float(entry.get("at", 0)), LOCAL_TZ)
+            print(f"  {at:%Y-%m-%d %H:%M:%S}  chat {entry.get('chat_id')}  {entry.get('method')}  {entry.get('error')}")
+    else:
+        print("no dead replies")
 
 
 def command(args: argparse.Namespace, settings: Settings) -> int:

@@ -138,13 +138,21 @@ class PushStream:
                     break
         return out
 
+    async def touch(self, consumer: str, entries: list[Entry]) -> None:
+        """Reset the idle time of entries `consumer` holds (XCLAIM to itself, JUSTID): one
+        waiting long for a send slot is never mistaken for a dead worker's."""
+        for stream in self.streams:
+            ids: list[int | bytes | str | memoryview[int]] = [e.entry_id for e in entries if e.stream == stream]
+            for start in range(0, len(ids), 500):
+                await self.redis.xclaim(stream, GROUP, consumer, 0, ids[start : start + 500], justid=True)
+
     async def done(self, entries: list[Entry]) -> None:
         """Acknowledge and delete entries whose outcome is recorded in MongoDB."""
         if not entries:
             return
         async with self.redis.pipeline(transaction=True) as pipe:
             for stream in self.streams:
-                ids = [e.entry_id for e in entries if e.stream == stream]
+                ids: list[int | bytes | str | memoryview[int]] = [e.entry_id for e in entries if e.stream == stream]
                 if ids:
                     pipe.xack(stream, GROUP, *ids)
                     pipe.xdel(stream, *ids)

@@ -7,7 +7,9 @@ the pace and memory stays flat however long the backlog is:
    with one query each, decide (send / hold for quiet hours / hold for an unbound citizen /
    dead: opted out, unreachable, expired). Nothing is written for the ones to send: their
    entries in the consumer group's pending-entries list mark them in flight;
-2. send (PUSH_CONCURRENCY tasks): wait for the chat's and the global slot (push/limiter.py),
+2. send (PUSH_CONCURRENCY tasks): wait for the chat's and a global slot of the one scheduler
+   every message of the bot goes through (messenger/scheduler.py: replies first, pushes keep
+   PUSH_SHARE while they wait; above the free rate, paid broadcasts for the overflow only),
    call sendMessage on the worker's own Bot session (no automatic retries: the worker decides),
    classify the answer;
 3. complete: every ~100 ms, record "sent" with the Telegram message ids in one bulk write
@@ -17,7 +19,9 @@ Failures: 429 -> every worker pauses `retry_after`, the message is tried again; 
 not found -> the citizen is marked unreachable, dead letter; other 400 -> dead letter; 5xx and
 network errors -> "failed" with exponential backoff and jitter, dead letter after
 PUSH_MAX_ATTEMPTS. Crash recovery: entries a dead worker left pending are claimed with
-XAUTOCLAIM after PUSH_CLAIM_TIMEOUT (and a restarted worker re-reads its own); such a message
+XAUTOCLAIM after PUSH_CLAIM_TIMEOUT (and a restarted worker re-reads its own); a live worker
+touches the entries it holds on every housekeeping round, so one waiting long for a slot is
+never taken for a dead worker's. Such a message
 may have reached Telegram, so it is resent once only (`take_over` marks it recovered; found
 recovered again, it is dead-lettered as "outcome unknown"). Duplicates after a crash are at
 most the entries the dead worker held.
@@ -40,13 +44,13 @@ from actions import outbox
 from actions.services import Services
 from core.config import Settings
 from core.language import Language
-from core.metrics import PUSH_OUTCOMES
+from core.metrics import PUSH_OUTCOMES, SEND_PAID, SEND_PAID_STARS
 from core.retry import backoff
-from push.limiter import GlobalLimiter, RateConfig
+from messenger.botapi import BadRequest, BotApiClient, Forbidden, NetworkError, RetryAfter, ServerError
+from messenger.scheduler import Kind, SendScheduler, scheduler_for, send_orphans
 from push.outbox import Relay
 from push.render import render
 from push.stream import Entry, PushStream
-from push.telegram import BadRequest, BotApiClient, Forbidden, NetworkError, RetryAfter, ServerError
 from storage.models import LOCAL_TZ, Citizen, Notification, NotificationState
 
 log = structlog.get_logger(__name__)
@@ -59,15 +63,6 @@ COMPLETE_MAX = 200  # outcomes per bulk write: ~0.3 s on SecantusDB, far inside 
 def build_push_client(settings: Settings) -> BotApiClient:
     """The worker's own Bot API client: same API server as the bot, no automatic retries."""
     return BotApiClient.from_settings(settings, connections=concurrency_for(settings) + 4)
-
-
-def build_limiter(services: Services) -> GlobalLimiter:
-    s = services.settings
-    return GlobalLimiter(
-        services.redis,
-        services.keys,
-        RateConfig(rate=s.push_rate, chat_interval=s.push_chat_interval, group_per_minute=s.push_group_per_minute),
-    )
 
 
 def concurrency_for(settings: Settings) -> int:
@@ -103,7 +98,7 @@ class PushWorker:
         *,
         consumer: str | None = None,
         stream: PushStream | None = None,
-        limiter: GlobalLimiter | None = None,
+        scheduler: SendScheduler | None = None,
         run_reminders: bool | None = None,
     ) -> None:
         self.services = services
@@ -111,7 +106,7 @@ class PushWorker:
         self.bot = bot
         self.consumer = consumer or default_consumer_name()
         self.stream = stream or PushStream(services.redis, services.keys)
-        self.limiter = limiter or build_limiter(services)
+        self.scheduler = scheduler or scheduler_for(services.redis, services.keys, self.settings)
         self.relay = Relay(services, self.stream)
         self.concurrency = concurrency_for(self.settings)
         self.batch = max(16, 2 * self.concurrency)
@@ -121,6 +116,8 @@ class PushWorker:
         self.outcomes: asyncio.Queue[Outcome] = asyncio.Queue(maxsize=2 * self.batch)
         self.run_reminders = self.settings.push_reminders if run_reminders is None else run_reminders
         self.sent = 0
+        self.held: dict[str, Entry] = {}  # stream entries this worker holds (touched while they wait)
+        self._orphans: asyncio.Task[int] | None = None
         self._stop = asyncio.Event()
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -131,6 +128,7 @@ class PushWorker:
     async def run(self) -> None:
         """Until `stop()`: fetch, send, complete; plus the relay/sweep/claim loop."""
         await self.stream.ensure_group()
+        await self.scheduler.start()
         log.info(
             "push worker started",
             consumer=self.consumer,
@@ -150,6 +148,8 @@ class PushWorker:
                     await self._accept(entries)
         finally:
             housekeeping.cancel()
+            if self._orphans is not None:
+                self._orphans.cancel()
             await self.jobs.join()  # drain: what was taken is sent and recorded
             await self.outcomes.join()
             for task in [*senders, completer]:
@@ -177,6 +177,8 @@ class PushWorker:
                 if claimed:
                     log.warning("claimed entries of a stopped worker", count=len(claimed))
                     await self._accept(claimed)
+                await self.stream.touch(self.consumer, list(self.held.values()))
+                self._adopt_orphans()
                 await self.relay.sweep()
                 if self.run_reminders:
                     await run_daily_once(self.services)
@@ -186,6 +188,16 @@ class PushWorker:
                 log.exception("push housekeeping failed; retrying")
             interval = self.settings.push_sweep_interval
             await asyncio.sleep(min(interval, 1.0) if busy else interval)
+
+    def _adopt_orphans(self) -> None:
+        """Replies queued by a process that died are sent from here (one round at a time)."""
+        previous = self._orphans
+        if previous is not None:
+            if not previous.done():
+                return
+            if not previous.cancelled() and previous.exception() is not None:
+                log.error("sending a stopped process's replies failed", error=repr(previous.exception()))
+        self._orphans = asyncio.create_task(send_orphans(self.scheduler, self.bot), name="send-orphans")
 
     # --- stage 1: fetch and decide ----------------------------------------------------------------
 
@@ -220,6 +232,7 @@ class PushWorker:
             jobs.append(self._job(entry, notification, citizen))
         await self.stream.done(done)
         for job in jobs:
+            self.held[job.entry.entry_id] = job.entry
             await self.jobs.put(job)
 
     def _job(self, entry: Entry, notification: Notification, citizen: Citizen) -> Job:
@@ -246,19 +259,21 @@ class PushWorker:
         rendered = render(
             job.notification, job.lang, self.services.catalog, today=now_local.astimezone(LOCAL_TZ).date()
         )
+        attempt = 0
         while True:
-            await self.limiter.acquire(job.chat_id)
+            attempt += 1
+            slot = await self.scheduler.acquire(Kind.PUSH, job.chat_id, f"p{job.notification.id}:{attempt}")
+            if slot.paid:
+                SEND_PAID.labels("push").inc()
+                SEND_PAID_STARS.inc(self.settings.push_paid_cost)
             try:
                 message_id = await self.bot.send_message(
-                    job.chat_id,
-                    rendered.text,
-                    reply_markup=rendered.markup,
-                    paid_broadcast=self.settings.push_paid_broadcast,
+                    job.chat_id, rendered.text, reply_markup=rendered.markup, paid_broadcast=slot.paid
                 )
                 return Outcome(job, message_id=message_id)
             except RetryAfter as exc:
                 wait = float(exc.retry_after or 1)
-                await self.limiter.pause(wait)
+                await self.scheduler.pause(wait)
                 log.warning("telegram 429: every worker pauses", retry_after=wait)
                 if wait > self.settings.push_claim_timeout / 2:
                     await outbox.refused(self.services, job.notification.id, wait)
@@ -308,6 +323,8 @@ class PushWorker:
             try:
                 await outbox.record_sent(self.services, sent, now)
                 await self.stream.done([o.job.entry for o in batch])
+                for o in batch:
+                    self.held.pop(o.job.entry.entry_id, None)
                 break
             except Exception:
                 log.exception("recording sent notifications failed", attempt=attempt)

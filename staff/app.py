@@ -30,6 +30,7 @@ from core.config import Settings
 from core.i18n import Translator
 from core.language import parse as parse_language
 from messenger.citizen_link import TelegramCitizenLink
+from messenger.outgoing import scheduled_sends
 from messenger.telegram import build_bot
 from staff import accounts, auth, workqueues
 from staff.http import (
@@ -409,7 +410,8 @@ def relay_ctx(staff_app: web.Application) -> Callable[[web.Application], AsyncIt
 
     async def ctx(_: web.Application) -> AsyncIterator[None]:
         svc = rt.services
-        relay_bot = build_bot(rt.settings)  # no transcript middleware: agent turns are recorded as such
+        # No transcript middleware (agent turns are recorded as such); the bot's send scheduler.
+        relay_bot = build_bot(rt.settings, scheduled_sends(svc))
         rt.link = link = TelegramCitizenLink(rt.bot_of(), relay_bot, svc.catalog)
         rt.relay = listener = Relay(svc.redis, actions.events_pattern(svc))
         await listener.start()

@@ -54,17 +54,67 @@ class Keys:
         """Set of the notification ids that have an entry in a stream."""
         return self("push", "queued")
 
-    def push_rate_global(self) -> str:
-        """The global send schedule shared by every sender (GCRA)."""
-        return self("push", "rate", "global")
+    # --- the outgoing scheduler (messenger/scheduler.py): every message the bot sends -----------
 
-    def push_rate_chat(self, chat_id: int) -> str:
-        """One chat's send schedule."""
-        return self("push", "rate", "chat", chat_id)
+    def send_window(self) -> str:
+        """Free sends granted in the last second (zset ticket -> time)."""
+        return self("send", "window")
 
-    def push_pause(self) -> str:
+    def send_window_push(self) -> str:
+        """Pushes among them (their guaranteed share is counted here)."""
+        return self("send", "window", "push")
+
+    def send_window_paid(self) -> str:
+        """Paid-broadcast sends granted in the last second."""
+        return self("send", "window", "paid")
+
+    def send_spacing(self) -> str:
+        """The earliest instant of the next free send (sends are spread evenly)."""
+        return self("send", "spacing")
+
+    def send_chat(self, chat_id: int) -> str:
+        """One chat's send schedule (GCRA)."""
+        return self("send", "chat", chat_id)
+
+    def send_pause(self) -> str:
         """Until when every sender waits after a 429."""
-        return self("push", "pause")
+        return self("send", "pause")
+
+    def send_queue(self) -> str:
+        """Replies waiting for a slot, in arrival order (zset ticket -> time queued)."""
+        return self("send", "queue")
+
+    def send_payloads(self) -> str:
+        """Hash ticket -> the Bot API call of a queued reply (another process can send it)."""
+        return self("send", "payloads")
+
+    def send_owners(self) -> str:
+        """Hash ticket -> the process waiting for it."""
+        return self("send", "owners")
+
+    def send_alive(self, owner: str) -> str:
+        """A process's heartbeat: while it exists, its queued replies are its own."""
+        return self("send", "alive", owner)
+
+    def send_result(self, ticket: str) -> str:
+        """A queued ticket's Bot API result, once sent (``send_result("")`` is the prefix)."""
+        return self("send", "result", ticket)
+
+    def send_push_waiting(self) -> str:
+        """Set (briefly) while pushes wait for a slot: replies leave them their share."""
+        return self("send", "push-waiting")
+
+    def send_paid_count(self) -> str:
+        """Hash kind -> paid-broadcast messages sent."""
+        return self("send", "paid")
+
+    def send_dead(self) -> str:
+        """Replies that kept failing (a capped list, newest first), for `bot.py outbox`."""
+        return self("send", "dead")
+
+    def send_notice(self, chat_id: int) -> str:
+        """Set while a chat has been told that answers are slow right now (once per storm)."""
+        return self("send", "notice", chat_id)
 
     def push_relay_lock(self) -> str:
         return self("push", "relay-lock")

@@ -61,3 +61,6 @@ bind-start-button = 🔐 Link my identity
 cmd-notifications = Choose which notifications you get
 cmd-unbind = Unlink your identity from this account
 groups-private-only = I answer in a private chat only, where what I show you stays yours: open a chat with me and send /start there.
+
+## The bot is answering many people at once (the outgoing scheduler queues replies at Telegram's limits)
+overload-notice = ⏳ Many people are asking right now. Your answer is on its way: please don't send your message again.

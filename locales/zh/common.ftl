@@ -61,3 +61,6 @@ bind-start-button = 🔐 绑定身份
 cmd-notifications = 设置接收哪些通知
 cmd-unbind = 解除本账号的身份绑定
 groups-private-only = 我只在私聊中提供服务，您的信息只给您本人看：请打开与我的私聊并发送 /start。
+
+## The bot is answering many people at once (the outgoing scheduler queues replies at Telegram's limits)
+overload-notice = ⏳ 当前咨询人数较多，您的答复正在路上，请勿重复发送。

@@ -64,9 +64,9 @@ def test_named_redis_keys_are_the_keys_used_before() -> None:
     assert keys.push_stream(urgent=True) == "app:push:stream:urgent"
     assert keys.push_stream(urgent=False) == "app:push:stream:normal"
     assert keys.push_queued() == "app:push:queued"
-    assert keys.push_rate_global() == "app:push:rate:global"
-    assert keys.push_rate_chat(-100123) == "app:push:rate:chat:-100123"
-    assert keys.push_pause() == "app:push:pause"
+    assert keys.send_window() == "app:send:window"
+    assert keys.send_chat(-100123) == "app:send:chat:-100123"
+    assert keys.send_pause() == "app:send:pause"
     assert (keys.push_relay_lock(), keys.push_sweep_lock()) == ("app:push:relay-lock", "app:push:sweep-lock")
     assert keys.push_reminders(date(2026, 11, 21)) == "app:push:reminders:2026-11-21"
 
@@ -97,6 +97,6 @@ def test_every_named_redis_key_is_distinct_and_prefixed() -> None:
         keys.staff_online(),
         keys.staff_failures("acct", "n"),
         keys.push_queued(),
-        keys.push_pause(),
+        keys.send_pause(),
     ]
     assert len(made) == len(set(made)) and all(k.startswith("p:") for k in made)

@@ -1,6 +1,8 @@
-"""The workers' own Bot API client: one aiohttp session, `sendMessage` only, no automatic
-retries (the worker paces and retries itself), and no aiogram import: a worker process stays
-small (aiogram's ~300 pydantic models alone take ~120 MB) and spends its CPU on sending."""
+"""A plain Bot API client: one aiohttp session, no automatic retries (the caller paces and
+retries itself), and no aiogram import: a push worker process stays small (aiogram's ~300
+pydantic models alone take ~120 MB) and spends its CPU on sending. The push workers send with
+it, and any process sends the queued replies of a process that died (`call_form`: the call as
+aiogram would have posted it)."""
 
 from __future__ import annotations
 
@@ -74,8 +76,15 @@ class BotApiClient:
             await self._session.close()
 
     async def call(self, method: str, params: dict[str, Any]) -> Any:
+        return await self._post(method, json=params)
+
+    async def call_form(self, method: str, fields: dict[str, str]) -> Any:
+        """A call with form fields (values already encoded, as aiogram sends them)."""
+        return await self._post(method, data=aiohttp.FormData(fields))
+
+    async def _post(self, method: str, **body: Any) -> Any:
         try:
-            async with self._http().post(f"{self.base}/{method}", json=params) as response:
+            async with self._http().post(f"{self.base}/{method}", **body) as response:
                 try:
                     body = await response.json(content_type=None)
                 except (json.JSONDecodeError, aiohttp.ContentTypeError, UnicodeDecodeError):

@@ -6,6 +6,7 @@ goes over the rate and never meets a 429."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -98,3 +99,35 @@ async def test_a_waiting_citizen_sees_typing_and_one_notice_and_the_rate_holds(s
         assert any("咨询人数较多" in t for t in texts[zh_user.id])
     # At the limit, never over it: the sandbox refused nothing.
     assert (await sb.stats())["too_many_requests"] == refused_before
+
+
+async def test_a_stopped_process_queued_reply_is_sent_by_another_once(slow_app: RunningApp, sb: SandboxClient) -> None:
+    from messenger.botapi import BotApiClient
+    from messenger.scheduler import Kind, SendScheduler, Verdict, scheduler_config, send_orphans
+    from tests.conftest import services_of
+
+    services = services_of(slow_app)
+    config = scheduler_config(services.settings)
+    user = await sb.create_user("Left waiting", language_code="en")
+    gone = SendScheduler(services.redis, services.keys, config, owner="a-process-that-was-killed")
+    for _ in range(5):  # spend the second's budget so the reply has to queue
+        await gone.acquire(Kind.PUSH, 1)
+    payload = json.dumps({"method": "sendMessage", "fields": {"chat_id": str(user.id), "text": "Your answer, late"}})
+    queued = await gone.take(Kind.REPLY, user.id, "u1:424242:1", payload)
+    assert not queued.go  # ... and the process dies here: no heartbeat ever
+
+    live = SendScheduler(services.redis, services.keys, config, owner="a-live-process")
+    client = BotApiClient(slow_app.base_url + "/sandbox/bot" + services.settings.bot_token.get_secret_value())
+    try:
+        assert await send_orphans(live, client) == 1
+        assert await send_orphans(live, client) == 0
+    finally:
+        await live.stop()
+        await client.close()
+    texts = await _bot_texts(sb, user)
+    assert texts.count("Your answer, late") == 1
+    # The update redelivered to a live process makes the same call: it gets the sent message back.
+    again = await SendScheduler(services.redis, services.keys, config, owner="x").take(
+        Kind.REPLY, user.id, "u1:424242:1", payload
+    )
+    assert again.verdict is Verdict.DONE and json.loads(again.result or "{}")["message_id"] > 0

@@ -46,7 +46,9 @@ def windows_max(stamps: list[float]) -> int:
     return best
 
 
-async def _sender(scheduler: SendScheduler, kind: Kind, chat_id: int, until: float, grants: list[tuple[Kind, float]]) -> None:
+async def _sender(
+    scheduler: SendScheduler, kind: Kind, chat_id: int, until: float, grants: list[tuple[Kind, float]]
+) -> None:
     while time.monotonic() < until:
         ticket = uuid.uuid4().hex
         while time.monotonic() < until:
@@ -83,7 +85,9 @@ async def test_pushes_take_everything_when_nobody_chats(redis: aioredis.Redis, k
     scheduler = SendScheduler(redis, keys, SchedulerConfig(rate=10, push_share=0.1, chat_interval=0.01))
     grants: list[tuple[Kind, float]] = []
     try:
-        await asyncio.gather(*(_sender(scheduler, Kind.PUSH, 7000 + i, time.monotonic() + 2.5, grants) for i in range(20)))
+        await asyncio.gather(
+            *(_sender(scheduler, Kind.PUSH, 7000 + i, time.monotonic() + 2.5, grants) for i in range(20))
+        )
     finally:
         await _cleanup(redis, keys)
     assert len(grants) >= 20 and windows_max([t for _, t in grants]) <= 10
@@ -189,5 +193,26 @@ async def test_a_dead_letter_is_kept_and_leaves_the_queue(redis: aioredis.Redis,
         assert stats["replies_waiting"] == 0 and stats["dead_letters"] == 1
         [entry] = await scheduler.dead_letters()
         assert entry["ticket"] == "doomed" and "502" in entry["error"]
+    finally:
+        await _cleanup(redis, keys)
+
+
+async def test_entries_a_live_worker_holds_are_not_claimed_however_long_they_wait(
+    redis: aioredis.Redis, keys: Keys
+) -> None:
+    from push.stream import PushStream
+
+    stream = PushStream(redis, keys)
+    try:
+        await stream.ensure_group()
+        await stream.add([("n1", False), ("n2", True)])
+        held = await stream.read("waiting-worker", 10, block_ms=10)
+        assert len(held) == 2
+        await asyncio.sleep(0.3)
+        await stream.touch("waiting-worker", held)  # the live worker's housekeeping round
+        assert await stream.autoclaim("other-worker", 250, 10) == [], "touched: not idle"
+        await asyncio.sleep(0.3)  # no more touches: the worker is gone
+        claimed = await stream.autoclaim("other-worker", 250, 10)
+        assert sorted(e.notification_id for e in claimed) == ["n1", "n2"]
     finally:
         await _cleanup(redis, keys)

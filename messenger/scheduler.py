@@ -132,7 +132,12 @@ end
 if kind == 'p' then
   local replies = redis.call('ZCARD', KEYS[7])
   granted = total < rate and spacing <= now and (pushes < share or replies == 0)
-  if not granted and total < rate and spacing <= now then window_wait = interval end
+  if not granted and total < rate and spacing <= now then
+    -- replies go first: this push waits until its share frees (the oldest push leaves the window)
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    window_wait = interval
+    if oldest[2] then window_wait = math.max(interval, tonumber(oldest[2]) + span - now) end
+  end
 else
   r = rank()
   local reserve = 0

@@ -32,12 +32,13 @@ from core.config import Settings
 from core.i18n import default_catalog
 from core.metrics import ERRORS
 from core.retry import backoff
+from messenger.outgoing import scheduled_sends
+from messenger.scheduler import release_scheduler
 from messenger.telegram import build_bot
 from nlu.client import NluClient
 from push import events as push_events
 from push.outbox import attach_push
-from push.priority import PriorityRateMiddleware
-from push.worker import PushWorker, build_limiter, build_push_client
+from push.worker import PushWorker, build_push_client
 from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
@@ -47,6 +48,7 @@ from web import health, security, webhook
 log = structlog.get_logger(__name__)
 
 DRAIN_TIMEOUT = 15.0
+WEBHOOK_LOCK_SECONDS = 30  # one process calls setWebhook; the others wait for its fingerprint
 TRANSCRIPT_DROPPED = ERRORS.labels("transcript-dropped")
 
 
@@ -126,10 +128,9 @@ async def services_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     settings, services = app[SETTINGS], app[SERVICES]
-    bot = build_bot(settings)
+    sends = scheduled_sends(services)  # every message sent takes a slot of the one shared scheduler
+    bot = build_bot(settings, sends)
     attach_bot_middlewares(bot, services)
-    if settings.push_reply_priority:  # replies take global send slots ahead of push broadcasts
-        bot.session.middleware(PriorityRateMiddleware(build_limiter(services)))
     dp = build_dispatcher(services)
     app[BOT], app[DISPATCHER] = bot, dp
     poller = ConfirmingPoller(dp, bot, allowed_updates=dp.resolve_used_update_types())
@@ -145,6 +146,7 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
         log.exception("the bot's runner ended with an error")
     await poller.drain(DRAIN_TIMEOUT)  # updates being handled; webhook requests drain with the server
     await bot.session.close()
+    await release_scheduler(sends.scheduler)
 
 
 async def push_worker_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -181,9 +183,13 @@ async def _run_bot(app: web.Application, bot: Bot, dp: Dispatcher, poller: Confi
     if settings.webhook_mode:
         assert settings.webhook_url is not None and settings.webhook_secret is not None
         url, secret = settings.webhook_url, settings.webhook_secret.get_secret_value()
-        await _until_done("set the webhook", lambda: _set_webhook_once(services, bot, url, secret, allowed))
+        connections = settings.webhook_max_connections
+        await _until_done(
+            "set the webhook", lambda: _set_webhook_once(services, bot, url, secret, allowed, connections)
+        )
         return
     await _until_done("delete the webhook", lambda: bot.delete_webhook(drop_pending_updates=False))
+    await services.redis.delete(services.keys.webhook(bot.id))  # a later webhook start sets it again
     log.info("polling for updates", api=bot.session.api.base)
     await poller.run()
 
@@ -203,16 +209,34 @@ async def _until_done(what: str, call: Callable[[], Awaitable[object]]) -> None:
             await asyncio.sleep(delay)
 
 
-async def _set_webhook_once(services: Services, bot: Bot, url: str, secret: str, allowed: list[str]) -> None:
-    """setWebhook only when its arguments changed: replicas and restarts do not re-set it each time."""
-    fingerprint = hmac.new(secret.encode(), json.dumps([url, sorted(allowed)]).encode(), "sha256").hexdigest()
+async def _set_webhook_once(
+    services: Services, bot: Bot, url: str, secret: str, allowed: list[str], max_connections: int
+) -> None:
+    """setWebhook only when its arguments changed or the webhook is not there (a sandbox started
+    afresh, a deleteWebhook elsewhere): replicas, the processes of `bot.py run --processes N` and
+    restarts do not re-set it each time. Processes starting together take a short Redis lock, so
+    one of them calls setWebhook and the others see its fingerprint."""
+    fingerprint = hmac.new(
+        secret.encode(), json.dumps([url, sorted(allowed), max_connections]).encode(), "sha256"
+    ).hexdigest()
     key = services.keys.webhook(bot.id)
-    stored = await services.redis.get(key)
-    if (stored.decode() if isinstance(stored, bytes) else stored) == fingerprint:
-        return
-    await bot.set_webhook(url, secret_token=secret, allowed_updates=allowed)
-    await services.redis.set(key, fingerprint)
-    log.info("webhook set", url=url)
+    lock = f"{key}:setting"
+    while True:
+        stored = await services.redis.get(key)
+        if (stored.decode() if isinstance(stored, bytes) else stored) == fingerprint:
+            if (await bot.get_webhook_info()).url == url:
+                return
+            await services.redis.delete(key)  # set elsewhere or lost: set it again
+            continue
+        if await services.redis.set(lock, fingerprint, nx=True, ex=WEBHOOK_LOCK_SECONDS):
+            break
+        await asyncio.sleep(0.2)  # another process is setting it: see what it set
+    try:
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=allowed, max_connections=max_connections)
+        await services.redis.set(key, fingerprint)
+    finally:
+        await services.redis.delete(lock)
+    log.info("webhook set", url=url, max_connections=max_connections)
 
 
 def _probes(app: web.Application) -> health.Probes:
@@ -265,11 +289,14 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
-async def start_server(app: web.Application, host: str, port: int) -> web.AppRunner:
-    """Start the app and tell the bot the HTTP server listens (for polling the in-process sandbox)."""
+async def start_server(app: web.Application, host: str, port: int, *, reuse_port: bool = False) -> web.AppRunner:
+    """Start the app and tell the bot the HTTP server listens (for polling the in-process sandbox).
+
+    `reuse_port`: bind with SO_REUSEPORT, beside the other processes of `bot.py run --processes N`
+    on the same port (the kernel spreads new connections across them)."""
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=DRAIN_TIMEOUT)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, host, port, reuse_port=reuse_port or None)
     await site.start()
     app[SERVER_STARTED].set()
     return runner

@@ -1,6 +1,7 @@
 """The traffic-management assistant's command line (`python bot.py ...`; bot.py is a shim).
 
-python bot.py run                 # the web app + bot (+ embedded MongoDB/Redis/Rasa when unset)
+python bot.py run [--processes N] # the web app + bot (+ embedded MongoDB/Redis/Rasa when unset)
+python bot.py sandbox [--port P]  # the Telegram sandbox on its own
 python bot.py seed [--force]      # load the deterministic demo data set
 python bot.py nlu train|serve|eval
 python bot.py worker              # a push worker (any number; `run` has one in-process)
@@ -8,12 +9,14 @@ python bot.py outbox [--requeue]  # notifications by state, dead letters, re-que
 python bot.py bench push --users N --rate R --workers W [--kill-one]
 python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--password-stdin]
 python bot.py bench handoff [--conversations 200 --agents 20 --rounds 5]
+python bot.py bench chat [--mode open --rate 25 | --mode closed --citizens 100] [--seconds 60] [--paid]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -71,9 +74,14 @@ async def start_nlu(settings: Settings, supervisor: Supervisor) -> Child:
     )
 
 
-async def run(settings: Settings) -> int:
+async def run(settings: Settings, *, child_index: int | None = None, ready_dir: Path | None = None) -> int:
+    """The app in this process. As one of the processes of `bot.py run --processes N`
+    (`child_index`), it binds HTTP_PORT with SO_REUSEPORT beside the others, says it listens by
+    writing a file named by its pid in `ready_dir`, and leaves the banner to the parent."""
     from app.factory import StartupError, create_app, start_server
 
+    if child_index is not None:
+        structlog.contextvars.bind_contextvars(process=child_index)
     supervisor = Supervisor()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -91,8 +99,11 @@ async def run(settings: Settings) -> int:
         if nlu_task is not None:
             settings = settings.model_copy(update={"nlu_url": (await nlu_task).url})
         app = create_app(settings)
-        runner = await start_server(app, settings.http_host, settings.http_port)
-        banner(settings)
+        runner = await start_server(app, settings.http_host, settings.http_port, reuse_port=child_index is not None)
+        if ready_dir is not None:
+            (ready_dir / str(os.getpid())).touch()
+        if child_index is None:
+            banner(settings)
         # An embedded child that dies (Redis, MongoDB, Rasa) is started again with backoff; the app
         # stays up meanwhile, degraded, as /readyz says (without NLU the menu still does everything).
         keeper = asyncio.create_task(supervisor.keep_alive(), name="keep-children-alive")
@@ -112,10 +123,11 @@ async def run(settings: Settings) -> int:
         await supervisor.stop_all()
 
 
-def banner(settings: Settings) -> None:
-    lines = [f"traffic assistant is running on {settings.base_url}"]
+def banner(settings: Settings, *, processes: int = 1, sandbox_url: str | None = None) -> None:
+    running = f" ({processes} processes)" if processes > 1 else ""
+    lines = [f"traffic assistant is running on {settings.base_url}{running}"]
     if settings.sandbox_mode:
-        lines.append(f"open the Telegram sandbox: {settings.base_url}/sandbox/")
+        lines.append(f"open the Telegram sandbox: {sandbox_url or settings.base_url}/sandbox/")
     lines.append(f"health: {settings.base_url}/readyz   metrics: {settings.base_url}/metrics")
     print("\n".join(lines), flush=True)
 
@@ -184,7 +196,20 @@ async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bot.py", description="Traffic management citizen-service assistant")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the web app and the bot (embedded servers for what is not configured)")
+    p_run = sub.add_parser("run", help="run the web app and the bot (embedded servers for what is not configured)")
+    p_run.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="app processes behind HTTP_PORT (SO_REUSEPORT, webhook mode when N > 1; 0 = one per core); "
+        "default APP_PROCESSES (1)",
+    )
+    # Given by the parent of `--processes N` to each of its app processes.
+    p_run.add_argument("--child-index", type=int, help=argparse.SUPPRESS)
+    p_run.add_argument("--ready-dir", type=Path, help=argparse.SUPPRESS)
+    p_sandbox = sub.add_parser("sandbox", help="serve the Telegram sandbox on its own (`run --processes N` does)")
+    p_sandbox.add_argument("--host", help="default HTTP_HOST")
+    p_sandbox.add_argument("--port", type=int, default=8081)
     p_seed = sub.add_parser("seed", help="load the deterministic demo data set")
     p_seed.add_argument("--force", action="store_true", help="replace demo data that is already loaded")
     p_nlu = sub.add_parser("nlu", help="the Rasa NLU model: train, serve, eval")
@@ -216,7 +241,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc))
     configure_logging(settings.log_level, settings.log_format)
     if args.command == "run":
-        return asyncio.run(run(settings))
+        processes = settings.processes if args.processes is None else args.processes or max(1, os.cpu_count() or 1)
+        if processes < 1:
+            return fail(f"--processes: expected 0 (one per core) or more (got {args.processes})")
+        if processes > 1 and args.child_index is None:
+            from cli.cluster import run_processes
+
+            return asyncio.run(run_processes(settings, processes))
+        return asyncio.run(run(settings, child_index=args.child_index, ready_dir=args.ready_dir))
+    if args.command == "sandbox":
+        from cli.cluster import serve_sandbox
+
+        return serve_sandbox(settings, args.host if args.host is not None else settings.http_host, args.port)
     if args.command == "seed":
         return asyncio.run(seed(settings, args.force))
     if args.command in ("worker", "outbox"):
@@ -238,4 +274,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(with_embedded(settings, lambda s: bench_cli.bench_handoff(s, args)))
         if args.bench_command == "nlu":
             return asyncio.run(bench_cli.bench_nlu(settings, args, rasa_bin=RASA_BIN, models_dir=MODELS_DIR))
+        if args.bench_command == "chat":
+            return asyncio.run(bench_cli.bench_chat(settings, args, rasa_bin=RASA_BIN, models_dir=MODELS_DIR))
     raise AssertionError(args.command)

@@ -6,6 +6,7 @@ A wrong value stops the program with one line naming the variable and what it ex
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -68,6 +69,8 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # setWebhook's max_connections: updates Telegram delivers at once (its maximum, 100; its default, 40)
+    webhook_max_connections: int = Field(default=100, ge=1, le=100)
 
     # Storage and services; None means "start an embedded one"
     mongo_url: SecretStr | None = None
@@ -86,6 +89,9 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
     public_url: str | None = None
+    # App processes `bot.py run` starts behind HTTP_PORT (SO_REUSEPORT; webhook mode when > 1);
+    # 0 = one per CPU core. Compose and Kubernetes run one per container and scale containers.
+    app_processes: int = Field(default=1, ge=0, le=256)
     # /metrics: with a token, only `Authorization: Bearer <token>` reads it; without, only loopback.
     metrics_token: SecretStr | None = None
 
@@ -104,9 +110,20 @@ class Settings(BaseSettings):
     sandbox_chat_rate: float = Field(default=1.0, gt=0)
     sandbox_global_rate: float = Field(default=30.0, gt=0)
     sandbox_group_per_minute: int = Field(default=20, gt=0)
+    # With APP_PROCESSES > 1 the sandbox runs as a process of its own on this port
+    # (unset: HTTP_PORT + 1; 0: any free port); with one process it is mounted at /sandbox.
+    sandbox_port: int | None = Field(default=None, ge=0, le=65535)
 
     # Conversations: a form (binding, complaint...) abandoned this long expires
     form_ttl: int = Field(default=30 * 60, ge=1)
+
+    # The Telegram Mini App (miniapp/, served at /app/ of PUBLIC_URL): how old a launch's signed
+    # initData may be (Telegram signs auth_date; aiogram does not check its age), the largest
+    # photo a report may carry, and how long an e-license verification code is valid (the chat's
+    # card and the Mini App's QR code alike).
+    miniapp_init_data_ttl: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
+    miniapp_photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=16 * 1024, le=20 * 1024 * 1024)
+    elicense_code_ttl: int = Field(default=60, ge=5, le=600)
 
     # Abuse protection
     throttle_messages: int = Field(default=20, gt=0)
@@ -129,7 +146,14 @@ class Settings(BaseSettings):
     push_backoff_cap: float = Field(default=600.0, gt=0)
     push_chat_interval: float = Field(default=1.0, gt=0)  # at most one message per second per chat
     push_group_per_minute: int = Field(default=20, gt=0)
-    push_reply_priority: bool = True  # the bot's own replies take from the global rate, ahead of pushes
+    # The outgoing scheduler (issue 10): every message the bot sends shares PUSH_RATE; replies go
+    # first, pushes keep PUSH_SHARE of it while they wait. Above Telegram's free 30/s (paid
+    # broadcasts) only the overflow is paid, PUSH_PAID_COST Telegram Stars a message.
+    push_share: float = Field(default=0.1, ge=0, le=0.5)
+    push_paid_cost: float = Field(default=0.1, ge=0)
+    reply_typing_after: float = Field(default=2.0, gt=0)  # a reply waiting longer shows "typing..."
+    reply_notice_after: float = Field(default=6.0, gt=0)  # ... and, once, "many people are asking"
+    reply_max_wait: float = Field(default=900.0, gt=0)  # then it is dead-lettered (bot.py outbox)
     push_reminders: bool = True  # the daily reminders run in the workers
     staff_session_secret: SecretStr | None = None
 
@@ -231,11 +255,24 @@ class Settings(BaseSettings):
         return self.webhook_url is not None
 
     @property
+    def processes(self) -> int:
+        """APP_PROCESSES resolved: 0 means one per CPU core."""
+        return self.app_processes or max(1, os.cpu_count() or 1)
+
+    @property
     def base_url(self) -> str:
         if self.public_url:
             return self.public_url
         host = "127.0.0.1" if self.http_host in ("0.0.0.0", "::", "") else self.http_host
         return f"http://{host}:{self.http_port}"
+
+    @property
+    def miniapp_url(self) -> str | None:
+        """The Mini App's address for web_app buttons and the menu button: PUBLIC_URL + /app/.
+        Telegram opens only https:// Mini Apps, so without one (and outside the sandbox, which
+        opens any address) there is none and the bot offers no Mini App buttons."""
+        url = f"{self.base_url}/app/"
+        return url if self.sandbox_mode or url.startswith("https://") else None
 
 
 _SENSITIVE = frozenset(
@@ -249,6 +286,14 @@ _SENSITIVE = frozenset(
         "STAFF_SESSION_SECRET",
     }
 )
+
+
+def telegram_cloud(settings: Settings) -> bool:
+    """The bot talks to Telegram's own servers, which deliver webhooks to https:// URLs only (a
+    self-hosted Bot API server in --local mode and the sandbox also deliver to http://)."""
+    if settings.sandbox_mode:
+        return False
+    return settings.telegram_api_url is None or settings.telegram_api_url == TELEGRAM_DEFAULT_API
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -267,7 +312,7 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(
             "invalid configuration: WEBHOOK_SECRET: required when WEBHOOK_URL is set (1-256 characters A-Z a-z 0-9 _ -)"
         )
-    if settings.webhook_url and settings.sandbox_mode is False and not settings.webhook_url.startswith("https://"):
+    if settings.webhook_url and not settings.webhook_url.startswith("https://") and telegram_cloud(settings):
         raise ConfigError("invalid configuration: WEBHOOK_URL: Telegram delivers webhooks only to https:// URLs")
     if settings.push_rate > 30 and not settings.push_paid_broadcast:
         raise ConfigError(

@@ -36,7 +36,7 @@ SEND_WAIT = Histogram(
     "How long a reply waited for a send slot (the outgoing scheduler)",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
 )
-SEND_WAITING = Gauge("telegram_replies_waiting", "Replies of this process waiting for a send slot")
+SEND_WAITING = Gauge("telegram_replies_waiting", "Replies waiting for a send slot", multiprocess_mode="livesum")
 SEND_PAID = Counter("telegram_paid_messages_total", "Messages sent with allow_paid_broadcast", ["kind"])
 SEND_PAID_STARS = Counter("telegram_paid_stars_total", "What the paid messages cost, in Telegram Stars")
 SEND_DEAD = Counter("telegram_dead_letters_total", "Replies that kept failing and were dead-lettered")

@@ -2,9 +2,11 @@
 
 Each child is started with PR_SET_PDEATHSIG, so the kernel stops it if this process dies
 without cleaning up (even on SIGKILL): no orphans. `Supervisor.stop_all()` stops them in reverse
-order with SIGTERM, then SIGKILL after a grace period. `Supervisor.wait_any_exit()` returns the
-first child that died on its own; `Supervisor.keep_alive()` restarts such a child with backoff
-while the app stays up (degraded meanwhile, as /readyz says).
+order with SIGTERM, then SIGKILL after a grace period; `Supervisor.stop(children)` stops a group
+together first (the app processes of `bot.py run --processes N` drain before the servers they
+drain into stop). `Supervisor.wait_any_exit()` returns the first child that died on its own;
+`Supervisor.keep_alive()` restarts such a child with backoff while the app stays up (degraded
+meanwhile, as /readyz says).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import structlog
@@ -40,9 +43,21 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
+Ready = Callable[[], Awaitable[bool]]
+PidReady = Callable[[int], Awaitable[bool]]  # is the child with this process id ready?
+
+
+def _ignoring_pid(ready: Ready) -> PidReady:
+    async def check(_pid: int) -> bool:
+        return await ready()
+
+    return check
+
+
 class ChildFailedToStart(RuntimeError):
-    def __init__(self, name: str, reason: str, log_path: Path) -> None:
-        super().__init__(f"{name} did not start: {reason} (see {log_path})")
+    def __init__(self, name: str, reason: str, log_path: Path | None) -> None:
+        where = f"see {log_path}" if log_path is not None else "its output is above"
+        super().__init__(f"{name} did not start: {reason} ({where})")
         self.name = name
 
 
@@ -52,8 +67,8 @@ class Launch:
 
     argv: Sequence[str]
     url: str
-    log_path: Path
-    ready: Callable[[], Awaitable[bool]]
+    log_path: Path | None  # None: the child writes to this process's stdout and stderr
+    ready: PidReady
     timeout: float
     env: Mapping[str, str] | None = None
     cwd: Path | None = None
@@ -63,7 +78,7 @@ class Launch:
 class Child:
     name: str
     argv: Sequence[str]
-    log_path: Path
+    log_path: Path | None
     process: asyncio.subprocess.Process
     url: str
     stopping: bool = field(default=False)
@@ -90,27 +105,39 @@ class Supervisor:
         argv: Sequence[str],
         *,
         url: str,
-        log_path: Path,
-        ready: Callable[[], Awaitable[bool]],
+        log_path: Path | None,
+        ready: Ready | None = None,
+        ready_pid: PidReady | None = None,
         timeout: float,
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> Child:
-        launch = Launch(argv=argv, url=url, log_path=log_path, ready=ready, timeout=timeout, env=env, cwd=cwd)
+        """Start a child and wait until `ready()` (or `ready_pid(its pid)`) says it serves.
+
+        `log_path` None: the child writes to this process's own output (the app processes of
+        `bot.py run --processes N`, whose logs the operator reads with the parent's)."""
+        if ready_pid is None:
+            if ready is None:
+                raise TypeError("give ready or ready_pid")
+            ready_pid = _ignoring_pid(ready)
+        launch = Launch(argv=argv, url=url, log_path=log_path, ready=ready_pid, timeout=timeout, env=env, cwd=cwd)
         child = await self._launch(name, launch)
         self._children.append(child)
         return child
 
     async def _launch(self, name: str, launch: Launch) -> Child:
-        argv, url, log_path, ready, timeout = launch.argv, launch.url, launch.log_path, launch.ready, launch.timeout
+        argv, url, log_path, timeout = launch.argv, launch.url, launch.log_path, launch.timeout
         env, cwd = launch.env, launch.cwd
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as out:  # noqa: ASYNC230 - a local log file, opened once per start
+        if log_path is not None:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+        # A local log file, opened once per start; or, without one, this process's own output.
+        output = open(log_path, "ab") if log_path is not None else nullcontext(None)  # noqa: ASYNC230, SIM115
+        with output as out:
             process = await asyncio.create_subprocess_exec(
                 *argv,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=out,
-                stderr=asyncio.subprocess.STDOUT,
+                stderr=asyncio.subprocess.STDOUT if out is not None else None,
                 env={**os.environ, **(env or {})},
                 cwd=cwd,
                 preexec_fn=_die_with_parent,
@@ -119,9 +146,9 @@ class Supervisor:
                 start_new_session=True,
             )
         child = Child(name=name, argv=argv, log_path=log_path, process=process, url=url, launch=launch)
-        log.info("child starting", child=name, pid=process.pid, log=str(log_path))
+        log.info("child starting", child=name, pid=process.pid, log=str(log_path) if log_path else "inherited")
         try:
-            await self._wait_ready(child, ready, timeout)
+            await self._wait_ready(child, partial(launch.ready, process.pid), timeout)
         except BaseException:
             await self._stop(child, grace=2.0)  # failed, timed out or cancelled: no stray process
             raise
@@ -129,7 +156,7 @@ class Supervisor:
         return child
 
     @staticmethod
-    async def _wait_ready(child: Child, ready: Callable[[], Awaitable[bool]], timeout: float) -> None:
+    async def _wait_ready(child: Child, ready: Ready, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while True:
             if child.process.returncode is not None:
@@ -159,13 +186,23 @@ class Supervisor:
             for fut in waits:
                 fut.cancel()
 
-    async def keep_alive(self, *, base: float = 1.0, cap: float = 30.0, stable_after: float = 60.0) -> None:
+    async def keep_alive(
+        self,
+        *,
+        base: float = 1.0,
+        cap: float = 30.0,
+        stable_after: float = 60.0,
+        on_exit: Callable[[Child], None] | None = None,
+    ) -> None:
         """Restart every child that dies on its own, with backoff, until cancelled.
 
         The app stays up meanwhile (its readiness says which dependency is down). A child that ran
-        for `stable_after` seconds before dying is restarted after `base` again."""
+        for `stable_after` seconds before dying is restarted after `base` again. `on_exit(child)`
+        runs first for each death (e.g. to forget a dead process's metric files)."""
         while True:
             died = await self.wait_any_exit()
+            if on_exit is not None:
+                on_exit(died)
             await self._restart(died, base=base, cap=cap, stable_after=stable_after)
 
     async def _restart(self, died: Child, *, base: float, cap: float, stable_after: float) -> None:
@@ -179,7 +216,7 @@ class Supervisor:
                 code=died.process.returncode,
                 attempt=attempt,
                 in_seconds=round(delay, 1),
-                log_file=str(died.log_path),
+                log_file=str(died.log_path) if died.log_path is not None else "inherited",
             )
             await asyncio.sleep(delay)
             try:
@@ -193,6 +230,12 @@ class Supervisor:
             self._children[index] = child
             log.info("child restarted", child=child.name, pid=child.pid, restarts=attempt)
             return
+
+    async def stop(self, children: Sequence[Child], grace: float = 10.0) -> None:
+        """Stop these children together (SIGTERM to each, then wait) and forget them: the app
+        processes drain at the same time, before the servers they drain into are stopped."""
+        await asyncio.gather(*(self._stop(child, grace) for child in children))
+        self._children = [child for child in self._children if child not in children]
 
     async def stop_all(self, grace: float = 10.0) -> None:
         for child in reversed(self._children):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -42,7 +43,8 @@ async def _timed(check: Callable[[], Awaitable[object]]) -> tuple[Status, float,
 
 
 async def healthz(_: web.Request) -> web.Response:
-    return web.json_response({"status": "alive"})
+    # The pid tells apart the processes of `bot.py run --processes N` that share one port.
+    return web.json_response({"status": "alive", "pid": os.getpid()})
 
 
 async def readyz(request: web.Request) -> web.Response:

@@ -141,7 +141,9 @@ class ScheduledSendMiddleware(BaseRequestMiddleware):
                 await self.scheduler.forget(ticket)
             raise  # not worth repeating: the handler hears why
         except asyncio.CancelledError:
-            raise  # shutting down: a queued reply stays queued; a live process adopts it
+            if queued:  # shutting down, or the request was dropped: a live process sends it
+                await asyncio.shield(self.scheduler.release(ticket, payload))
+            raise
         except Exception as exc:
             SEND_DEAD.inc()
             await self.scheduler.dead_letter(ticket, chat_id, name, f"{type(exc).__name__}: {exc}")

@@ -159,7 +159,8 @@ if granted then
     redis.call('ZADD', KEYS[2], now, ticket)
     redis.call('PEXPIRE', KEYS[2], 2000)
   end
-  local next_free = math.max(spacing, now) + interval
+  -- a sender that woke a little late does not cost a slot (the window above is the hard cap)
+  local next_free = math.max(spacing, now - interval / 2) + interval
   redis.call('SET', KEYS[4], tostring(next_free), 'PX', 2000)
   return {'ok', '0', tostring(r), ''}
 end
@@ -225,7 +226,7 @@ SCHEDULED_METHODS = frozenset(
 TELEGRAM_FREE_RATE = 30.0  # messages per second Telegram takes without paid broadcasts
 MAX_PACING = 4.0  # seconds: the longest sleep between two attempts (typing is renewed each 4.5 s)
 GUARD = 0.05  # seconds: the window counted is 1.05 s long
-LOOKAHEAD = 8  # a reply this close to the head of the queue may take a free slot
+LOOKAHEAD = 8  # at least: a reply among the first max(LOOKAHEAD, rate) queued may take a free slot
 RESULT_TTL_MS = 3_600_000  # a queued ticket's result is kept an hour (a redelivered update finds it)
 HEARTBEAT = 3.0  # seconds between a process's "alive" renewals
 ALIVE_TTL_MS = 15_000  # a process silent this long is dead: its queued replies are adopted
@@ -352,7 +353,7 @@ class SendScheduler:
                 repr(paid_extra),
                 payload,
                 self.owner,
-                str(LOOKAHEAD),
+                str(max(LOOKAHEAD, math.ceil(self.config.rate))),
                 repr(GUARD),
             ],
         )
@@ -396,6 +397,16 @@ class SendScheduler:
             pipe.hdel(k.send_payloads(), ticket)
             pipe.hdel(k.send_owners(), ticket)
             await pipe.execute()
+
+    async def release(self, ticket: str, payload: str) -> None:
+        """Its sender is gone (the handler was cancelled) but the reply should still go: the
+        ticket keeps its place and any live process's orphan sweep sends it."""
+        k = self.keys
+        if await self.redis.zscore(k.send_queue(), ticket) is not None:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.hsetnx(k.send_payloads(), ticket, payload)
+                pipe.hset(k.send_owners(), ticket, "")
+                await pipe.execute()
 
     async def dead_letter(self, ticket: str, chat_id: int, method: str, error: str) -> None:
         """A message that kept failing: kept (the last 1,000) for `bot.py outbox`, never silently lost."""

@@ -48,6 +48,8 @@ SAFE_ON_NETWORK_ERROR = frozenset(
         "getMyCommands",
         "setMyCommands",
         "deleteMyCommands",
+        "setChatMenuButton",
+        "getChatMenuButton",
         "editMessageText",
         "editMessageReplyMarkup",
         "deleteMessage",

@@ -216,3 +216,24 @@ async def test_entries_a_live_worker_holds_are_not_claimed_however_long_they_wai
         assert sorted(e.notification_id for e in claimed) == ["n1", "n2"]
     finally:
         await _cleanup(redis, keys)
+
+
+async def test_a_released_reply_keeps_its_place_and_is_sent_by_any_live_process(
+    redis: aioredis.Redis, keys: Keys
+) -> None:
+    config = SchedulerConfig(rate=1, chat_interval=0.001)
+    owner = SendScheduler(redis, keys, config, owner="still-alive")
+    other = SendScheduler(redis, keys, config, owner="sweeper")
+    try:
+        await owner.start()
+        assert (await owner.take(Kind.REPLY, 1, "filler")).go
+        assert not (await owner.take(Kind.REPLY, 7, "u1:9:1")).go  # queued, payload not yet stored
+        assert await other.orphans() == [], "its process beats: not an orphan"
+        payload = '{"method": "sendMessage", "fields": {"chat_id": "7", "text": "late"}}'
+        await owner.release("u1:9:1", payload)  # the handler was cancelled while it waited
+        [orphan] = await other.orphans()
+        assert orphan.ticket == "u1:9:1"
+        assert await other.adopt(orphan) == {"method": "sendMessage", "fields": {"chat_id": "7", "text": "late"}}
+    finally:
+        await owner.stop()
+        await _cleanup(redis, keys)

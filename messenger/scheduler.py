@@ -70,7 +70,8 @@ class Verdict(StrEnum):
 # prefix (string), 12 paid counter (hash).
 # ARGV: 1 kind, 2 ticket, 3 rate, 4 push share (slots per second), 5 chat interval, 6 chat
 # tolerance, 7 paid extra rate (0 = off), 8 payload ('' = none), 9 owner, 10 lookahead, 11 guard
-# (seconds added to the one-second window: jitter on the way to Telegram never makes 31).
+# (seconds added to the one-second window: jitter on the way to Telegram never makes 31), 12 burst
+# (how many sends may go back to back before the even spacing applies).
 # Returns {verdict, wait seconds, rank, result or ''}. Numbers travel as strings (Redis would
 # truncate Lua floats to integers).
 _TAKE = """
@@ -159,8 +160,9 @@ if granted then
     redis.call('ZADD', KEYS[2], now, ticket)
     redis.call('PEXPIRE', KEYS[2], 2000)
   end
-  -- a sender that woke a little late does not cost a slot (the window above is the hard cap)
-  local next_free = math.max(spacing, now - interval / 2) + interval
+  -- sends are spread evenly, but a short burst may catch up (a sender that woke late, a few
+  -- citizens at once): the one-second window above is the hard cap
+  local next_free = math.max(spacing, now - tonumber(ARGV[12]) * interval) + interval
   redis.call('SET', KEYS[4], tostring(next_free), 'PX', 2000)
   return {'ok', '0', tostring(r), ''}
 end
@@ -225,7 +227,8 @@ SCHEDULED_METHODS = frozenset(
 
 TELEGRAM_FREE_RATE = 30.0  # messages per second Telegram takes without paid broadcasts
 MAX_PACING = 4.0  # seconds: the longest sleep between two attempts (typing is renewed each 4.5 s)
-GUARD = 0.05  # seconds: the window counted is 1.05 s long
+CHAT_GUARD = 1.02  # a chat's messages are spaced 2 % wider than its limit (jitter on the way)
+GUARD = 0.02  # seconds: the window counted is 1.02 s long
 LOOKAHEAD = 8  # at least: a reply among the first max(LOOKAHEAD, rate) queued may take a free slot
 RESULT_TTL_MS = 3_600_000  # a queued ticket's result is kept an hour (a redelivered update finds it)
 HEARTBEAT = 3.0  # seconds between a process's "alive" renewals
@@ -237,9 +240,14 @@ class SchedulerConfig:
     rate: float = 30.0  # free messages per second, all processes together
     push_share: float = 0.1  # of the rate, kept for pushes while they wait
     chat_interval: float = 1.0
-    chat_burst: int = 2
+    chat_burst: int = 3  # Telegram tolerates short bursts in a chat
     group_per_minute: int = 20
     paid_rate: float = 0.0  # 0: no paid broadcasts; else the paid ceiling (Telegram: 1,000/s)
+
+    @property
+    def burst(self) -> int:
+        """Sends that may go back to back (a sixth of a second's worth, at least one)."""
+        return max(1, int(self.rate // 6))
 
     @property
     def push_slots(self) -> int:
@@ -319,7 +327,8 @@ class SendScheduler:
         if chat_id < 0:  # a group: N per minute, a burst of N allowed
             interval = 60.0 / self.config.group_per_minute
             return interval, interval * (self.config.group_per_minute - 1)
-        return self.config.chat_interval, self.config.chat_interval * (self.config.chat_burst - 1)
+        interval = self.config.chat_interval * CHAT_GUARD
+        return interval, interval * (self.config.chat_burst - 1)
 
     async def take(self, kind: Kind, chat_id: int, ticket: str, payload: str = "") -> Decision:
         """One attempt for `ticket` (a unique id, the same across the attempts of one message):
@@ -355,6 +364,7 @@ class SendScheduler:
                 self.owner,
                 str(max(LOOKAHEAD, math.ceil(self.config.rate))),
                 repr(GUARD),
+                str(self.config.burst),
             ],
         )
         text = as_text(result) or ""

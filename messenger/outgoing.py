@@ -34,7 +34,7 @@ from core.i18n import Catalog
 from core.language import Language
 from core.metrics import SEND_DEAD, SEND_PAID, SEND_PAID_STARS, SEND_WAIT, SEND_WAITING
 from messenger.scheduler import SCHEDULED_METHODS, Decision, Kind, SendScheduler, Verdict, pacing, scheduler_for
-from messenger.turn import current_turn
+from messenger.turn import current_turn, reply_parked
 
 log = structlog.get_logger(__name__)
 
@@ -118,6 +118,9 @@ class ScheduledSendMiddleware(BaseRequestMiddleware):
                         SEND_WAITING.inc()
                         await self.scheduler.start()  # our heartbeat: a waiting reply is not an orphan
                         payload = call_payload(bot, method, name)
+                        parked = reply_parked.get()
+                        if await self.scheduler.persist(ticket, payload) and parked is not None:
+                            parked.set()  # durable now: the update can be acknowledged
                     if waiter.waited() > self.policy.max_wait:
                         raise TimeoutError(f"no send slot in {self.policy.max_wait:.0f} s")
                     if waiter.waiting(decision):

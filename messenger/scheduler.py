@@ -146,8 +146,10 @@ else
   granted = total + reserve < rate and spacing <= now and r < tonumber(ARGV[10])
   if not granted and total < rate and total + reserve >= rate then window_wait = interval end
 end
+-- every grant is its own member (a ticket granted again after a 429 still counts twice)
+local grant = ticket .. '@' .. t[1] .. '.' .. t[2]
 local function take(window)
-  redis.call('ZADD', window, now, ticket)
+  redis.call('ZADD', window, now, grant)
   redis.call('PEXPIRE', window, 2000)
   redis.call('SET', KEYS[5], tostring(chat_tat + chat_interval), 'PX', math.ceil((chat_tat + chat_interval - now) * 1000) + 1000)
   redis.call('ZREM', KEYS[7], ticket)
@@ -157,7 +159,7 @@ end
 if granted then
   take(KEYS[1])
   if kind == 'p' then
-    redis.call('ZADD', KEYS[2], now, ticket)
+    redis.call('ZADD', KEYS[2], now, grant)
     redis.call('PEXPIRE', KEYS[2], 2000)
   end
   -- sends are spread evenly, but a short burst may catch up (a sender that woke late, a few
@@ -199,6 +201,15 @@ _ADOPT = """
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return false end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return redis.call('HGET', KEYS[2], ARGV[1])
+"""
+
+# KEYS: queue, payloads, owners. ARGV: ticket, payload, owner. A queued reply's Bot API call is
+# stored (another process can send it); 1 when the ticket is queued, 0 when it is not.
+_PERSIST = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+return 1
 """
 
 # Telegram methods that put a message in a chat (or change one): each takes a slot.
@@ -291,6 +302,7 @@ class SendScheduler:
         self._take = redis.register_script(_TAKE)
         self._pause = redis.register_script(_PAUSE)
         self._adopt = redis.register_script(_ADOPT)
+        self._persist = redis.register_script(_PERSIST)
         self._heartbeat: asyncio.Task[None] | None = None
 
     # --- lifecycle: the heartbeat that keeps this process's queued replies its own --------------
@@ -407,6 +419,13 @@ class SendScheduler:
             pipe.hdel(k.send_payloads(), ticket)
             pipe.hdel(k.send_owners(), ticket)
             await pipe.execute()
+
+    async def persist(self, ticket: str, payload: str) -> bool:
+        """Store a queued reply's call now (not at its next attempt): from here on it is durable.
+        False when the ticket is not in the queue (it waits only for its chat, briefly)."""
+        k = self.keys
+        keys = [k.send_queue(), k.send_payloads(), k.send_owners()]
+        return bool(await self._persist(keys=keys, args=[ticket, payload, self.owner]))
 
     async def release(self, ticket: str, payload: str) -> None:
         """Its sender is gone (the handler was cancelled) but the reply should still go: the

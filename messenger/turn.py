@@ -1,10 +1,12 @@
 """The update being handled, as the outgoing side needs it: which update (so a redelivered one
 makes the same send tickets and finds what was sent before), the citizen's language (for the
 "many people are asking" notice) and a counter of the sends it made. Set by the bot's update
-middleware in a context variable; the Bot API session middlewares read it."""
+middleware in a context variable; the Bot API session middlewares read it. And whether a reply
+of the update is parked in the durable send queue (`reply_parked`)."""
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -23,3 +25,8 @@ class Turn:
 
 
 current_turn: ContextVar[Turn | None] = ContextVar("current_turn", default=None)
+
+# Set by whoever feeds the update (the webhook) to an event that the outgoing side sets once a
+# reply of this update waits in the durable queue: from then on the update may be acknowledged
+# (Telegram need not hold a connection, nor resend it) while the handler waits for its slot.
+reply_parked: ContextVar[asyncio.Event | None] = ContextVar("reply_parked", default=None)

@@ -39,6 +39,8 @@ from messenger.turn import current_turn, reply_parked
 log = structlog.get_logger(__name__)
 
 TYPING_EVERY = 4.5  # seconds: Telegram shows "typing..." for about 5 s
+TYPING_RATE = 10.0  # chat actions per second per process at most: cosmetic, never in the way of sends
+TYPING_IN_FLIGHT = 4  # chat actions on the wire at once (the sends share the Bot session's connections)
 NOTICE_TTL = 600  # seconds: a chat is told about slow answers at most once in this time
 
 _kind: ContextVar[Kind] = ContextVar("send_kind", default=Kind.REPLY)
@@ -90,6 +92,20 @@ class ScheduledSendMiddleware(BaseRequestMiddleware):
         self.catalog = catalog
         self.policy = policy
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._typing_slots = asyncio.Semaphore(TYPING_IN_FLIGHT)
+        self._typing_budget = float(TYPING_RATE)
+        self._typing_stamp = time.monotonic()
+
+    def may_show_typing(self) -> bool:
+        """A token of the chat-action budget: in a storm a few waiting citizens miss a renewal of
+        "typing..." rather than the sends waiting behind a flood of chat actions."""
+        now = time.monotonic()
+        self._typing_budget = min(TYPING_RATE, self._typing_budget + (now - self._typing_stamp) * TYPING_RATE)
+        self._typing_stamp = now
+        if self._typing_budget < 1.0 or self._typing_slots.locked():
+            return False
+        self._typing_budget -= 1.0
+        return True
 
     async def __call__(
         self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
@@ -192,7 +208,7 @@ class _Waiter:
         ahead = decision.wait + decision.rank / max(self.owner.scheduler.config.rate, 1.0)
         expected = self.waited() + ahead
         now = time.monotonic()
-        if expected >= policy.typing_after and now >= self.typing_at:
+        if expected >= policy.typing_after and now >= self.typing_at and self.owner.may_show_typing():
             self.typing_at = now + TYPING_EVERY
             self.owner.spawn(self._typing())
         if expected >= policy.notice_after and not self.noticed:
@@ -202,7 +218,8 @@ class _Waiter:
 
     async def _typing(self) -> None:
         try:
-            await self.bot(SendChatAction(chat_id=self.chat_id, action="typing"))
+            async with self.owner._typing_slots:
+                await self.bot(SendChatAction(chat_id=self.chat_id, action="typing"))
         except Exception as exc:  # noqa: BLE001 - a missing "typing..." is no reason to fail
             log.debug("typing action failed", error=str(exc))
 

@@ -130,3 +130,52 @@ async def test_a_stopped_process_queued_reply_is_sent_by_another_once(slow_app: 
         Kind.REPLY, user.id, "u1:424242:1", payload
     )
     assert again.verdict is Verdict.DONE and json.loads(again.result or "{}")["message_id"] > 0
+
+
+async def test_a_webhook_update_is_acknowledged_once_its_reply_waits_durably(
+    make_settings: Callable[..., Settings], start_app
+) -> None:
+    """Telegram holds at most 100 webhook connections: a handler waiting for a send slot must not
+    hold one. Once its reply is queued durably, the update is acknowledged; the reply still comes."""
+    import aiohttp
+
+    from core.processes import free_port
+
+    port = free_port()
+    settings = make_settings(
+        mongo_db="test_webhook_parking",
+        http_port=port,
+        push_rate=RATE,
+        push_inprocess_worker=False,
+        reply_notice_after=600,
+        webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
+        webhook_secret="parking-secret",
+    )
+    running = await start_app(settings)
+    api = f"{running.base_url}/sandbox/bot{settings.bot_token.get_secret_value()}/getWebhookInfo"
+    try:
+        async with sandbox_client(running) as sb, aiohttp.ClientSession() as http:
+
+            async def webhook_info() -> dict[str, object]:
+                async with http.get(api) as response:
+                    return dict((await response.json())["result"])
+
+            for _ in range(100):
+                if (await webhook_info()).get("url"):
+                    break
+                await asyncio.sleep(0.1)
+            await sb.set_limits(global_rate=RATE, global_burst=int(RATE))
+            users = [await sb.create_user(f"Hook {i}", language_code="en") for i in range(15)]
+            await asyncio.gather(*(sb.send_text(u.id, "/start") for u in users))
+            # 15 answers at 3 per second take 5 s; the updates are acknowledged long before.
+            for _ in range(60):
+                if (await webhook_info())["pending_update_count"] == 0:
+                    break
+                await asyncio.sleep(0.1)
+            answered = sum([any(greets(t) for t in await _bot_texts(sb, u)) for u in users])
+            assert (await webhook_info())["pending_update_count"] == 0
+            assert answered < len(users), "acknowledged while replies still waited for their slots"
+            await _until_all_answered(sb, users, timeout=45)
+            await sb.set_limits(global_rate=30, global_burst=30)
+    finally:
+        await running.runner.cleanup()

@@ -322,3 +322,16 @@ async def record_materials_collected(
         dedupe_key=f"plate_delivery:{delivery.id}:{delivery.stage.value}",
     )
     return delivery
+
+
+@dataclass(frozen=True)
+class MyApplications:
+    renewals: list[RenewalApplication]
+    plate_requests: list[PlateDeliveryRequest]
+
+
+async def my_applications(services: Services, citizen: Citizen, *, limit: int = 10) -> MyApplications:
+    """The citizen's own renewal applications and replacement-plate requests, newest first."""
+    renewals = await services.repos.applications.renewals_for(citizen.id_number, limit=limit)
+    plates = await services.repos.applications.plate_requests_for(citizen.id_number, limit=limit)
+    return MyApplications(renewals=renewals, plate_requests=plates)

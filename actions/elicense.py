@@ -6,7 +6,8 @@ examination and not announced stop-use (`DriverLicense.elicense_blockers`). Ever
 applies is listed, each with its remedy. Cities open in batches: a city not yet open gets the
 date it opens. A citizen whose case is special may ask the issuing vehicle management office to
 review it; staff approve (the e-license is issued) or reject, and the citizen is notified.
-"Show my e-license" presents it with its live status and a verification code valid 60 seconds.
+"Show my e-license" presents it with its live status and a verification code valid 60 seconds
+(ELICENSE_CODE_TTL), in the chat as digits and in the Mini App as a QR code too.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from storage.redis import as_text
 
 log = structlog.get_logger(__name__)
 
-CODE_SECONDS = 60
+CODE_SECONDS = 60  # the default of ELICENSE_CODE_TTL (`code_seconds`)
 REVIEW_REASON_MIN = 10
 REVIEW_REASON_MAX = 500
 
@@ -270,10 +271,18 @@ class ELicenseCard:
     cycle_end: date
     code: str
     code_expires_at: datetime
+    code_seconds: int = CODE_SECONDS
+
+
+def code_seconds(services: Services) -> int:
+    """How long a verification code is valid (ELICENSE_CODE_TTL, 60 s by default)."""
+    return services.settings.elicense_code_ttl
 
 
 async def _new_code(services: Services, id_number: str) -> tuple[str, datetime]:
-    """A fresh 8-digit verification code for `id_number`, valid 60 s; the previous one stops working."""
+    """A fresh 8-digit verification code for `id_number`, valid `code_seconds`; the previous one
+    stops working."""
+    seconds = code_seconds(services)
     redis = services.redis
     current_key = services.keys.elicense_current(id_number)
     previous = as_text(await redis.get(current_key))
@@ -281,14 +290,14 @@ async def _new_code(services: Services, id_number: str) -> tuple[str, datetime]:
         await redis.delete(services.keys.elicense_code(previous))
     while True:
         code = f"{secrets.randbelow(100_000_000):08d}"
-        if await redis.set(services.keys.elicense_code(code), id_number, ex=CODE_SECONDS, nx=True):
+        if await redis.set(services.keys.elicense_code(code), id_number, ex=seconds, nx=True):
             break
-    await redis.set(current_key, code, ex=CODE_SECONDS)
-    return code, services.clock() + timedelta(seconds=CODE_SECONDS)
+    await redis.set(current_key, code, ex=seconds)
+    return code, services.clock() + timedelta(seconds=seconds)
 
 
 async def verify_code(services: Services, code: str) -> str | None:
-    """The ID number whose e-license showed `code` in the last 60 seconds (for verifiers), or None."""
+    """The ID number whose e-license showed `code` while it was valid (for verifiers), or None."""
     return as_text(await services.redis.get(services.keys.elicense_code(code.strip())))
 
 
@@ -308,4 +317,5 @@ async def show(services: Services, id_number: str) -> ELicenseCard | None:
         cycle_end=cycle_end(lic),
         code=code,
         code_expires_at=expires,
+        code_seconds=code_seconds(services),
     )

@@ -64,6 +64,7 @@ _PBKDF2_ROUNDS = 20_000
 class Purpose(StrEnum):
     BIND = "bind"
     PHONE = "phone"
+    CALLBACK = "callback"  # the number a person calls back (actions/handoff/callback.py)
 
 
 class SendOutcome(StrEnum):

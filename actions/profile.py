@@ -21,9 +21,16 @@ from core.addresses import (
 )
 from core.identifiers import mask_id_number
 from core.language import Language
-from storage.models import Citizen, NotificationPreferences
+from storage.models import Citizen, NotificationPreferences, NotificationType
 
 log = structlog.get_logger(__name__)
+
+
+# What a citizen may switch off (in the chat's /notifications and the Mini App alike); the
+# security notice about their account is always sent.
+CHOOSABLE_NOTIFICATIONS: tuple[NotificationType, ...] = tuple(
+    t for t in NotificationType if t != NotificationType.ACCOUNT_REBOUND
+)
 
 
 async def set_language(services: Services, user_id: int, language: Language) -> bool:
@@ -70,6 +77,7 @@ async def confirm_phone_change(services: Services, *, user_id: int, id_number: s
 __all__ = [
     "ADDRESS_MAX",
     "ADDRESS_MIN",
+    "CHOOSABLE_NOTIFICATIONS",
     "CheckOutcome",
     "SendOutcome",
     "change_address",

@@ -13,8 +13,8 @@ from pymongo.errors import DuplicateKeyError
 
 from actions.notify import notify
 from actions.services import Services
-from actions.vehicles import accessible_plates
-from storage.models import Citizen, NotificationType, Violation
+from actions.vehicles import AccessiblePlates, accessible_plates
+from storage.models import Citizen, NotificationType, Violation, ViolationStatus
 from storage.repositories import ViolationPage
 
 PAGE_SIZE = 5
@@ -47,11 +47,20 @@ class ViolationLookup:
 
 
 async def lookup_violations(
-    services: Services, citizen: Citizen, *, plate: str | None = None, page: int = 0, page_size: int = PAGE_SIZE
+    services: Services,
+    citizen: Citizen,
+    *,
+    plate: str | None = None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    accessible: AccessiblePlates | None = None,
+    statuses: list[ViolationStatus] | None = None,
 ) -> ViolationLookup | None:
     """One page of the violations of the citizen's vehicles (or of ``plate`` only), newest first;
-    None when ``plate`` is not one the citizen may see."""
-    plates = (await accessible_plates(services, citizen)).all
+    None when ``plate`` is not one the citizen may see. ``accessible``: the citizen's plates when
+    the caller already has them (``accessible_plates``), so they are not looked up twice.
+    ``statuses``: only violations in these states (the totals count those only)."""
+    plates = (accessible or await accessible_plates(services, citizen)).all
     if plate is not None:
         if plate not in plates:
             return None
@@ -61,10 +70,11 @@ async def lookup_violations(
             items=[], page=0, page_size=page_size, total=0, unprocessed=0, fine_due_yuan=0, points_pending=0
         )
         return ViolationLookup(plates=[], page=empty)
-    result = await services.repos.violations.page_by_plates(plates, page=max(page, 0), page_size=page_size)
+    repo = services.repos.violations
+    result = await repo.page_by_plates(plates, page=max(page, 0), page_size=page_size, statuses=statuses)
     wanted = clamp_page(page, result.total, page_size)
     if wanted != result.page:
-        result = await services.repos.violations.page_by_plates(plates, page=wanted, page_size=page_size)
+        result = await repo.page_by_plates(plates, page=wanted, page_size=page_size, statuses=statuses)
     return ViolationLookup(plates=plates, page=result)
 
 

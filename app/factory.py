@@ -1,5 +1,5 @@
 """The composition root: `create_app(settings)` builds the one aiohttp application (webhook,
-sandbox, health, metrics, back-office events API, staff console) for production and tests alike.
+sandbox, health, metrics, back-office events API, staff console, Mini App) for production and tests alike.
 
 Every resource lives in `app.cleanup_ctx`, in dependency order; cleanup runs in reverse and
 only for what started. Shutdown drains webhook updates in flight before closing clients.
@@ -286,6 +286,10 @@ def create_app(settings: Settings) -> web.Application:
     staff_app = create_staff_app(settings, services=lambda: app[SERVICES], bot=lambda: app[BOT])
     app.cleanup_ctx.append(relay_ctx(staff_app))
     app.add_subapp("/staff", staff_app)
+    # The Telegram Mini App (issue 12): pages and their JSON API at /app/.
+    from miniapp.app import create_miniapp
+
+    app.add_subapp("/app", create_miniapp(settings, services=lambda: app[SERVICES], bot=lambda: app.get(BOT)))
     return app
 
 

@@ -16,6 +16,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, User
 
 from actions.services import Services
+from bot.prefetch import Prefetched
+from bot.ui.format import shown_text
 from core.i18n import Translator
 from core.language import Language
 
@@ -38,6 +40,8 @@ class Ctx:
     event: Message | CallbackQuery
     arg: str = ""
     entities: dict[str, list[str]] = field(default_factory=dict)
+    # What the update's first Redis round trip found (bot/prefetch.py); None: ask Redis.
+    prefetched: Prefetched | None = None
 
     @property
     def text(self) -> str | None:
@@ -51,9 +55,13 @@ class Ctx:
 
     async def update_message(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Show ``text`` in place of the message whose button was pressed (a page turn, a refresh,
-        a toggle); send it anew when there is no such message or it can no longer be edited."""
+        a toggle); send it anew when there is no such message or it can no longer be edited.
+        When the message already shows ``text`` and ``markup``, nothing is sent at all (Telegram
+        would refuse the edit: "message is not modified")."""
         message = self.event.message if isinstance(self.event, CallbackQuery) else None
         if isinstance(message, Message):
+            if shows(message, text, markup):  # the same page pressed again: nothing to change
+                return
             try:
                 await self.bot.edit_message_text(
                     text=text, chat_id=self.chat_id, message_id=message.message_id, reply_markup=markup
@@ -72,6 +80,18 @@ class Ctx:
                 await self.bot.edit_message_reply_markup(
                     chat_id=self.chat_id, message_id=message.message_id, reply_markup=None
                 )
+
+
+def _keyboard(markup: object) -> list[list[dict[str, object]]]:
+    """An inline keyboard's buttons as plain data (no keyboard and an empty one are the same)."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [[button.model_dump(mode="json", exclude_none=True) for button in row] for row in markup.inline_keyboard]
+
+
+def shows(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """True when ``message`` already shows ``text`` (HTML, as the bot sends it) with ``markup``."""
+    return (message.text or "").strip() == shown_text(text) and _keyboard(message.reply_markup) == _keyboard(markup)
 
 
 FeatureFn = Callable[[Ctx], Awaitable[None]]

@@ -13,11 +13,13 @@ from bot.isolation import LeasedEventIsolation
 from bot.middlewares.context import ContextMiddleware, CtxMiddleware
 from bot.middlewares.dedupe import DedupeMiddleware
 from bot.middlewares.handoff import HandoffMiddleware
+from bot.middlewares.prefetch import PrefetchedFSMMiddleware, PrefetchMiddleware
 from bot.middlewares.stale_query import StaleCallbackQueryMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
 from bot.routers import build_routers
 from core.language import LANGUAGES
+from messenger.webapp import set_default_menu_button
 
 COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unbind")
 
@@ -32,18 +34,21 @@ def build_dispatcher(services: Services) -> Dispatcher:
     # One update at a time per chat, across processes; a crashed holder's lease ends within seconds.
     isolation = LeasedEventIsolation(services.redis, storage.key_builder)
     dp = Dispatcher(storage=storage, events_isolation=isolation, services=services)
-    # Ours run before aiogram's FSM middleware, which holds the per-chat lock while the update is
-    # handled: a duplicate or a flood must be dropped before it queues on that lock.
+    # aiogram's FSM middleware, made to use the state read by the update's first round trip.
     dp.update.outer_middleware.unregister(dp.fsm)
+    dp.fsm = fsm = PrefetchedFSMMiddleware(storage=storage, events_isolation=isolation)
+    throttle = ThrottleMiddleware(services.settings.throttle_messages, services.settings.throttle_window)
+    # The per-update Redis work of the middlewares below in one script, their writes in one pipeline.
+    dp.update.outer_middleware(PrefetchMiddleware(services.redis, fsm=fsm, isolation=isolation, throttle=throttle))
+    # Ours run before the FSM middleware, which holds the per-chat lock while the update is
+    # handled: a duplicate or a flood must be dropped before it queues on that lock.
     dp.update.outer_middleware(ContextMiddleware())
     dp.update.outer_middleware(DedupeMiddleware())
     dp.update.outer_middleware(IncomingTranscriptMiddleware(services.repos))
-    dp.update.outer_middleware(
-        ThrottleMiddleware(services.settings.throttle_messages, services.settings.throttle_window)
-    )
+    dp.update.outer_middleware(throttle)
     # While a person has the conversation, everything goes to them and the bot stays silent.
     dp.update.outer_middleware(HandoffMiddleware())
-    dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(fsm)
     # Inner middlewares (after the FSM's, only once a handler matched): every message and button
     # handler takes a typed `ctx: Ctx`.
     dp.message.middleware(CtxMiddleware())
@@ -58,9 +63,12 @@ def attach_bot_middlewares(bot: Bot, services: Services) -> None:
 
 
 async def set_commands(bot: Bot, services: Services) -> None:
+    """The command menu in each language, and everyone's menu button (the Mini App's "link your
+    identity first" page; a linked citizen's chat gets its own when they link)."""
     for lang in LANGUAGES:
         t = services.catalog.translator(lang)
         commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
         await bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=None if lang == "en" else lang
         )
+    await set_default_menu_button(bot, services.settings, services.catalog)

@@ -41,13 +41,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from aiogram import F
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from redis.exceptions import RedisError
 
 from actions.services import Services
+from bot import filters
 from bot.context import FEATURES, Ctx
+from bot.prefetch import Prefetched, known_form_absent, writes_with_state
 from bot.ui.callbacks import GoCb, MenuCb
 from bot.ui.keyboards import buttons, main_menu
 from core.metrics import ERRORS
@@ -57,8 +58,9 @@ log = structlog.get_logger(__name__)
 NOTICE_WINDOW = 24 * 3600  # how long after expiry the citizen is still told about it
 FORM_DATA = "_form"  # the FSM data entry every form has: {"form": ..., "arg": ..., "key": ...}
 
-NOT_COMMAND = ~F.text.startswith("/")  # any message but a command (text, photo, location, ...)
-FORM_TEXT = F.text & NOT_COMMAND  # a typed answer to a form
+# A form's message filters (async: bot/filters.py).
+NOT_COMMAND = filters.NOT_COMMAND  # any message but a command (text, photo, location, ...)
+FORM_TEXT = filters.FORM_TEXT  # a typed answer to a form
 
 
 @dataclass(frozen=True)
@@ -110,16 +112,26 @@ def _key(services: Services, user_id: int) -> str:
 
 
 async def _remember(ctx: Ctx, opened: OpenForm) -> None:
-    """Remember that ``form`` is open for this citizen (until it ends, or expiry + a day)."""
-    services = ctx.services
+    """Remember that ``form`` is open for this citizen (until it ends, or expiry + a day). Written
+    with the FSM state (the update's last round trip) when the update holds the prefetched lock:
+    the marker and the state a crash leaves behind agree."""
+    services, prefetched = ctx.services, ctx.prefetched
+    key, value = _key(services, ctx.user.id), json.dumps(opened.to_json())
+    ttl = services.settings.form_ttl + NOTICE_WINDOW
+    if writes_with_state(prefetched):
+        assert prefetched is not None
+        prefetched.defer(lambda pipe: pipe.set(key, value, ex=ttl))
+        prefetched.form_marker_changed(open_=True)
+        return
     try:
-        await services.redis.set(
-            _key(services, ctx.user.id),
-            json.dumps(opened.to_json()),
-            ex=services.settings.form_ttl + NOTICE_WINDOW,
-        )
+        await services.redis.set(key, value, ex=ttl)
     except RedisError:
         ERRORS.labels("redis-forms").inc()
+        if prefetched is not None:
+            prefetched.form_marker_unknown()
+        return
+    if prefetched is not None:
+        prefetched.form_marker_changed(open_=True)
 
 
 async def begin(
@@ -189,29 +201,51 @@ async def stale_submit(ctx: Ctx, key: str, *forms: str, arg: str = "") -> None:
 
 async def _forget_marker_of(ctx: Ctx, key: str) -> None:
     """Forget the open-form marker if it is the form ``key``'s (no expiry notice for it later)."""
-    services = ctx.services
+    services, prefetched = ctx.services, ctx.prefetched
+    if known_form_absent(prefetched):
+        return
     try:
         raw = await services.redis.get(_key(services, ctx.user.id))
         marked = OpenForm.from_json(json.loads(raw)) if raw is not None else None
         if marked is not None and marked.key == key:
             await services.redis.delete(_key(services, ctx.user.id))
+            raw = None
     except (RedisError, ValueError):
         ERRORS.labels("redis-forms").inc()
+        if prefetched is not None:
+            prefetched.form_marker_unknown()
+        return
+    if prefetched is not None:
+        prefetched.form_marker_changed(open_=raw is not None)
 
 
-async def forget(services: Services, user_id: int) -> None:
-    """Forget the citizen's open form (it was submitted or cancelled)."""
+async def forget(services: Services, user_id: int, prefetched: Prefetched | None = None) -> None:
+    """Forget the citizen's open form (it was submitted or cancelled). ``prefetched``: what the
+    update knows of the marker (nothing to delete when it knows there is none)."""
+    if known_form_absent(prefetched):
+        return
+    key = _key(services, user_id)
+    if writes_with_state(prefetched):  # with the FSM state, at the end of the update
+        assert prefetched is not None
+        prefetched.defer(lambda pipe: pipe.delete(key))
+        prefetched.form_marker_changed(open_=False)
+        return
     try:
-        await services.redis.delete(_key(services, user_id))
+        await services.redis.delete(key)
     except RedisError:
         ERRORS.labels("redis-forms").inc()
+        if prefetched is not None:
+            prefetched.form_marker_unknown()
+        return
+    if prefetched is not None:
+        prefetched.form_marker_changed(open_=False)
 
 
 async def end(ctx: Ctx) -> None:
     """The form is over (submitted, refused, locked or cancelled): clear its FSM state and data,
     and no "your form expired" notice later."""
     await ctx.state.clear()
-    await forget(ctx.services, ctx.user.id)
+    await forget(ctx.services, ctx.user.id, ctx.prefetched)
 
 
 async def take_expired(ctx: Ctx) -> OpenForm | None:
@@ -221,12 +255,16 @@ async def take_expired(ctx: Ctx) -> OpenForm | None:
     """
     if await ctx.state.get_state() is not None:
         return None
-    services = ctx.services
+    services, prefetched = ctx.services, ctx.prefetched
+    if known_form_absent(prefetched):  # the update's first round trip found none (the usual case)
+        return None
     try:
         raw = await services.redis.getdel(_key(services, ctx.user.id))
     except RedisError:
         ERRORS.labels("redis-forms").inc()
         return None
+    if prefetched is not None:
+        prefetched.form_marker_changed(open_=False)
     if raw is None:
         return None
     try:

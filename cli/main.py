@@ -121,6 +121,10 @@ async def run(settings: Settings, *, child_index: int | None = None, ready_dir: 
         if runner is not None:
             await runner.cleanup()
         await supervisor.stop_all()
+        if settings.mongo_url is not None and child_index is None:  # the server stopped with this process
+            from storage.embedded import forget_running_mongo
+
+            forget_running_mongo(settings.data_dir.resolve(), settings.mongo_url.get_secret_value())
 
 
 def banner(settings: Settings, *, processes: int = 1, sandbox_url: str | None = None) -> None:
@@ -177,6 +181,13 @@ async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
         password = read_password(args.password_stdin)
     except ValueError as exc:
         return fail(str(exc))
+
+    if settings.mongo_url is None:
+        # `make run` holds the embedded database: use the server it started (storage/embedded.py).
+        from storage.embedded import running_mongo_url
+
+        if (running := await running_mongo_url(settings.data_dir.resolve())) is not None:
+            settings = settings.model_copy(update={"mongo_url": SecretStr(running)})
 
     async def add(resolved: Settings) -> int:
         assert resolved.mongo_url is not None

@@ -163,6 +163,12 @@ class Settings(BaseSettings):
     staff_hours: str = "08:00-20:00"
     handoff_max_wait: int = Field(default=10 * 60, ge=1)
     handoff_first_response_target: int = Field(default=2 * 60, ge=1)
+    # Issue 17: a chat with a person with no message either way for HANDOFF_IDLE_TIMEOUT seconds
+    # goes back to the bot (0: never); auto-assignment (off by default) hands waiting citizens
+    # round robin to the agents online, at most HANDOFF_AGENT_CAPACITY conversations each.
+    handoff_idle_timeout: int = Field(default=15 * 60, ge=0)
+    handoff_auto_assign: bool = False
+    handoff_agent_capacity: int = Field(default=3, ge=1, le=100)
     # Sign-in lock-out (staff/auth.py): STAFF_MAX_FAILURES wrong passwords for one account from one
     # source address lock that pair; STAFF_ACCOUNT_MAX_FAILURES from all addresses together lock
     # the account; STAFF_ADDRESS_MAX_FAILURES from one address across all accounts (spraying)

@@ -368,6 +368,24 @@ class SandboxClient:
                 if contains is None or contains in message.plain_text:
                     return message
 
+    async def bots(self) -> list[JSON]:
+        """The bots that called the Bot API: id, username, ``webhook_url``, ``pending_updates``..."""
+        answer = await self._request("GET", "/bots")
+        return list(answer["bots"])
+
+    async def feed(self, after: int = 0, *, timeout: float = 0.0, limit: int = 10_000) -> tuple[list[JSON], int, int]:
+        """What the bot put into any chat after feed sequence ``after`` (sends, edits, callback
+        answers, each with the sandbox's ``at`` timestamp), waiting up to ``timeout`` seconds for
+        something new. Returns the entries, the cursor to pass next, and the oldest sequence number
+        the sandbox still keeps (entries before it were forgotten)."""
+        answer = await self._request(
+            "GET",
+            "/feed",
+            params={"after": str(after), "timeout": str(timeout), "limit": str(limit)},
+            timeout=timeout + 30,
+        )
+        return list(answer["entries"]), int(answer["cursor"]), int(answer["first"])
+
     # --- faults, stats, SMS, limits ---------------------------------------------------------
 
     async def inject_fault(
@@ -422,3 +440,22 @@ class SandboxClient:
         if not answer["sms"]:
             raise TimeoutError(f"no SMS for {phone} within {timeout}s")
         return dict(answer["sms"][0])
+
+    # --- Mini Apps ----------------------------------------------------------------------------
+
+    async def menu_button(self, chat_id: int) -> JSON:
+        """The menu button the private chat shows (``{"type": "web_app", "text", "web_app": {"url"}}``,
+        or ``{"type": "commands"}``)."""
+        result: JSON = await self._request("GET", f"/chats/{chat_id}/menu_button")
+        return result
+
+    async def launch_web_app(
+        self, user_id: int, url: str, *, source: str = "inline", start_param: str | None = None, theme: str = "light"
+    ) -> JSON:
+        """Open a Mini App as Telegram would for this user: ``{url, init_data, theme_params, ...}``,
+        ``url`` with the signed launch parameters in its fragment."""
+        body: JSON = {"user_id": user_id, "url": url, "source": source, "theme": theme}
+        if start_param is not None:
+            body["start_param"] = start_param
+        result: JSON = await self._request("POST", "/webapp/launch", json=body)
+        return result

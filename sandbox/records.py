@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sandbox.formatting import Entity, entities_to_html
@@ -231,6 +232,7 @@ class BotState:
     poll_generation: int = 0
     allowed_updates: list[str] | None = None
     commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
+    menu_buttons: dict[int, JSON] = field(default_factory=dict)  # by chat id; 0: the default scope
     webhook: WebhookConfig | None = None
     webhook_queue: asyncio.Queue[JSON] | None = None
     webhook_workers: list[asyncio.Task[None]] = field(default_factory=list)
@@ -257,6 +259,47 @@ class SmsRecord:
 
     def to_view(self) -> JSON:
         return {"id": self.id, "phone": self.phone, "text": self.text, "at": self.at}
+
+
+FEED_MAX = 200_000  # entries kept by the output feed (a reader that falls further behind is told so)
+
+
+class OutputFeed:
+    """Everything the bots put into chats, in order, across all chats: sends (``message``), edits
+    (``edit``) and callback answers (``callback_answer``), each stamped with the sandbox's own clock
+    (``at``, Unix seconds) when the call was accepted. One long poll on it replaces a long poll per
+    chat, so a benchmark can follow thousands of chats, time each reply and count the sends of every
+    one-second window from the same clock that enforced the flood limits.
+
+    Sequence numbers start at 1 and keep growing across resets; the oldest entries are forgotten
+    past ``FEED_MAX``."""
+
+    def __init__(self, maxlen: int = FEED_MAX) -> None:
+        self.entries: deque[JSON] = deque(maxlen=maxlen)
+        self.seq = 0
+        self.signal = Signal()
+
+    @property
+    def first_seq(self) -> int:
+        """The sequence number of the oldest entry kept (``seq + 1`` when there is none)."""
+        return self.seq - len(self.entries) + 1
+
+    def add(self, kind: str, chat_id: int, **fields: Any) -> None:
+        self.seq += 1
+        self.entries.append({"seq": self.seq, "type": kind, "at": time.time(), "chat_id": chat_id, **fields})
+        self.signal.fire()
+
+    def after(self, seq: int, limit: int) -> list[JSON]:
+        """Up to ``limit`` entries after ``seq``, oldest first (read from the newest end: O(entries read))."""
+        newer = self.seq - max(seq, self.first_seq - 1)
+        if newer <= 0:
+            return []
+        taken = list(islice(reversed(self.entries), newer))
+        taken.reverse()
+        return taken[:limit]
+
+    def clear(self) -> None:
+        self.entries.clear()
 
 
 @dataclass

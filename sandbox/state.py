@@ -18,6 +18,7 @@ from sandbox.records import (
     ChatState,
     Citizen,
     Fault,
+    OutputFeed,
     Signal,
     SmsRecord,
     Stats,
@@ -53,6 +54,7 @@ class SandboxState:
         self.sms: list[SmsRecord] = []
         self.sms_signal = Signal()
         self.stats = Stats()
+        self.feed = OutputFeed()  # every bot send, edit and callback answer, across chats
         self.signal = Signal()  # fired on reset and shutdown
         self.closing = False
 
@@ -240,10 +242,11 @@ class SandboxState:
             chat.signal.fire()
         for bot in self.bots.values():
             bot.signal.fire()
+        self.feed.signal.fire()
 
     def reset(self) -> None:
-        """Forget citizens, chats, files, SMS, faults, stats, pending updates, webhooks and commands.
-        Bot identities and the update-id counter survive, so a running poller keeps working."""
+        """Forget citizens, chats, files, SMS, faults, stats, pending updates, webhooks, commands and
+        menu buttons. Bot identities and the update-id counter survive, so a running poller keeps working."""
         for bot in self.bots.values():
             bot.epoch += 1
             stop_webhook_workers(bot)
@@ -251,6 +254,7 @@ class SandboxState:
             bot.webhook_queue = None
             bot.updates.clear()
             bot.commands.clear()
+            bot.menu_buttons.clear()
             bot.allowed_updates = None
             bot.limiter = RateLimiter(self.limits)
         old_chats = list(self.chats.values())
@@ -265,6 +269,7 @@ class SandboxState:
         self.faults.clear()
         self.sms.clear()
         self.stats = Stats()
+        self.feed.clear()
         for chat in old_chats:
             chat.signal.fire()
         self.wake_all()

@@ -5,6 +5,7 @@ decorator that checks the session, the role and the CSRF token."""
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from core.language import Language
 from core.language import from_code as language_from_code
 from core.language import parse as parse_language
 from staff import auth
+from staff.labels import Labels, place, place_in
 from staff.relay import Relay
 from storage.models import StaffRole, StaffUser
 
@@ -164,10 +166,22 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         Role=StaffRole,
         local=local_time,
         ago=minutes_ago,
+        L=Labels(runtime(request).services.catalog, ui_lang(request)),
+        place=place,
+        place_in=place_in,
         flash=request.query.get("flash"),
         **context,
     )
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=SECURITY_HEADERS)
+
+
+def json_response(data: object, status: int = 200) -> web.Response:
+    """A JSON answer with the console's security headers (never cached)."""
+    return web.json_response(data, status=status, headers=SECURITY_HEADERS, dumps=_dumps)
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
 
 
 def redirect(location: str, flash: str | None = None) -> web.HTTPSeeOther:

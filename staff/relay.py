@@ -31,6 +31,8 @@ class Relay:
         self.pattern = pattern
         self.prefix = pattern.rstrip("*")
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any] | None]]] = {}
+        self._everything: set[asyncio.Queue[dict[str, Any] | None]] = set()  # the desks (staff/desk.py)
+        self.new_waiting = asyncio.Event()  # set when a citizen starts waiting (auto-assignment looks)
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -43,7 +45,7 @@ class Relay:
             self._task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._task
-        for queues in self._subscribers.values():
+        for queues in [*self._subscribers.values(), self._everything]:
             for queue in queues:
                 with suppress(asyncio.QueueFull):
                     queue.put_nowait(None)
@@ -60,24 +62,39 @@ class Relay:
             if not queues:
                 del self._subscribers[handoff_id]
 
+    def subscribe_all(self) -> asyncio.Queue[dict[str, Any] | None]:
+        """Every conversation's events (a desk: the queue, unread counts, alerts)."""
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_SIZE)
+        self._everything.add(queue)
+        return queue
+
+    def unsubscribe_all(self, queue: asyncio.Queue[dict[str, Any] | None]) -> None:
+        self._everything.discard(queue)
+
     def watchers(self, handoff_id: str) -> int:
         return len(self._subscribers.get(handoff_id, ()))
 
     def dispatch(self, channel: str, data: bytes | str) -> None:
         handoff_id = channel[len(self.prefix) :]
-        queues = self._subscribers.get(handoff_id)
-        if not queues:
+        queues = self._subscribers.get(handoff_id, set())
+        watch_state = b'"type": "state"' in data if isinstance(data, bytes) else '"type": "state"' in data
+        if not queues and not self._everything and not watch_state:
             return
         event = json.loads(data)
-        for queue in list(queues):
-            try:
-                queue.put_nowait(event)
-            except asyncio.QueueFull:
-                log.warning("console too slow; disconnecting it", handoff_id=handoff_id)
-                queues.discard(queue)
-                with suppress(asyncio.QueueEmpty):
-                    queue.get_nowait()
-                queue.put_nowait(None)
+        if event.get("type") == "state" and event.get("state") == "waiting":
+            self.new_waiting.set()
+        for group in (queues, self._everything):
+            for queue in list(group):
+                try:
+                    queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    log.warning("console too slow; disconnecting it", handoff_id=handoff_id)
+                    group.discard(queue)
+                    with suppress(asyncio.QueueEmpty):
+                        queue.get_nowait()
+                    queue.put_nowait(None)
+        if not queues:
+            self._subscribers.pop(handoff_id, None)
 
     async def _run(self) -> None:
         while True:

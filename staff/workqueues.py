@@ -2,20 +2,24 @@
 
 The decisions themselves are the features' own actions (`actions.elicense.decide_review`,
 `actions.complaints.change_status/resolve/reply_to_citizen/list_clusters`): they record who
-and when, and notify the citizen through the outbox.
+and when, and notify the citizen through the outbox. Every label comes from the catalogs; the
+citizen's name (masked) and language are shown wherever staff write to them; a complaint's
+photos are thumbnails (staff/files.py) and its place has a map link; overdue answers stand out.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 
 from actions import complaints as complaint_actions
 from actions import elicense as elicense_actions
-from core.identifiers import mask_id_number
+from core.identifiers import mask_id_number, mask_name
+from core.language import Language, detect
 from staff.http import me, redirect, render, requires, runtime, translator
-from storage.models import ComplaintStatus, StaffRole
+from storage.models import Citizen, Complaint, ComplaintStatus, StaffRole
 
 OPEN_COMPLAINTS = [
     ComplaintStatus.NEW,
@@ -23,7 +27,29 @@ OPEN_COMPLAINTS = [
     ComplaintStatus.IN_PROGRESS,
     ComplaintStatus.RESOLVED,
 ]
+DONE = (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
 CLUSTER_WINDOW = timedelta(days=30)
+
+
+def who(citizen: Citizen | None, id_number: str) -> dict[str, Any]:
+    """A citizen as the work queues show them: masked name and ID number, their language."""
+    return {
+        "name": mask_name(citizen.name) if citizen is not None else "",
+        "id_number": mask_id_number(id_number),
+        "language": citizen.telegram.language if citizen is not None and citizen.telegram else None,
+        "chat_id": citizen.telegram.chat_id if citizen is not None and citizen.telegram else None,
+    }
+
+
+def due_state(complaint: Complaint, now: Any) -> str:
+    """Overdue ("overdue") past the answer date (or, still new, past the acknowledgement date); "soon" within a day."""
+    if complaint.status in DONE:
+        return ""
+    if complaint.answer_by < now or (complaint.status == ComplaintStatus.NEW and complaint.acknowledge_by < now):
+        return "overdue"
+    if complaint.answer_by - now < timedelta(days=1):
+        return "soon"
+    return ""
 
 
 def setup(router: web.UrlDispatcher) -> None:
@@ -33,7 +59,9 @@ def setup(router: web.UrlDispatcher) -> None:
     async def reviews_page(request: web.Request) -> web.StreamResponse:
         services = runtime(request).services
         reviews = await services.repos.elicense.pending()
-        return render(request, "reviews.html", reviews=reviews, mask=mask_id_number)
+        citizens = await services.repos.citizens.by_id_numbers([r.citizen_id_number for r in reviews])
+        people = {r.id: who(citizens.get(r.citizen_id_number), r.citizen_id_number) for r in reviews}
+        return render(request, "reviews.html", reviews=reviews, people=people)
 
     @requires(StaffRole.AGENT)
     async def decide_review(request: web.Request) -> web.StreamResponse:
@@ -44,6 +72,12 @@ def setup(router: web.UrlDispatcher) -> None:
         t = translator(request)
         if decision not in ("approve", "reject") or (decision == "reject" and not reason):
             raise redirect("/staff/reviews", t("staff-review-reason-needed"))
+        review = await services.repos.elicense.by_id(request.match_info["id"])
+        citizen = await services.repos.citizens.by_id_number(review.citizen_id_number) if review else None
+        reads = citizen.telegram.language if citizen is not None and citizen.telegram is not None else None
+        if reason and reads is not None and detect(reason) != reads and form.get("any_language") != "1":
+            # The citizen gets the reason as it is written: not in a language they do not read, unless meant.
+            raise redirect("/staff/reviews", t("staff-review-language-refused"))
         decided = await elicense_actions.decide_review(
             services, request.match_info["id"], decision == "approve", me(request).username, reason
         )
@@ -58,24 +92,45 @@ def setup(router: web.UrlDispatcher) -> None:
         statuses = [ComplaintStatus(status)] if status in {s.value for s in ComplaintStatus} else OPEN_COMPLAINTS
         items = await services.repos.complaints.by_status(statuses, limit=100)
         clusters = await complaint_actions.list_clusters(services, services.clock() - CLUSTER_WINDOW)
+        now = services.clock()
         return render(
             request,
             "complaints.html",
             items=items,
+            due={c.ticket_id: due_state(c, now) for c in items},
             clusters=clusters,
             statuses=list(ComplaintStatus),
             current=status or "",
         )
 
-    @requires(StaffRole.AGENT)
-    async def complaint_page(request: web.Request) -> web.StreamResponse:
+    async def complaint_view(
+        request: web.Request, *, status: int = 200, error: str | None = None, chosen: str = "", text: str = ""
+    ) -> web.Response:
         services = runtime(request).services
         complaint = await services.repos.complaints.by_ticket(request.match_info["ticket"])
         if complaint is None:
             raise web.HTTPNotFound(text="no such complaint")
         members = await services.repos.complaints.cluster_members(complaint.cluster_id) if complaint.cluster_id else []
-        targets = complaint_actions.TRANSITIONS.get(complaint.status, ())
-        return render(request, "complaint.html", c=complaint, targets=targets, members=members, mask=mask_id_number)
+        citizen = await services.repos.citizens.by_id_number(complaint.citizen_id_number)
+        person = who(citizen, complaint.citizen_id_number)
+        person["language"] = complaint.language or person["language"] or Language.ZH
+        return render(
+            request,
+            "complaint.html",
+            status=status,
+            c=complaint,
+            targets=complaint_actions.TRANSITIONS.get(complaint.status, ()),
+            members=members,
+            person=person,
+            due=due_state(complaint, services.clock()),
+            error=error,
+            chosen=chosen,
+            text=text,
+        )
+
+    @requires(StaffRole.AGENT)
+    async def complaint_page(request: web.Request) -> web.StreamResponse:
+        return await complaint_view(request)
 
     def back_to_complaint(request: web.Request, msg_id: str) -> web.HTTPException:
         """The redirect to the complaint's page with the notice ``msg_id``."""
@@ -89,17 +144,21 @@ def setup(router: web.UrlDispatcher) -> None:
         services = runtime(request).services
         ticket = request.match_info["ticket"]
         form = await request.post()
+        chosen, text = str(form.get("status", "")), str(form.get("text", "")).strip()
         try:
-            status = ComplaintStatus(str(form.get("status", "")))
-            text = str(form.get("text", "")).strip()
+            status = ComplaintStatus(chosen)
             if status == ComplaintStatus.RESOLVED:
                 await complaint_actions.resolve(services, ticket, me(request).username, text)
             else:
                 await complaint_actions.change_status(services, ticket, status, me(request).username, text or None)
         except ValueError:
-            raise back_to_complaint(request, "staff-complaint-failed") from None
+            return await complaint_view(request, status=422, error="staff-complaint-failed", chosen=chosen, text=text)
         except complaint_actions.ComplaintActionError as exc:
-            raise back_to_complaint(request, complaint_error(exc)) from None
+            if exc.code == "not_found":
+                raise web.HTTPNotFound(text="no such complaint") from None
+            # The form comes back as it was sent (the chosen status, the text) with the error by it.
+            msg = "staff-complaint-resolve-needs-text" if exc.code == "empty_text" else complaint_error(exc)
+            return await complaint_view(request, status=422, error=msg, chosen=chosen, text=text)
         raise back_to_complaint(request, "staff-complaint-updated")
 
     @requires(StaffRole.AGENT)

@@ -5,11 +5,13 @@ Production points MONGO_URL and REDIS_URL at real servers and never runs this co
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import redis.asyncio as aioredis
 from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 from core.processes import Child, Supervisor, free_port
 
@@ -53,7 +55,7 @@ async def start_mongo(supervisor: Supervisor, data_dir: Path, *, port: int | Non
         finally:
             await client.close()
 
-    return await supervisor.start(
+    child = await supervisor.start(
         "mongodb (SecantusDB)",
         argv,
         url=url,
@@ -62,6 +64,54 @@ async def start_mongo(supervisor: Supervisor, data_dir: Path, *, port: int | Non
         timeout=MONGO_START_TIMEOUT,
         cwd=storage,
     )
+    remember_running_mongo(data_dir, url, child.pid)
+    return child
+
+
+# --- the running app's database, for the command line ------------------------------------------------
+# SecantusDB locks its data directory: while `make run` runs, `bot.py staff add` (or any command
+# that needs the database) cannot start a second server on `DATA_DIR`. So whoever starts the
+# embedded server writes its address to `DATA_DIR/run/mongo.json` (readable by this user only),
+# and those commands use the server already running there when it answers.
+
+
+def running_mongo_file(data_dir: Path) -> Path:
+    return data_dir / "run" / "mongo.json"
+
+
+def remember_running_mongo(data_dir: Path, url: str, pid: int) -> None:
+    path = running_mongo_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"url": url, "pid": pid}), encoding="utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
+def forget_running_mongo(data_dir: Path, url: str) -> None:
+    """The server at ``url`` stopped: forget it (unless the file names another one)."""
+    path = running_mongo_file(data_dir)
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("url") == url:
+            path.unlink(missing_ok=True)
+    except (OSError, ValueError, AttributeError):
+        return
+
+
+async def running_mongo_url(data_dir: Path) -> str | None:
+    """The embedded MongoDB a running app started on ``data_dir``, if it answers now."""
+    try:
+        url = str(json.loads(running_mongo_file(data_dir).read_text(encoding="utf-8"))["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(url, serverSelectionTimeoutMS=1000)
+    try:
+        await client.admin.command("ping")
+    except PyMongoError:
+        return None
+    finally:
+        await client.close()
+    return url
 
 
 async def start_redis(supervisor: Supervisor, data_dir: Path, *, port: int | None = None) -> Child:

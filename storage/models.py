@@ -431,7 +431,9 @@ class Complaint(Document):
     place_key: str | None = None  # normalised place text, for clustering
     location: GeoPoint | None = None
     description: str = Field(min_length=1, max_length=2000)
-    photos: list[str] = Field(default_factory=list, max_length=5)  # Telegram file ids
+    # Telegram file ids (the chat's form), or "photo:<id>" for a photo uploaded from the Mini App
+    # (collection ``photos``: ``Photo``, see ``photo_ref``)
+    photos: list[str] = Field(default_factory=list, max_length=5)
     plate: str | None = None
     status: ComplaintStatus = ComplaintStatus.NEW
     history: list[ComplaintEvent] = Field(default_factory=list)
@@ -444,6 +446,33 @@ class Complaint(Document):
     updated_at: UtcDatetime
     acknowledge_by: UtcDatetime
     answer_by: UtcDatetime
+
+
+PHOTO_REF_PREFIX = "photo:"
+
+
+def photo_ref(photo_id: str) -> str:
+    """How a complaint names a photo uploaded from the Mini App (beside Telegram file ids)."""
+    return PHOTO_REF_PREFIX + photo_id
+
+
+class Photo(Document):
+    """Collection ``photos``: a photo a citizen uploaded from the Mini App for a report. Kept with
+    the draft that received it until the report is filed (``expires_at`` then cleared; a
+    draft's photos that were never filed are removed after it expires)."""
+
+    id: str = Field(alias="_id", default_factory=new_id)
+    owner_id_number: str
+    draft_key: str
+    content_type: str  # image/jpeg, image/png or image/webp (checked from the bytes)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    size: int = Field(gt=0)
+    sha256: str
+    data: bytes
+    ticket_id: str | None = None  # the complaint it was filed with
+    created_at: UtcDatetime
+    expires_at: UtcDatetime | None = None
 
 
 # --- deliveries ----------------------------------------------------------------------------------
@@ -641,6 +670,7 @@ class HandoffNote(BaseModel):
     at: UtcDatetime
     author: str
     text: str
+    transfer_to: str | None = None  # a transfer's note for the receiving agent (their username)
 
 
 class Handoff(Document):
@@ -670,6 +700,18 @@ class Handoff(Document):
     @property
     def active(self) -> bool:
         return self.state in (HandoffState.WAITING, HandoffState.WITH_AGENT)
+
+
+class CannedReply(Document):
+    """Collection ``canned_replies``: a reply agents insert with its "/" shortcut, per language
+    (supervisors create and edit them in the console)."""
+
+    id: str = Field(alias="_id", default_factory=new_id)
+    language: Language
+    shortcut: str = Field(min_length=1, max_length=30, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: str = Field(min_length=1, max_length=4000)
+    updated_by: str
+    updated_at: UtcDatetime
 
 
 # --- applications --------------------------------------------------------------------------------

@@ -176,6 +176,10 @@ class Keys:
         """A verification code -> the ID number it was shown for (60 s)."""
         return self("elic", "code", code)
 
+    def miniapp_draft(self, user_id: int, key: str) -> str:
+        """A report drafted in the Mini App (its photos' ids), until filed or FORM_TTL of silence."""
+        return self("app", "draft", user_id, key)
+
     def vehicles_added(self, id_number: str) -> str:
         return self("vehicles", "added", id_number)
 
@@ -201,6 +205,22 @@ class Keys:
 
     def handoff_offered(self, handoff_id: str) -> str:
         return self("handoff", "offered", handoff_id)
+
+    def handoff_activity(self) -> str:
+        """Conversations with a person (zset handoff id -> time of the last message): the idle timeout."""
+        return self("handoff", "activity")
+
+    def handoff_inbox(self, handoff_id: str) -> str:
+        """What the citizen wrote that nobody read yet (hash: count, preview, time): the desk's badges."""
+        return self("handoff", "inbox", handoff_id)
+
+    def handoff_assign_lock(self) -> str:
+        """Held while one process auto-assigns waiting citizens (one at a time across processes)."""
+        return self("handoff", "assign", "lock")
+
+    def handoff_assign_cursor(self) -> str:
+        """The agent auto-assignment gave a conversation to last (the round robin goes on after them)."""
+        return self("handoff", "assign", "last")
 
     def staff_session(self, digest: str) -> str:
         return self("staff", "sess", digest)

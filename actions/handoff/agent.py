@@ -1,6 +1,7 @@
 """The agent's side: claim a waiting conversation (atomically), write to the citizen, type,
-transfer to a colleague, add a note, close with a resolution code (the citizen is back with the
-bot and asked to rate the help)."""
+transfer to a colleague (with a note for them), add a note, close with a resolution code (the
+citizen is back with the bot and asked to rate the help). A call-back request is answered by
+phone, or in the chat: the agent's first message there makes it a live conversation."""
 
 from __future__ import annotations
 
@@ -8,14 +9,26 @@ from dataclasses import dataclass
 
 import structlog
 
+from actions.handoff.callback import callback_ref
 from actions.handoff.link import CitizenLink, CitizenNotice
-from actions.handoff.markers import CALLBACK_TOPIC, mark_chat, publish, turn_event
+from actions.handoff.markers import (
+    CALLBACK_TOPIC,
+    forget_activity,
+    is_live,
+    mark_chat,
+    publish,
+    touch_activity,
+    turn_event,
+)
 from actions.services import Services
+from actions.transcripts import mask_turn_text
+from core.identifiers import mask_phone
 from storage.models import ConversationTurn, Handoff, HandoffState, StaffUser, TurnRole
 
 log = structlog.get_logger(__name__)
 
 MAX_AGENT_TEXT = 4000
+MAX_NOTE = 2000
 RESOLUTION_CODES: tuple[str, ...] = (
     "resolved",
     "information_given",
@@ -24,6 +37,14 @@ RESOLUTION_CODES: tuple[str, ...] = (
     "no_response",
     "duplicate",
 )
+CALLBACK_RESOLUTION_CODES: tuple[str, ...] = ("called_back", "answered_in_chat", "unreachable", "duplicate")
+# Set by the system, never chosen by an agent (the console shows them too).
+SYSTEM_RESOLUTION_CODES: tuple[str, ...] = ("citizen_cancelled", "citizen_ended", "idle_timeout")
+
+
+def resolution_codes(handoff: Handoff) -> tuple[str, ...]:
+    """The codes an agent may close this conversation with."""
+    return CALLBACK_RESOLUTION_CODES if handoff.topic == CALLBACK_TOPIC else RESOLUTION_CODES
 
 
 @dataclass(frozen=True)
@@ -44,7 +65,8 @@ async def joined(services: Services, link: CitizenLink, handoff: Handoff, staff:
         handoff.id,
         {"type": "state", "state": handoff.state.value, "agent": staff.username, "agent_name": staff.display_name},
     )
-    if handoff.topic != CALLBACK_TOPIC:
+    if is_live(handoff):
+        await touch_activity(services, handoff.id)
         await link.notice(handoff, CitizenNotice.JOINED, name=staff.display_name)
 
 
@@ -62,22 +84,33 @@ async def claim(services: Services, link: CitizenLink, handoff_id: str, agent: S
 async def agent_message(
     services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, text: str
 ) -> ConversationTurn | None:
-    """The agent writes to the citizen: delivered, recorded (role agent), shown on every console.
+    """The agent writes to the citizen: delivered, recorded (role agent, identifiers masked),
+    shown on every console.
 
     The holder is checked in MongoDB (a transfer or a close on another instance takes effect at
     once); the turn is queued for the transcript writer, and the first response recorded only
-    while there is none, so the relay waits on one MongoDB read."""
+    while there is none, so the relay waits on one MongoDB read. A call-back request answered
+    this way becomes a live conversation: the citizen is told, and their replies come here."""
     text = text.strip()[:MAX_AGENT_TEXT]
     handoff = await services.repos.handoffs.by_id(handoff_id)
     if not text or handoff is None or not holds(handoff, agent):
         return None
+    if not is_live(handoff):
+        live = await services.repos.handoffs.set_in_chat(handoff.id, agent.username)
+        if live is None:
+            return None
+        handoff = live
+        await mark_chat(services, handoff)
+        await touch_activity(services, handoff.id)
+        await link.notice(handoff, CitizenNotice.CALLBACK_ANSWERING, name=agent.display_name, ref=callback_ref(handoff))
+        await publish(services, handoff.id, {"type": "state", "state": handoff.state.value, "in_chat": True})
     message_id = await link.relay_text(handoff, text, agent.display_name)
     now = services.clock()
     turn = await services.repos.conversations.append_turn(
         chat_id=handoff.chat_id,
         role=TurnRole.AGENT,
         at=now,
-        text=text,
+        text=mask_turn_text(text, role=TurnRole.AGENT),
         user_id=handoff.user_id,
         meta={
             "agent": agent.username,
@@ -94,7 +127,7 @@ async def agent_message(
 
 async def agent_typing(services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser) -> bool:
     handoff = await services.repos.handoffs.by_id(handoff_id)
-    if handoff is None or not holds(handoff, agent):
+    if handoff is None or not holds(handoff, agent) or not is_live(handoff):
         return False
     await link.typing(handoff.chat_id)
     await publish(services, handoff.id, {"type": "typing", "who": "agent", "author": agent.display_name})
@@ -102,31 +135,60 @@ async def agent_typing(services: Services, link: CitizenLink, handoff_id: str, a
 
 
 async def transfer(
-    services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, to_username: str
+    services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, to_username: str, note: str = ""
 ) -> Handoff | None:
+    """Hand the conversation to a colleague, with an optional note for them (kept with the
+    private notes); their console alerts them (the event names them and carries the note)."""
     target = await services.repos.staff.by_username(to_username)
     if target is None or target.disabled or target.username == agent.username:
         return None
     handoff = await services.repos.handoffs.transfer(handoff_id, agent.username, target.username, services.clock())
     if handoff is None:
         return None
+    note = note.strip()[:MAX_NOTE]
+    now = services.clock()
+    if note:
+        await services.repos.handoffs.add_note(handoff.id, agent.username, note, now, transfer_to=target.username)
     await publish(
         services,
         handoff.id,
-        {"type": "state", "state": handoff.state.value, "agent": target.username, "agent_name": target.display_name},
+        {
+            "type": "state",
+            "state": handoff.state.value,
+            "agent": target.username,
+            "agent_name": target.display_name,
+            "transfer": {"from": agent.username, "from_name": agent.display_name, "note": note, "at": now.isoformat()},
+        },
     )
-    if handoff.topic != CALLBACK_TOPIC:
+    if is_live(handoff):
         await link.notice(handoff, CitizenNotice.TRANSFERRED, name=target.display_name)
+    log.info("handoff transferred", handoff_id=handoff_id, agent=agent.username, to=target.username)
     return handoff
+
+
+async def tell_closed(services: Services, link: CitizenLink, closed: Handoff, resolution_code: str) -> None:
+    """The citizen hears how their conversation or call-back request ended."""
+    if closed.topic == CALLBACK_TOPIC:
+        phone = closed.context.get("callback_phone") or ""
+        await link.notice(
+            closed,
+            CitizenNotice.CALLBACK_CLOSED,
+            ref=callback_ref(closed),
+            how=resolution_code,
+            phone=mask_phone(phone) if phone else "",
+        )
+    else:
+        await link.notice(closed, CitizenNotice.LEFT)
 
 
 async def close(
     services: Services, link: CitizenLink, handoff_id: str, agent: StaffUser, resolution_code: str
 ) -> Handoff | None:
-    """with_agent -> closed: the citizen is back with the bot and asked to rate the help."""
-    if resolution_code not in RESOLUTION_CODES:
-        raise ValueError(f"unknown resolution code {resolution_code!r}")
+    """with_agent -> closed: the citizen is back with the bot, told how it ended and asked to
+    rate the help."""
     current = await services.repos.handoffs.by_id(handoff_id)
+    if current is not None and resolution_code not in resolution_codes(current):
+        raise ValueError(f"unknown resolution code {resolution_code!r}")
     if not holds(current, agent):
         return None
     closed = await services.repos.handoffs.close(
@@ -135,15 +197,15 @@ async def close(
     if closed is None:
         return None
     await mark_chat(services, closed)
-    await publish(services, closed.id, {"type": "state", "state": closed.state.value})
-    if closed.topic != CALLBACK_TOPIC:
-        await link.notice(closed, CitizenNotice.LEFT)
+    await forget_activity(services, closed.id)
+    await publish(services, closed.id, {"type": "state", "state": closed.state.value, "by": agent.username})
+    await tell_closed(services, link, closed, resolution_code)
     log.info("handoff closed", handoff_id=handoff_id, agent=agent.username, resolution=resolution_code)
     return closed
 
 
 async def add_note(services: Services, handoff_id: str, author: StaffUser, text: str) -> bool:
-    text = text.strip()[:2000]
+    text = text.strip()[:MAX_NOTE]
     if not text:
         return False
     now = services.clock()

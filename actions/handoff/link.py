@@ -12,10 +12,13 @@ from storage.models import Handoff
 class CitizenNotice(StrEnum):
     """What the citizen is told about their conversation with a person."""
 
-    JOINED = "joined"  # args: name
+    JOINED = "joined"  # args: name; shows the "End chat" button
     TRANSFERRED = "transferred"  # args: name
-    LEFT = "left"  # the conversation was closed; asks for a rating
+    LEFT = "left"  # the agent closed the conversation; asks for a rating
     OFFER_MESSAGE = "offer_message"  # waited too long: leave a message instead
+    IDLE_CLOSED = "idle_closed"  # args: name, minutes: nobody wrote for that long; back with the bot
+    CALLBACK_ANSWERING = "callback_answering"  # args: name, ref: the call-back is answered in the chat
+    CALLBACK_CLOSED = "callback_closed"  # args: ref, how (a resolution code), phone (masked); asks for a rating
 
 
 class CitizenLink(Protocol):

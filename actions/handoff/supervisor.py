@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 
 from actions.handoff.agent import joined
 from actions.handoff.citizen import build_context
 from actions.handoff.link import CitizenLink
-from actions.handoff.markers import CALLBACK_TOPIC
+from actions.handoff.markers import CALLBACK_TOPIC, PREVIEW_MAX
 from actions.services import Services
-from core.identifiers import PLATE_RE
+from actions.transcripts import mask_identifiers
+from core.identifiers import PLATE_RE, mask_name
 from core.language import Language
 from core.language import parse as parse_language
 from storage.models import Handoff, HandoffState, StaffUser, TurnRole
@@ -128,3 +129,44 @@ async def recent_bot_chats(services: Services, *, minutes: int = 30, limit: int 
     """Chats the bot talked in recently (for a supervisor to step into), latest first."""
     since = services.clock() - timedelta(minutes=minutes)
     return await services.repos.conversations.recent_chats(since=since, limit=limit)
+
+
+@dataclass(frozen=True)
+class BotChatRow:
+    """A chat the bot is having, as the supervisor sees it: who (masked, never a chat id), in
+    which language, what they said last (masked), when, and how many turns."""
+
+    chat_id: int
+    citizen: str | None  # the linked citizen's masked name; None: not linked
+    language: Language
+    last_said: str
+    last_kind: str  # what the last message was (a TurnKind value)
+    last: datetime
+    turns: int
+
+
+async def bot_chat_rows(services: Services, chats: list[ChatActivity]) -> list[BotChatRow]:
+    ids = [c.chat_id for c in chats]
+    citizens = await services.repos.citizens.by_chat_ids(ids)
+    said = await services.repos.conversations.last_turns_of(ids, role=TurnRole.CITIZEN)
+    rows = []
+    for chat in chats:
+        citizen = citizens.get(chat.chat_id)
+        turn = said.get(chat.chat_id)
+        text = mask_identifiers(turn.text or "") if turn is not None else ""
+        if citizen is not None and citizen.telegram is not None:
+            language = citizen.telegram.language
+        else:
+            language = await citizen_language(services, chat_id=chat.chat_id, user_id=chat.chat_id)
+        rows.append(
+            BotChatRow(
+                chat_id=chat.chat_id,
+                citizen=mask_name(citizen.name) if citizen is not None else None,
+                language=language,
+                last_said=text[:PREVIEW_MAX],
+                last_kind=turn.kind.value if turn is not None else "text",
+                last=chat.last,
+                turns=chat.turns,
+            )
+        )
+    return rows

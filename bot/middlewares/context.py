@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 
 from actions.services import Services
 from bot.context import Ctx
+from bot.prefetch import Prefetched
 from core.i18n import Translator
 from core.identifiers import PROVINCES
 from core.language import Language
@@ -32,6 +33,7 @@ from core.language import detect as detect_language
 from core.language import from_code as language_from_code
 from core.language import parse as parse_language
 from core.metrics import ERRORS, HANDLER_LATENCY, UPDATES
+from messenger.turn import Turn, current_turn
 from storage.redis import as_text
 
 log = structlog.get_logger(__name__)
@@ -48,28 +50,41 @@ async def remember_language(services: Services, user_id: int, lang: Language) ->
     await services.redis.set(services.keys.language_chosen(user_id), lang)
 
 
-async def resolve_language(services: Services, user: User, text: str | None) -> Language:
+async def resolve_language(
+    services: Services, user: User, text: str | None, prefetched: Prefetched | None = None
+) -> Language:
+    """The language of the reply to ``text``. With ``prefetched`` (the update's first round trip
+    read the stored languages and the form marker), Redis is not asked again, and a changed "last
+    language" is written with the update's last round trip."""
     keys = services.keys
-    try:
-        chosen, last, open_form = await services.redis.mget(
-            keys.language_chosen(user.id), keys.language_last(user.id), keys.form(user.id)
-        )
-    except RedisError:
-        ERRORS.labels("redis-language").inc()
-        chosen = last = open_form = None
-    if (lang := parse_language(as_text(chosen))) is not None:
+    if prefetched is not None and prefetched.language_known:
+        chosen, last, form_open = prefetched.language_chosen, prefetched.language_last, prefetched.form_open
+    else:
+        try:
+            raw_chosen, raw_last, open_form = await services.redis.mget(
+                keys.language_chosen(user.id), keys.language_last(user.id), keys.form(user.id)
+            )
+        except RedisError:
+            ERRORS.labels("redis-language").inc()
+            raw_chosen = raw_last = open_form = None
+        chosen, last, form_open = as_text(raw_chosen), as_text(raw_last), open_form is not None
+    if (lang := parse_language(chosen)) is not None:
         return lang
-    last_lang = parse_language(as_text(last))
+    last_lang = parse_language(last)
     # In a form, answers are names, addresses, numbers: "张伟" typed by an English speaker who is
     # linking an identity says nothing about their language. The form goes on in its language.
-    if open_form is not None:
+    if form_open:
         return last_lang or language_from_code(user.language_code)
     words = _PLATE_LIKE.sub("", text) if text else ""
     if words and not words.startswith("/") and any(ch.isalpha() for ch in words):
         detected = detect_language(words)
         if detected != last_lang:
+            key = keys.language_last(user.id)
+            if prefetched is not None:
+                prefetched.defer(lambda pipe: pipe.set(key, detected, ex=LAST_LANG_TTL))
+                return detected
             try:
-                await services.redis.set(keys.language_last(user.id), detected, ex=LAST_LANG_TTL)
+                await services.redis.set(key, detected, ex=LAST_LANG_TTL)
             except RedisError:
                 ERRORS.labels("redis-language").inc()
         return detected
@@ -92,7 +107,8 @@ class ContextMiddleware(BaseMiddleware):
             update_id=event.update_id, chat_id=chat.id if chat else None, user_id=user.id if user else None
         )
         text = event.message.text if event.message else None
-        lang = await resolve_language(services, user, text) if user else "en"
+        prefetched: Prefetched | None = data.get("prefetched")
+        lang = await resolve_language(services, user, text, prefetched) if user else "en"
         data["lang"] = lang
         data["t"] = services.catalog.translator(lang)
         UPDATES.labels(kind).inc()
@@ -134,5 +150,12 @@ class CtxMiddleware(BaseMiddleware):
             t=t,
             state=state,
             event=event,
+            prefetched=data.get("prefetched"),
         )
-        return await handler(event, data)
+        update: Update | None = data.get("event_update")
+        # The outgoing scheduler's view of this turn: stable send tickets and the notice's language.
+        token = current_turn.set(Turn(update.update_id, lang) if update is not None else None)
+        try:
+            return await handler(event, data)
+        finally:
+            current_turn.reset(token)

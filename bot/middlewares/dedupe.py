@@ -7,6 +7,11 @@ and marked *done* for a day when the handler finished. A copy that finds it done
 copy that finds it claimed waits: the holder either finishes (skip) or died and its lease runs
 out (the copy handles it). This holds across replicas and restarts. If Redis cannot answer, the
 update is handled (a rare duplicate beats a lost message).
+
+The claim is normally made by the update's first round trip (bot/middlewares/prefetch.py, which
+also keeps the lease while the update is handled) and "done" written in its last one; this
+middleware acts on the claim found there, and claims for itself only when none was made (Redis
+did not answer then) or the twin was busy.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from actions.services import Services
+from bot.prefetch import Claim, Prefetched
 from core.metrics import ERRORS, UPDATES_DUPLICATE
 
 log = structlog.get_logger(__name__)
@@ -43,6 +49,17 @@ class DedupeMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         services: Services = data["services"]
         key = services.keys.update(data["bot"].id, event.update_id)
+        prefetched: Prefetched | None = data.get("prefetched")
+        claim = prefetched.claim if prefetched is not None else None
+        if prefetched is not None and claim == Claim.DONE:
+            UPDATES_DUPLICATE.inc()
+            log.info("duplicate update skipped")
+            return None
+        if prefetched is not None and claim == Claim.CLAIMED:  # the prefetch keeps the lease
+            try:
+                return await handler(event, data)
+            finally:  # handled (or failed for good), written with the update's last round trip
+                prefetched.defer(lambda pipe: pipe.set(key, DONE, ex=SEEN_TTL))
         try:
             first = await _claim(services.redis, key)
         except RedisError:

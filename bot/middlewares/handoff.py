@@ -5,12 +5,14 @@ recorded) and before aiogram's FSM middleware. For a chat with an active handoff
 
 - with an agent: every message (text, photo, location, anything) is relayed to the consoles
   and nothing else runs: the bot stays silent. Buttons of old bot messages are paused (except
-  rating an earlier conversation).
+  rating an earlier conversation). "End chat" (the button under the message box) and /cancel
+  end the chat (both sides are told); /menu and /start end it and then do what they do.
 - waiting: /cancel (or the "stop waiting" button) leaves the queue; anything else is shown to
   the agents too and answered with the queue position.
 
-A chat with no handoff costs one Redis GET; so does a message to an agent (plus one pipelined
-PUBLISH): the marker is kept in step with MongoDB at every transition (actions.handoff).
+A chat with no handoff costs one Redis GET, made with the update's first round trip
+(bot/middlewares/prefetch.py: found in the data); so does a message to an agent (plus one
+pipelined PUBLISH): the marker is kept in step with MongoDB at every transition (actions.handoff).
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from aiogram.types import Message, TelegramObject, Update
 from actions import handoff as actions
 from actions.services import Services
 from bot.middlewares.transcript import describe_message
+from bot.prefetch import Prefetched
 from bot.ui.keyboards import main_menu
 from core.i18n import Translator
-from messenger.citizen_link import HandoffCb, stop_keyboard
+from messenger.citizen_link import HandoffCb, ends_chat, send_ended, stop_keyboard
 from storage.models import HandoffState
 
 
@@ -38,6 +41,8 @@ def message_meta(message: Message) -> dict[str, Any]:
         meta["latitude"], meta["longitude"] = message.location.latitude, message.location.longitude
     if message.document:
         meta["file_id"] = message.document.file_id
+    if message.venue is not None:
+        meta["place"] = " · ".join(p for p in (message.venue.title, message.venue.address) if p)
     return meta
 
 
@@ -53,7 +58,11 @@ class HandoffMiddleware(BaseMiddleware):
         if chat is None:
             return await handler(event, data)
         services: Services = data["services"]
-        marker = await actions.chat_marker(services, chat.id)
+        prefetched: Prefetched | None = data.get("prefetched")
+        if prefetched is not None and prefetched.handoff_known:
+            marker = actions.parse_chat_marker(prefetched.handoff_marker)
+        else:
+            marker = await actions.chat_marker(services, chat.id)
         if marker is None:
             return await handler(event, data)
         t: Translator = data["t"]
@@ -72,6 +81,14 @@ class HandoffMiddleware(BaseMiddleware):
         kind, text = describe_message(message)
         user_id = message.from_user.id if message.from_user else None
         if marker.state == HandoffState.WITH_AGENT:  # the hot path: one GET, one pipelined PUBLISH
+            if (command := ends_chat(text, services.catalog)) is not None:
+                # "End chat", /cancel, /menu, /start: the citizen leaves the person (both sides told).
+                ended = await actions.citizen_end(services, marker.handoff_id, chat_id=chat.id)
+                if ended is None:  # it had ended meanwhile: the command is the bot's
+                    return await handler(event, data)
+                if message.bot is not None:
+                    await send_ended(message.bot, chat.id, t, t("handoff-you-ended"), ended.id)
+                return await handler(event, data) if command in ("menu", "start") else None
             await actions.citizen_turn(
                 services,
                 marker.handoff_id,

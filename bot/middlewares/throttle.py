@@ -3,7 +3,8 @@
 A window per user in Redis that opens with the citizen's first message (SET NX EX, then
 INCR): past `limit` updates in `window` seconds
 the rest of the window is dropped, and the citizen gets one polite notice (only for the first
-dropped update, so the notice itself cannot flood).
+dropped update, so the notice itself cannot flood). The count is normally taken by the update's
+first round trip (bot/middlewares/prefetch.py, the same two commands) and found in the data.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aiogram.types import TelegramObject, Update, User
 from redis.exceptions import RedisError
 
 from actions.services import Services
+from bot.prefetch import Prefetched
 from core.i18n import Translator
 from core.metrics import ERRORS, UPDATES_THROTTLED
 
@@ -39,16 +41,19 @@ class ThrottleMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
-        services: Services = data["services"]
-        key = services.keys.throttle(user.id)
-        try:
-            async with services.redis.pipeline(transaction=True) as pipe:
-                pipe.set(key, 0, px=int(self.window * 1000), nx=True)
-                pipe.incr(key)
-                _, count = await pipe.execute()
-        except RedisError:
-            ERRORS.labels("redis-throttle").inc()
-            return await handler(event, data)
+        prefetched: Prefetched | None = data.get("prefetched")
+        count = prefetched.throttle_count if prefetched is not None else None
+        if count is None:
+            services: Services = data["services"]
+            key = services.keys.throttle(user.id)
+            try:
+                async with services.redis.pipeline(transaction=True) as pipe:
+                    pipe.set(key, 0, px=int(self.window * 1000), nx=True)
+                    pipe.incr(key)
+                    _, count = await pipe.execute()
+            except RedisError:
+                ERRORS.labels("redis-throttle").inc()
+                return await handler(event, data)
         if count <= self.limit:
             return await handler(event, data)
         UPDATES_THROTTLED.inc()

@@ -32,6 +32,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 from pymongo.errors import PyMongoError
 
 from actions.transcripts import record_bot_turn, record_citizen_turn
+from bot.prefetch import Prefetched
 from core.metrics import ERRORS
 from storage.models import TurnKind
 from storage.repositories import Repositories
@@ -54,6 +55,20 @@ def describe_message(message: Message) -> tuple[TurnKind, str | None]:
     if message.voice:
         return TurnKind.VOICE, None
     return TurnKind.TEXT, f"[{getattr(message.content_type, 'value', message.content_type)}]"
+
+
+def turn_meta(message: Message) -> dict[str, Any]:
+    """What staff need besides the text: the photo (to show it), the place (a map link)."""
+    meta: dict[str, Any] = {"message_id": message.message_id}
+    if message.photo:
+        meta["file_id"] = message.photo[-1].file_id
+    elif message.document is not None and (message.document.mime_type or "").startswith("image/"):
+        meta["file_id"] = message.document.file_id
+    if message.location is not None:
+        meta["latitude"], meta["longitude"] = message.location.latitude, message.location.longitude
+    if message.venue is not None:
+        meta["place"] = " · ".join(p for p in (message.venue.title, message.venue.address) if p)
+    return meta
 
 
 def button_text(query: CallbackQuery) -> str | None:
@@ -81,8 +96,16 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         if event.message is not None and event.message.from_user is not None:
             kind, text = describe_message(event.message)
+            # The form step, when the update's first round trip read it: the linking form is stored masked.
+            prefetched: Prefetched | None = data.get("prefetched")
+            step = prefetched.fsm_state if prefetched is not None else None
             await self._record(
-                event.message.chat.id, event.message.from_user.id, kind, text, {"message_id": event.message.message_id}
+                event.message.chat.id,
+                event.message.from_user.id,
+                kind,
+                text,
+                turn_meta(event.message),
+                step,
             )
         elif event.callback_query is not None and event.callback_query.message is not None:
             query = event.callback_query
@@ -90,9 +113,19 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
             await self._record(chat_id, query.from_user.id, TurnKind.CALLBACK, button_text(query), {"data": query.data})
         return await handler(event, data)
 
-    async def _record(self, chat_id: int, user_id: int, kind: TurnKind, text: str | None, meta: dict[str, Any]) -> None:
+    async def _record(
+        self,
+        chat_id: int,
+        user_id: int,
+        kind: TurnKind,
+        text: str | None,
+        meta: dict[str, Any],
+        form_step: str | None = None,
+    ) -> None:
         try:
-            await record_citizen_turn(self.repos, chat_id=chat_id, user_id=user_id, kind=kind, text=text, meta=meta)
+            await record_citizen_turn(
+                self.repos, chat_id=chat_id, user_id=user_id, kind=kind, text=text, meta=meta, form_step=form_step
+            )
         except PyMongoError:
             ERRORS.labels("mongo-transcript").inc()
             log.exception("could not record citizen turn")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -46,10 +47,10 @@ class BusinessForm(StatesGroup):
 def build_router() -> Router:
     router = Router(name="business")
     router.callback_query.register(on_business_button, BizCb.filter())
-    router.message.register(on_address, BusinessForm.address, forms.FORM_TEXT)
-    router.message.register(on_postal, BusinessForm.postal, forms.FORM_TEXT)
-    router.message.register(on_button_expected, BusinessForm.reason, forms.FORM_TEXT)
-    router.message.register(on_button_expected, BusinessForm.confirm, forms.FORM_TEXT)
+    router.message.register(on_address, StateFilter(BusinessForm.address), forms.FORM_TEXT)
+    router.message.register(on_postal, StateFilter(BusinessForm.postal), forms.FORM_TEXT)
+    router.message.register(on_button_expected, StateFilter(BusinessForm.reason), forms.FORM_TEXT)
+    router.message.register(on_button_expected, StateFilter(BusinessForm.confirm), forms.FORM_TEXT)
     return router
 
 

@@ -37,7 +37,7 @@ async def show_main_menu(ctx: Ctx, msg_id: str = "menu-title") -> None:
 async def cmd_start(message: Message, ctx: Ctx) -> None:
     await forms.settle(ctx, "forms-already-submitted")  # a form that filed before a crash: say so
     await ctx.state.clear()
-    await forms.forget(ctx.services, ctx.user.id)
+    await forms.forget(ctx.services, ctx.user.id, ctx.prefetched)
     await ctx.say("start-greeting", main_menu(ctx.t), name=ctx.user.first_name)
 
 
@@ -63,7 +63,7 @@ async def cmd_cancel(message: Message, ctx: Ctx) -> None:
     if await forms.settle(ctx, "forms-cancel-submitted"):  # filed already (a crash came before the form ended)
         return
     await ctx.state.clear()
-    await forms.forget(ctx.services, ctx.user.id)
+    await forms.forget(ctx.services, ctx.user.id, ctx.prefetched)
     await ctx.say("cancel-done", main_menu(ctx.t))
 
 

@@ -7,7 +7,7 @@ from bot.context import Ctx, feature
 from bot.guards import require_citizen
 from bot.ui.callbacks import GoCb
 from bot.ui.format import dashed, local_day, local_time
-from bot.ui.keyboards import Button, buttons
+from bot.ui.keyboards import Button, buttons, web_app_row
 from core.identifiers import normalize_tracking_number
 from storage.models import Delivery, DeliveryKind, DeliveryStage, PlateDeliveryRequest
 
@@ -88,7 +88,11 @@ async def deliveries(ctx: Ctx) -> None:
     parts += [render_delivery(ctx, d) for d in open_items]
     if done:
         parts.append(ctx.t("deliveries-done-title") + "\n" + "\n".join(render_summary(ctx, d) for d in done))
+    settings = ctx.services.settings
     rows: list[list[Button]] = [
+        web_app_row(ctx.t, settings, "miniapp-button-track-one", "delivery", d.id, title=delivery_title(ctx, d))
+        for d in open_items
+    ] + [
         [
             (
                 ctx.t("deliveries-button-view", title=delivery_title(ctx, d), at=local_day(d.updated_at)),
@@ -97,7 +101,7 @@ async def deliveries(ctx: Ctx) -> None:
         ]
         for d in done
     ]
-    await ctx.send("\n\n".join(parts), buttons(*rows) if rows else None)
+    await ctx.send("\n\n".join(parts), buttons(*rows) if any(rows) else None)
 
 
 @feature("delivery_view", title="deliveries-menu")
@@ -110,4 +114,10 @@ async def delivery_view(ctx: Ctx) -> None:
     if found is None:
         await ctx.say("deliveries-unknown", buttons([(ctx.t("deliveries-button-all"), GoCb(feature="deliveries"))]))
         return
-    await ctx.send(render_delivery(ctx, found), buttons([(ctx.t("deliveries-button-all"), GoCb(feature="deliveries"))]))
+    await ctx.send(
+        render_delivery(ctx, found),
+        buttons(
+            web_app_row(ctx.t, ctx.services.settings, "miniapp-button-track", "delivery", found.id),
+            [(ctx.t("deliveries-button-all"), GoCb(feature="deliveries"))],
+        ),
+    )

@@ -4,6 +4,7 @@ Rules: actions/elicense.py."""
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -15,7 +16,7 @@ from bot.guards import bound_citizen, require_citizen
 from bot.routers.licenses import status_label, step_text
 from bot.ui.callbacks import GoCb
 from bot.ui.format import day, local_day
-from bot.ui.keyboards import Button, buttons, feature_rows
+from bot.ui.keyboards import Button, buttons, feature_rows, web_app_row
 from core.i18n import Translator
 from core.identifiers import mask_id_number
 
@@ -26,7 +27,7 @@ class ReviewForm(StatesGroup):
 
 def build_router() -> Router:
     router = Router(name="elicense")
-    router.message.register(on_review_reason, ReviewForm.reason, forms.FORM_TEXT)
+    router.message.register(on_review_reason, StateFilter(ReviewForm.reason), forms.FORM_TEXT)
     return router
 
 
@@ -171,7 +172,7 @@ def render_card(t: Translator, card: ELicenseCard) -> str:
     else:
         lines.append(t("elicense-card-usable"))
     lines.append("")
-    lines.append(t("elicense-card-code", code=card.code, seconds=elicense.CODE_SECONDS))
+    lines.append(t("elicense-card-code", code=card.code, seconds=card.code_seconds))
     return "\n".join(lines)
 
 
@@ -185,7 +186,10 @@ async def show(ctx: Ctx) -> None:
         await ctx.say("elicense-not-issued", buttons([(ctx.t("elicense-menu-check"), GoCb(feature="elicense_check"))]))
         return
     text = render_card(ctx.t, card)
-    markup = buttons([(ctx.t("elicense-refresh-button"), GoCb(feature="elicense_show", arg="refresh"))])
+    markup = buttons(
+        web_app_row(ctx.t, ctx.services.settings, "miniapp-button-elicense", "elicense"),
+        [(ctx.t("elicense-refresh-button"), GoCb(feature="elicense_show", arg="refresh"))],
+    )
     if ctx.arg == "refresh" and isinstance(ctx.event, CallbackQuery):  # the card changes in place
         await ctx.update_message(text, markup)
     else:

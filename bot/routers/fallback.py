@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import structlog
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from redis.exceptions import RedisError
 
 from actions.handoff import remember_intent
-from bot import forms
+from bot import filters, forms
 from bot.context import INTENTS, Ctx
 from bot.ui.callbacks import GoCb, MenuCb
 from bot.ui.keyboards import buttons, main_menu
@@ -33,10 +33,10 @@ MAX_TEXT = 4096
 
 def build_router() -> Router:
     router = Router(name="fallback")
-    router.message.register(unknown_command, F.text.startswith("/"))
-    router.message.register(unsupported_content, ~F.text)
-    router.callback_query.register(stale_button, F.data)
-    router.message.register(free_text, F.text)
+    router.message.register(unknown_command, filters.COMMAND)
+    router.message.register(unsupported_content, filters.NOT_TEXT)
+    router.callback_query.register(stale_button, filters.HAS_DATA)
+    router.message.register(free_text, filters.TEXT)
     return router
 
 
@@ -104,7 +104,7 @@ async def free_text(message: Message, ctx: Ctx) -> None:
         if target is not None:
             await _reset_misunderstandings(ctx)
             ctx = replace(ctx, entities=check.valid)
-            await remember_intent(services, ctx.user.id, decision.intent, check.valid)  # context for a person
+            await _remember_intent(ctx, decision.intent, check.valid)  # context for a person
             await target.fn(ctx)
             return
     if decision.kind == "clarify":
@@ -139,7 +139,22 @@ async def _not_understood(ctx: Ctx) -> None:
 
 
 async def _reset_misunderstandings(ctx: Ctx) -> None:
+    key = ctx.services.keys.misunderstood(ctx.user.id)
+    if ctx.prefetched is not None:  # nothing reads it again in this update: written with its last round trip
+        ctx.prefetched.defer(lambda pipe: pipe.delete(key))
+        return
     try:
-        await ctx.services.redis.delete(ctx.services.keys.misunderstood(ctx.user.id))
+        await ctx.services.redis.delete(key)
     except RedisError:
         ERRORS.labels("redis-misunderstood").inc()
+
+
+async def _remember_intent(ctx: Ctx, intent: str, entities: dict[str, list[str]]) -> None:
+    """Written at once (a person asked for in this very update gets it along), but without
+    reading it first when the update's first round trip did."""
+    prefetched, services = ctx.prefetched, ctx.services
+    if prefetched is None or not prefetched.intent_memory_known:
+        await remember_intent(services, ctx.user.id, intent, entities)
+        return
+    stored = await remember_intent(services, ctx.user.id, intent, entities, stored=prefetched.intent_memory, read=False)
+    prefetched.intent_memory, prefetched.intent_memory_known = stored, stored is not None

@@ -4,21 +4,20 @@ with where to find it, once per command, and ignores everything else."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.context import Ctx
+from bot.filters import COMMAND, NOT_PRIVATE, NOT_PRIVATE_BUTTON, PRIVATE, PRIVATE_BUTTON
 
-PRIVATE = F.chat.type == ChatType.PRIVATE
-PRIVATE_BUTTON = F.message.chat.type == ChatType.PRIVATE
+__all__ = ["PRIVATE", "PRIVATE_BUTTON", "build_router"]
 
 
 def build_router() -> Router:
     router = Router(name="groups")
-    router.message.filter(~PRIVATE)
-    router.callback_query.filter(~PRIVATE_BUTTON)
-    router.message.register(command_in_a_group, F.text.startswith("/"))
+    router.message.filter(NOT_PRIVATE)
+    router.callback_query.filter(NOT_PRIVATE_BUTTON)
+    router.message.register(command_in_a_group, COMMAND)
     router.message.register(ignore)
     router.callback_query.register(button_in_a_group)
     return router

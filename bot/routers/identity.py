@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
@@ -17,6 +17,7 @@ from bot.context import Ctx, feature
 from bot.ui.callbacks import GoCb, MenuCb
 from bot.ui.keyboards import buttons, main_menu
 from core.identifiers import explain_id_number, mask_id_number, mask_name, normalize_id_number
+from messenger.webapp import reset_menu_button, set_linked_menu_button
 from storage.models import TelegramBinding
 
 log = structlog.get_logger(__name__)
@@ -30,9 +31,9 @@ class BindForm(StatesGroup):
 
 def build_router() -> Router:
     router = Router(name="identity")
-    router.message.register(on_name, BindForm.name, forms.FORM_TEXT)
-    router.message.register(on_id_number, BindForm.id_number, forms.FORM_TEXT)
-    router.message.register(on_code, BindForm.code, forms.FORM_TEXT)
+    router.message.register(on_name, StateFilter(BindForm.name), forms.FORM_TEXT)
+    router.message.register(on_id_number, StateFilter(BindForm.id_number), forms.FORM_TEXT)
+    router.message.register(on_code, StateFilter(BindForm.code), forms.FORM_TEXT)
     router.message.register(cmd_unbind, Command("unbind"))
     return router
 
@@ -156,6 +157,8 @@ async def on_code(message: Message, ctx: Ctx) -> None:
     if outcome.bind.previous_id_number is not None:
         text += "\n" + ctx.t("identity-bound-replaced")
     await ctx.send(text, main_menu(ctx.t))
+    # The chat's menu button now opens the Mini App (the default one asks to link first).
+    await set_linked_menu_button(ctx.bot, ctx.services.settings, ctx.services.catalog, ctx.chat_id, ctx.lang)
     if outcome.bind.previous_binding is not None:
         await _tell_previous_account(ctx, outcome.bind.previous_binding)
 
@@ -163,6 +166,7 @@ async def on_code(message: Message, ctx: Ctx) -> None:
 async def _tell_previous_account(ctx: Ctx, previous: TelegramBinding) -> None:
     """The identity was bound to another Telegram account: that account is told at once."""
     t = ctx.services.catalog.translator(previous.language.value)
+    await reset_menu_button(ctx.bot, ctx.services.settings, previous.chat_id)
     try:
         await ctx.bot.send_message(
             previous.chat_id,
@@ -190,6 +194,7 @@ async def unbind(ctx: Ctx) -> None:
         )
         return
     await identity.unbind(ctx.services, ctx.user.id)
+    await reset_menu_button(ctx.bot, ctx.services.settings, ctx.chat_id)
     await ctx.say("identity-unbound", main_menu(ctx.t))
 
 

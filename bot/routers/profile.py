@@ -4,6 +4,7 @@ code sent to the new number). Rules: actions/profile.py."""
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
@@ -28,10 +29,10 @@ class PhoneForm(StatesGroup):
 
 def build_router() -> Router:
     router = Router(name="profile")
-    router.message.register(on_address, AddressForm.address, forms.FORM_TEXT)
-    router.message.register(on_postal_code, AddressForm.postal_code, forms.FORM_TEXT)
-    router.message.register(on_phone, PhoneForm.phone, forms.FORM_TEXT)
-    router.message.register(on_phone_code, PhoneForm.code, forms.FORM_TEXT)
+    router.message.register(on_address, StateFilter(AddressForm.address), forms.FORM_TEXT)
+    router.message.register(on_postal_code, StateFilter(AddressForm.postal_code), forms.FORM_TEXT)
+    router.message.register(on_phone, StateFilter(PhoneForm.phone), forms.FORM_TEXT)
+    router.message.register(on_phone_code, StateFilter(PhoneForm.code), forms.FORM_TEXT)
     return router
 
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -62,12 +63,12 @@ class AuthForm(StatesGroup):
 
 def build_router() -> Router:
     router = Router(name="vehicles")
-    router.message.register(on_plate, AddVehicleForm.plate, forms.FORM_TEXT)
-    router.message.register(on_engine, AddVehicleForm.engine, forms.FORM_TEXT)
-    router.message.register(on_grantee_id, AuthForm.grantee_id, forms.FORM_TEXT)
-    router.message.register(on_grantee_name, AuthForm.grantee_name, forms.FORM_TEXT)
-    router.message.register(on_period, AuthForm.period, forms.FORM_TEXT)
-    router.message.register(on_confirm_text, AuthForm.confirm, forms.FORM_TEXT)
+    router.message.register(on_plate, StateFilter(AddVehicleForm.plate), forms.FORM_TEXT)
+    router.message.register(on_engine, StateFilter(AddVehicleForm.engine), forms.FORM_TEXT)
+    router.message.register(on_grantee_id, StateFilter(AuthForm.grantee_id), forms.FORM_TEXT)
+    router.message.register(on_grantee_name, StateFilter(AuthForm.grantee_name), forms.FORM_TEXT)
+    router.message.register(on_period, StateFilter(AuthForm.period), forms.FORM_TEXT)
+    router.message.register(on_confirm_text, StateFilter(AuthForm.confirm), forms.FORM_TEXT)
     router.callback_query.register(on_auth_button, AuthCb.filter())
     return router
 

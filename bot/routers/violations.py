@@ -11,7 +11,7 @@ from bot.context import Ctx, feature
 from bot.routers.vehicles import citizen_and_plate
 from bot.ui.callbacks import GoCb, ViolationPageCb
 from bot.ui.format import local_time
-from bot.ui.keyboards import Button, buttons, page_row
+from bot.ui.keyboards import Button, buttons, page_row, web_app_row
 from storage.models import Citizen
 
 
@@ -81,15 +81,20 @@ def violation_markup(ctx: Ctx, lookup: ViolationLookup, plate: str, all_plates: 
             (("• " if value == plate else "") + label, ViolationPageCb(page=0, plate=value))
             for value, label in labelled
         ]
-    return buttons(nav, choices, [(ctx.t("violations-button-vehicles"), GoCb(feature="vehicles"))])
+    return buttons(
+        nav,
+        choices,
+        web_app_row(ctx.t, ctx.services.settings, "miniapp-button-violations", "violations", plate),
+        [(ctx.t("violations-button-vehicles"), GoCb(feature="vehicles"))],
+    )
 
 
 async def _lookup(ctx: Ctx, citizen: Citizen, plate: str, page: int) -> tuple[ViolationLookup, list[str]] | None:
-    all_plates = (await accessible_plates(ctx.services, citizen)).all
-    lookup = await lookup_violations(ctx.services, citizen, plate=plate or None, page=page)
+    accessible = await accessible_plates(ctx.services, citizen)
+    lookup = await lookup_violations(ctx.services, citizen, plate=plate or None, page=page, accessible=accessible)
     if lookup is None:
         return None
-    return lookup, all_plates
+    return lookup, accessible.all
 
 
 async def show_violations(ctx: Ctx, citizen: Citizen, plate: str | None = None) -> None:

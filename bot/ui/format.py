@@ -3,11 +3,15 @@ HTML escaping of every stored or typed value (the bot sends HTML)."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime
 
 from core.dates import LOCAL_TZ, local_time
 
-__all__ = ["dashed", "day", "local_day", "local_time", "stars"]
+__all__ = ["dashed", "day", "local_day", "local_time", "shown_text", "stars"]
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 def local_day(moment: datetime) -> str:
@@ -27,3 +31,9 @@ def stars(count: int) -> str:
 def dashed(value: str) -> str:
     """An enum value as a catalog id part: "in_progress" -> "in-progress"."""
     return value.replace("_", "-")
+
+
+def shown_text(text: str) -> str:
+    """What the chat shows for a message sent as HTML: tags dropped, entities decoded, and the
+    surrounding whitespace trimmed (as Telegram does); to tell whether an edit changes anything."""
+    return html.unescape(_TAG.sub("", text)).strip()

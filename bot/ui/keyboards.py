@@ -1,8 +1,9 @@
 """Inline keyboards, one way: rows of (text, payload) pairs given to `buttons()`.
 
 `grid()` lays a list of buttons out in rows, `page_row()` is the "previous / next" row of every
-paged list (a page turn then edits the message in place: `Ctx.update_message`), and the menus
-are built from the feature registry and the catalogs.
+paged list (a page turn then edits the message in place: `Ctx.update_message`), `web_app_row()`
+a button that opens a page of the Mini App, and the menus are built from the feature registry
+and the catalogs.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.context import FEATURES
 from bot.ui.callbacks import GoCb, LangCb, MenuCb
+from core.config import Settings
 from core.i18n import Translator
+from messenger.webapp import web_app_info
 
-Button = tuple[str, CallbackData]  # (text, payload)
+Button = tuple[str, CallbackData | WebAppInfo]  # (text, payload, or the Mini App page it opens)
 Row = Sequence[Button]
 
 # The four service categories of the 12123 hotline.
@@ -26,12 +29,24 @@ SECTIONS: tuple[str, ...] = ("inquiry", "business", "consult", "changes")
 def buttons(*rows: Row) -> InlineKeyboardMarkup:
     """An inline keyboard of ``rows``; empty rows are left out."""
     return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=text, callback_data=payload.pack()) for text, payload in row]
-            for row in rows
-            if row
-        ]
+        inline_keyboard=[[_button(text, payload) for text, payload in row] for row in rows if row]
     )
+
+
+def _button(text: str, payload: CallbackData | WebAppInfo) -> InlineKeyboardButton:
+    if isinstance(payload, WebAppInfo):
+        return InlineKeyboardButton(text=text, web_app=payload)
+    return InlineKeyboardButton(text=text, callback_data=payload.pack())
+
+
+def web_app_row(
+    t: Translator, settings: Settings, title_id: str, page: str, arg: str = "", **title_args: object
+) -> list[Button]:
+    """A row of one ``web_app`` button opening the Mini App at ``page`` (``arg``: a record's id),
+    labelled with the catalog's ``title_id``; empty (no row) when Telegram could not open the
+    Mini App (no https PUBLIC_URL outside the sandbox): the chat works without it."""
+    info = web_app_info(settings, page, arg)
+    return [(t(title_id, **title_args), info)] if info is not None else []
 
 
 def grid(items: Sequence[Button], width: int) -> list[list[Button]]:

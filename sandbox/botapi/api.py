@@ -50,6 +50,8 @@ class BotApi:
             "setmycommands": info.set_my_commands,
             "getmycommands": info.get_my_commands,
             "deletemycommands": info.delete_my_commands,
+            "setchatmenubutton": info.set_chat_menu_button,
+            "getchatmenubutton": info.get_chat_menu_button,
             "getfile": info.get_file,
             "getchat": info.get_chat,
         }

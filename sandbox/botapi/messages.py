@@ -156,6 +156,7 @@ class MessageMethods:
         message.version += 1
         message.edit_date = int(time.time())
         chat.add_event("edit", {"message": message.to_view()})
+        self.state.feed.add("edit", chat.id, message_id=message.message_id, reply_markup=message.reply_markup)
         return self.state.message_telegram(chat, message)
 
     async def edit_message_text(self, bot: BotState, params: Params) -> JSON:

@@ -167,6 +167,13 @@ def deliver(
             chat.reply_keyboard = None
     chat.last_action = None
     chat.add_event("message", {"message": message.to_view()})
+    state.feed.add(
+        "message",
+        chat.id,
+        message_id=message.message_id,
+        paid=params.flag("allow_paid_broadcast"),
+        reply_markup=reply_markup if reply_markup is not None and "inline_keyboard" in reply_markup else None,
+    )
     stats = state.stats
     now = time.time()
     stats.messages_sent += 1

@@ -210,6 +210,8 @@ class UpdateMethods:
             await self.call(bot.token, method, params)
             self.state.stats.status_codes[200] += 1
         except ApiError as error:
+            if error.code == 429:
+                self.state.stats.too_many_requests += 1
             self.state.stats.status_codes[error.code] += 1
 
     async def answer_callback_query(self, bot: BotState, params: Params) -> bool:
@@ -238,6 +240,7 @@ class UpdateMethods:
                     "answer": record.answer,
                 },
             )
+        self.state.feed.add("callback_answer", record.chat_id, message_id=record.message_id, text=text or "")
         return True
 
     async def close(self) -> None:

@@ -12,6 +12,7 @@ from sandbox.citizen.bot_side import BotSideApi
 from sandbox.citizen.chats import ChatsApi
 from sandbox.citizen.control import ControlApi
 from sandbox.citizen.people import PeopleApi
+from sandbox.citizen.webapp import WebAppApi
 from sandbox.state import SandboxState
 
 
@@ -23,6 +24,7 @@ class CitizenApi:
         self.acting = ActingApi(state)
         self.bot_side = BotSideApi(state)
         self.control = ControlApi(state)
+        self.webapp = WebAppApi(state)
 
     def routes(self) -> list[web.RouteDef]:
         people, chats, acting, bot_side, control = self.people, self.chats, self.acting, self.bot_side, self.control
@@ -46,6 +48,9 @@ class CitizenApi:
             web.post("/api/chats/{chat_id}/document", acting.send_document),
             web.post("/api/chats/{chat_id}/press", acting.press_button),
             web.post("/api/chats/{chat_id}/reply_button", acting.press_reply_button),
+            web.get("/api/chats/{chat_id}/menu_button", self.webapp.menu_button),
+            web.post("/api/webapp/launch", self.webapp.launch),
+            web.get("/api/webapp/themes", self.webapp.themes),
             web.get("/api/callbacks/{callback_query_id}", bot_side.get_callback),
             web.get("/api/files/{file_id}", bot_side.get_file),
             web.get("/api/commands", bot_side.get_commands),
@@ -54,6 +59,7 @@ class CitizenApi:
             web.post("/api/faults", control.add_fault),
             web.delete("/api/faults", control.clear_faults),
             web.get("/api/stats", control.get_stats),
+            web.get("/api/feed", control.get_feed),
             web.get("/api/sms", control.list_sms),
             web.post("/api/sms", control.add_sms),
             web.post("/api/reset", control.reset),

@@ -12,6 +12,8 @@ from sandbox.limits import SandboxLimits
 from sandbox.records import JSON, Fault, SmsRecord, wait_signal
 from sandbox.state import SandboxState
 
+FEED_PAGE = 10_000  # entries per answer of GET /api/feed at most
+
 DEFAULT_FAULT_DESCRIPTIONS = {
     400: "Bad Request: sandbox fault",
     401: "Unauthorized",
@@ -81,6 +83,24 @@ class ControlApi:
                 if any(m.from_bot for m in chat.messages.values())
             }
         return web.json_response(answer)
+
+    async def get_feed(self, request: web.Request) -> web.Response:
+        """What the bots put into any chat after ``after`` (a feed sequence number), waiting up to
+        ``timeout`` seconds for something new: ``{entries, cursor, first}``; ``first`` is the oldest
+        sequence number still kept (a reader whose ``after + 1`` is below it missed entries)."""
+        after = as_int(request.query.get("after", "0"), "after")
+        limit = as_int(request.query.get("limit", str(FEED_PAGE)), "limit")
+        if not 1 <= limit <= FEED_PAGE:
+            raise fail(f"limit must be within 1..{FEED_PAGE}")
+        deadline = time.monotonic() + wait_timeout(request)
+        while True:
+            feed = self.state.feed
+            entries = feed.after(after, limit)
+            remaining = deadline - time.monotonic()
+            if entries or remaining <= 0 or self.state.closing:
+                cursor = entries[-1]["seq"] if entries else max(after, feed.first_seq - 1)
+                return web.json_response({"entries": entries, "cursor": cursor, "first": feed.first_seq})
+            await wait_signal(feed.signal.waiter(), remaining)
 
     async def list_sms(self, request: web.Request) -> web.Response:
         phone = request.query.get("phone", "").strip()

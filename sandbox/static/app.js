@@ -7,7 +7,8 @@
     "TG-SPOILER", "BLOCKQUOTE"]);
   const $ = (id) => document.getElementById(id);
 
-  const state = { userId: null, user: null, stream: null, messages: new Map(), commands: [], actionTimer: null };
+  const state = { userId: null, user: null, stream: null, messages: new Map(), commands: [], actionTimer: null,
+    menuButton: null };
 
   async function api(method, path, body) {
     const options = { method, headers: {} };
@@ -102,7 +103,12 @@
       line.className = "row";
       for (const button of row) {
         let element;
-        if (button.url && /^(https?:|tg:)/i.test(button.url)) {
+        if (button.web_app && /^https?:/i.test(button.web_app.url || "")) {
+          element = document.createElement("button");  // a Mini App opens in the phone-sized frame
+          element.type = "button";
+          element.className = "web-app";
+          element.addEventListener("click", () => openWebApp(button.web_app.url, "inline"));
+        } else if (button.url && /^(https?:|tg:)/i.test(button.url)) {
           element = document.createElement("a");
           element.href = button.url;
           element.target = "_blank";
@@ -203,6 +209,23 @@
     renderReplyKeyboard(chat.reply_keyboard);
   }
 
+  function openWebApp(url, source) {
+    if (!state.user) return;
+    window.SandboxWebApp.open({
+      userId: state.userId, languageCode: state.user.language_code || "", url, source,
+      onError: (message) => toast(message, true),
+    });
+  }
+
+  // The chat's menu button: the bot's Mini App (setChatMenuButton), or nothing beside the commands.
+  async function loadMenuButton() {
+    const button = await api("GET", "/chats/" + state.userId + "/menu_button");
+    const element = $("webapp-menu-button");
+    state.menuButton = button.type === "web_app" ? button : null;
+    element.hidden = state.menuButton === null;
+    if (state.menuButton) element.textContent = state.menuButton.text;
+  }
+
   async function loadCommands() {
     const language = (state.user && state.user.language_code) || "";
     const data = await api("GET", "/commands?language_code=" + encodeURIComponent(language.split("-")[0]) +
@@ -247,6 +270,7 @@
     state.stream.addEventListener("reset", () => { state.stream.close(); loadCitizens(); });
     await refreshChat();
     await loadCommands();
+    await loadMenuButton();
     $("message-input").focus();
   }
 
@@ -352,8 +376,17 @@
   });
 
   $("menu-button").addEventListener("click", toggleMenu);
+  $("webapp-menu-button").addEventListener("click", () => {
+    if (state.menuButton) openWebApp(state.menuButton.web_app.url, "menu");
+  });
   $("sms-filter").addEventListener("input", loadSms);
   loadCitizens().catch((error) => toast(error.message, true));
   loadSms().catch(() => {});
-  setInterval(() => { loadSms().catch(() => {}); if (state.userId !== null) loadCommands().catch(() => {}); }, 3000);
+  setInterval(() => {
+    loadSms().catch(() => {});
+    if (state.userId !== null) {
+      loadCommands().catch(() => {});
+      loadMenuButton().catch(() => {});
+    }
+  }, 3000);
 })();

@@ -1,11 +1,13 @@
-// The queue refreshes itself every 3 seconds; wait times tick every second.
+// The queue: rows and "my conversations" re-rendered when the desk's event stream says something
+// changed (staff/static/desk.js: no polling); wait times tick every second.
 (function () {
   "use strict";
   var table = document.getElementById("queue");
   if (!table) { return; }
   var csrf = table.dataset.csrf;
   var body = table.querySelector("tbody");
-  var template = document.getElementById("row-template");
+  var rowTemplate = document.getElementById("row-template");
+  var mineTemplate = document.getElementById("mine-template");
   function text(id) { return document.getElementById(id).textContent; }
   function fmt(seconds) { seconds = Math.max(0, Math.floor(seconds)); var s = seconds % 60; return Math.floor(seconds / 60) + ":" + (s < 10 ? "0" : "") + s; }
   function tick() {
@@ -13,35 +15,50 @@
       cell.textContent = fmt((Date.now() - Date.parse(cell.dataset.since)) / 1000);
     });
   }
-  function render(rows) {
+  function fill(node, row) {
+    node.querySelector(".topic").textContent = (row.callback ? "📞 " : "") + row.topic;
+    node.querySelector(".citizen").textContent = row.citizen;
+    node.querySelector(".lang").textContent = row.language_label;
+    node.querySelector(".preview").textContent = row.preview;
+    var badge = node.querySelector(".unread");
+    badge.textContent = row.unread; badge.hidden = !row.unread;
+  }
+  function render(data) {
     var fresh = document.createDocumentFragment();
-    rows.forEach(function (row) {
-      var tr = template.content.firstElementChild.cloneNode(true);
+    data.queue.forEach(function (row) {
+      var tr = rowTemplate.content.firstElementChild.cloneNode(true);
       tr.dataset.id = row.id;
-      var cells = tr.querySelectorAll("td");
-      cells[0].dataset.since = row.waiting_since;
-      cells[1].textContent = row.language;
-      cells[2].textContent = row.callback ? text("callback-text") : (row.topic || text("notopic-text"));
-      cells[3].textContent = row.citizen;
+      tr.querySelector("td.wait").dataset.since = row.waiting_since;
+      fill(tr, row);
       var form = tr.querySelector("form");
       form.action = "/staff/h/" + encodeURIComponent(row.id) + "/claim";
       form.querySelector("input[name=csrf]").value = csrf;
       fresh.appendChild(tr);
     });
-    if (!rows.length) {
+    if (!data.queue.length) {
       var empty = document.createElement("tr"); var td = document.createElement("td");
-      td.colSpan = 5; td.textContent = text("empty-text"); empty.appendChild(td); fresh.appendChild(empty);
+      empty.className = "empty"; td.colSpan = 6; td.textContent = text("empty-text"); empty.appendChild(td); fresh.appendChild(empty);
     }
     body.replaceChildren(fresh);
-    document.getElementById("queue-count").textContent = rows.length;
+    document.getElementById("queue-count").textContent = data.queue.length;
+    var mine = document.getElementById("mine"), list = document.createDocumentFragment();
+    data.mine.forEach(function (row) {
+      var li = mineTemplate.content.firstElementChild.cloneNode(true);
+      li.dataset.id = row.id;
+      li.querySelector("a").href = "/staff/h/" + encodeURIComponent(row.id);
+      fill(li, row);
+      list.appendChild(li);
+    });
+    mine.replaceChildren(list);
+    document.getElementById("mine-card").hidden = !data.mine.length;
     tick();
   }
   function refresh() {
     fetch("/staff/api/queue", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (r) { if (r.status === 401) { location.reload(); } return r.json(); })
-      .then(function (data) { render(data.queue); })
+      .then(render)
       .catch(function () {});
   }
+  document.addEventListener("desk:refresh", refresh);
   setInterval(tick, 1000);
-  setInterval(refresh, 3000);
 })();

@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from .applications import ApplicationRepository
 from .backoffice_events import BackofficeEventRepository, ReceivedEvent, StoredEvent, event_key
 from .base import MongoDoc, Repository
+from .canned import CannedReplyRepository, CannedShortcutTaken
 from .citizens import BindingConflict, BindResult, CitizenRepository
 from .complaints import ClusterSummary, ComplaintRepository
 from .conversations import ConversationRepository
@@ -22,6 +23,7 @@ from .elicense import ELicenseRepository
 from .handoffs import HandoffRepository
 from .licenses import LicenseRepository
 from .notifications import NotificationRepository
+from .photos import PhotoRepository
 from .staff import StaffExists, StaffRepository
 from .vehicles import VehicleRepository
 from .violations import ViolationPage, ViolationRepository
@@ -31,6 +33,8 @@ __all__ = [
     "BackofficeEventRepository",
     "BindResult",
     "BindingConflict",
+    "CannedReplyRepository",
+    "CannedShortcutTaken",
     "CitizenRepository",
     "ClusterSummary",
     "ComplaintRepository",
@@ -40,6 +44,7 @@ __all__ = [
     "HandoffRepository",
     "LicenseRepository",
     "NotificationRepository",
+    "PhotoRepository",
     "ReceivedEvent",
     "Repositories",
     "Repository",
@@ -69,6 +74,8 @@ class Repositories:
     staff: StaffRepository
     applications: ApplicationRepository
     backoffice_events: BackofficeEventRepository
+    photos: PhotoRepository
+    canned: CannedReplyRepository
 
     @classmethod
     def from_db(cls, db: AsyncDatabase[MongoDoc]) -> Repositories:
@@ -87,6 +94,8 @@ class Repositories:
             staff=StaffRepository(db),
             applications=ApplicationRepository(db),
             backoffice_events=BackofficeEventRepository(db),
+            photos=PhotoRepository(db),
+            canned=CannedReplyRepository(db),
         )
 
     def all(self) -> list[Repository]:

@@ -79,6 +79,18 @@ class CitizenRepository(Repository):
         doc = await self.collection.find_one({"telegram.chat_id": chat_id})
         return Citizen.from_doc(doc) if doc else None
 
+    async def by_chat_ids(self, chat_ids: list[int]) -> dict[int, Citizen]:
+        """The citizens bound in these chats (one query), by chat id."""
+        if not chat_ids:
+            return {}
+        cursor = self.collection.find({"telegram.chat_id": {"$in": chat_ids}})
+        found: dict[int, Citizen] = {}
+        async for doc in cursor:
+            citizen = Citizen.from_doc(doc)
+            if citizen.telegram is not None:
+                found[citizen.telegram.chat_id] = citizen
+        return found
+
     async def bind(
         self, id_number: str, *, user_id: int, chat_id: int, language: Language, now: datetime
     ) -> BindResult:

@@ -62,6 +62,26 @@ class ConversationRepository(Repository):
         )
         return ConversationTurn.from_doc(doc) if doc is not None else None
 
+    async def by_id(self, turn_id: str) -> ConversationTurn | None:
+        doc = await self.collection.find_one({"_id": turn_id})
+        return ConversationTurn.from_doc(doc) if doc is not None else None
+
+    async def has_file(self, chat_id: int, file_id: str) -> bool:
+        """A turn of this chat carried the file ``file_id`` (a photo the citizen sent)."""
+        return await self.collection.find_one({"chat_id": chat_id, "meta.file_id": file_id}, {"_id": 1}) is not None
+
+    async def last_turns_of(self, chat_ids: list[int], *, role: TurnRole) -> dict[int, ConversationTurn]:
+        """Each chat's latest turn by ``role`` (one query), by chat id; chats without one left out."""
+        if not chat_ids:
+            return {}
+        pipeline: list[MongoDoc] = [
+            {"$match": {"chat_id": {"$in": chat_ids}, "role": role.value}},
+            {"$sort": {"at": -1, "_id": -1}},
+            {"$group": {"_id": "$chat_id", "turn": {"$first": "$$ROOT"}}},
+        ]
+        cursor = await self.collection.aggregate(pipeline)
+        return {doc["_id"]: ConversationTurn.from_doc(doc["turn"]) async for doc in cursor}
+
     async def recent_chats(self, *, since: datetime, limit: int = 50) -> list[ChatActivity]:
         """Chats with turns since ``since``, the most recently active first."""
         pipeline: list[MongoDoc] = [

@@ -79,6 +79,11 @@ class ELicenseRepository(Repository):
         doc = await self.collection.find_one({"citizen_id_number": id_number}, sort=[("requested_at", DESCENDING)])
         return ELicenseReview.from_doc(doc) if doc else None
 
+    async def by_citizen(self, id_number: str, *, limit: int = 20) -> list[ELicenseReview]:
+        """A citizen's review requests, latest first (the staff console's citizen profile)."""
+        cursor = self.collection.find({"citizen_id_number": id_number}).sort("requested_at", DESCENDING).limit(limit)
+        return [ELicenseReview.from_doc(doc) async for doc in cursor]
+
     async def pending(self, *, limit: int = 100) -> list[ELicenseReview]:
         """The staff work queue, oldest first."""
         cursor = (

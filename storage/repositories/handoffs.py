@@ -33,6 +33,7 @@ class HandoffRepository(Repository):
         IndexModel([("state", ASCENDING), ("waiting_since", ASCENDING)], name="state_waiting"),  # queue
         IndexModel([("agent", ASCENDING), ("state", ASCENDING)], name="agent_state"),  # by_agent
         submission_key_index(),  # open_callback: one call-back request per citizen's form
+        IndexModel([("chat_id", ASCENDING), ("created_at", ASCENDING)], name="chat_history"),  # by_chat
     ]
 
     @staticmethod
@@ -171,8 +172,10 @@ class HandoffRepository(Repository):
         )
         return Handoff.from_doc(doc) if doc else None
 
-    async def add_note(self, handoff_id: str, author: str, text: str, now: datetime) -> bool:
-        note = HandoffNote(at=now, author=author, text=text).model_dump(mode="python")
+    async def add_note(
+        self, handoff_id: str, author: str, text: str, now: datetime, *, transfer_to: str | None = None
+    ) -> bool:
+        note = HandoffNote(at=now, author=author, text=text, transfer_to=transfer_to).model_dump(mode="python")
         result = await self.collection.update_one({"_id": handoff_id}, {"$push": {"notes": note}})
         return result.modified_count == 1
 
@@ -240,3 +243,39 @@ class HandoffRepository(Repository):
         """The latest closed handoffs (supervisor view: ratings and resolutions)."""
         cursor = self.collection.find({"state": H.CLOSED.value}).sort("closed_at", -1).limit(limit)
         return [Handoff.from_doc(doc) async for doc in cursor]
+
+    # --- the staff desk (issue 17) -----------------------------------------------------------------
+
+    async def by_chat(self, chat_id: int, *, limit: int = 20) -> list[Handoff]:
+        """A citizen's conversations with people (and call-back requests), latest first."""
+        cursor = self.collection.find({"chat_id": chat_id}).sort("created_at", -1).limit(limit)
+        return [Handoff.from_doc(doc) async for doc in cursor]
+
+    async def load_by_agent(self) -> dict[str, int]:
+        """How many conversations each agent holds now."""
+        cursor = await self.collection.aggregate(
+            [
+                {"$match": {"state": H.WITH_AGENT.value, "agent": {"$ne": None}}},
+                {"$group": {"_id": "$agent", "n": {"$sum": 1}}},
+            ]
+        )
+        return {doc["_id"]: int(doc["n"]) async for doc in cursor}
+
+    async def set_in_chat(self, handoff_id: str, agent: str) -> Handoff | None:
+        """A call-back request its holder answers in the chat: from now on the citizen's messages
+        go to them (``context.in_chat``). None unless ``agent`` holds it."""
+        query = {"_id": handoff_id, "state": H.WITH_AGENT.value, "agent": agent}
+        current = await self.collection.find_one(query, {"chat_id": 1})
+        if current is None:
+            return None
+        try:  # the chat's one active conversation now (unless it is waiting for a person already)
+            doc = await self.collection.find_one_and_update(
+                query,
+                {"$set": {"context.in_chat": True, "active_chat_id": current["chat_id"]}},
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            doc = await self.collection.find_one_and_update(
+                query, {"$set": {"context.in_chat": True}}, return_document=ReturnDocument.AFTER
+            )
+        return Handoff.from_doc(doc) if doc else None

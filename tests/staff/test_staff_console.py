@@ -154,7 +154,8 @@ async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
         location = json.loads((await ws.receive(timeout=5)).data)
         while location.get("type") != "message":
             location = json.loads((await ws.receive(timeout=5)).data)
-        assert location["kind"] == "location" and location["meta"]["latitude"] == pytest.approx(39.9)
+        assert location["kind"] == "location" and location["place"]["text"] == "39.900000, 116.400000"
+        assert location["place"]["map_url"].startswith("https://www.openstreetmap.org/?mlat=39.900000&mlon=116.400000")
         await ws.send_json({"type": "typing"})
         await sb.wait_event(user_id, "chat_action")
         await ws.send_json({"type": "send", "text": "请提供<车牌号>"})
@@ -173,7 +174,8 @@ async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
     assert not any(t.role == TurnRole.BOT and "请提供" in (t.text or "") for t in turns)
     closed = await ann.post(f"/staff/h/{handoff.id}/close", {"resolution": "information_given"})
     assert closed.status == 303
-    left = await sb.wait_bot_message(user_id, contains="结束对话")
+    await sb.wait_bot_message(user_id, contains="人工客服已结束对话")
+    left = await sb.wait_bot_message(user_id, contains="请为本次服务评分")
     stars = [b for row in left.buttons for b in row]
     assert stars == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
     await sb.press_button(user_id, left.message_id, left.callback_data_of("4⭐"))

@@ -13,7 +13,7 @@ from core.i18n import LOCALES_DIR, Catalog
 from core.language import Language
 
 # Deliberately bilingual (the language switch's own labels): they say nothing about the language.
-BILINGUAL = {"menu-language", "staff-switch-language"}
+BILINGUAL = {"menu-language", "staff-switch-language", "miniapp-language-switch", "miniapp-language-switch-label"}
 
 
 class _Variables(visitor.Visitor):

@@ -38,7 +38,7 @@ from bot.guards import bound_citizen, require_citizen
 from bot.routers.complaints.render import place_text, summary_text, topic_name
 from bot.ui.callbacks import CplCb, GoCb
 from bot.ui.format import local_time
-from bot.ui.keyboards import Button, buttons, grid, main_menu
+from bot.ui.keyboards import Button, buttons, grid, main_menu, web_app_row
 from core.i18n import Translator
 from storage.models import Complaint, ComplaintTopic, GeoPoint
 
@@ -68,11 +68,12 @@ FIELD_STATES: dict[FormField, State] = {
 }
 
 
-def topic_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def topic_keyboard(t: Translator, app: list[Button] | None = None) -> InlineKeyboardMarkup:
+    """The topics; ``app``: the row that opens the Mini App's report form instead (web_app_row)."""
     topics: list[Button] = [
         (topic_name(t, topic), CplCb(action="topic", value=topic.value)) for topic in ComplaintTopic
     ]
-    return buttons(*grid(topics, 2), [(t("complaints-button-cancel"), CplCb(action="cancel"))])
+    return buttons(*grid(topics, 2), app or [], [(t("complaints-button-cancel"), CplCb(action="cancel"))])
 
 
 def place_keyboard(t: Translator) -> ReplyKeyboardMarkup:
@@ -114,9 +115,9 @@ async def _save(ctx: Ctx, draft: ComplaintDraft) -> None:
 Question = tuple[str, ReplyMarkup | None]
 
 
-def _question(t: Translator, field: FormField, draft: ComplaintDraft) -> Question:
+def _question(t: Translator, field: FormField, draft: ComplaintDraft, app: list[Button] | None = None) -> Question:
     if field == "topic":
-        return t("complaints-ask-topic"), topic_keyboard(t)
+        return t("complaints-ask-topic"), topic_keyboard(t, app)
     if field == "place":
         return t("complaints-ask-place"), place_keyboard(t)
     if field == "description":
@@ -135,7 +136,8 @@ async def _advance(ctx: Ctx, draft: ComplaintDraft, note: str = "", *, remove_ke
         text, markup = summary_text(ctx.t, draft), summary_keyboard(ctx.t, await forms.submission_key(ctx))
     else:
         await ctx.state.set_state(FIELD_STATES[field])
-        text, markup = _question(ctx.t, field, draft)
+        app = web_app_row(ctx.t, ctx.services.settings, "miniapp-button-report", "report")
+        text, markup = _question(ctx.t, field, draft, app)
     if remove_keyboard and markup is None:
         markup = ReplyKeyboardRemove()
     elif remove_keyboard:  # an inline keyboard cannot remove the reply keyboard: say the note apart
@@ -303,6 +305,12 @@ async def on_form_button(query: CallbackQuery, callback_data: CplCb, ctx: Ctx) -
             await forms.stale_submit(ctx, value, "complaint")
         else:
             await _submit(ctx, draft)
+    elif action == "edit" and current == ComplaintForm.confirm.state and draft.next_field() is None:
+        # Only the buttons change: the summary stays, with the fields to choose from under it.
+        await ctx.state.set_state(ComplaintForm.edit)
+        await ctx.update_message(
+            f"{summary_text(ctx.t, draft)}\n\n{ctx.t('complaints-edit-choose')}", edit_keyboard(ctx.t)
+        )
     elif action == "edit":
         await ctx.state.set_state(ComplaintForm.edit)
         await ctx.clear_buttons()
@@ -317,6 +325,11 @@ async def on_form_button(query: CallbackQuery, callback_data: CplCb, ctx: Ctx) -
             return
         await forms.end(ctx)
         await ctx.say("complaints-cancelled", main_menu(ctx.t))
+    elif action == "back" and current == ComplaintForm.edit.state and draft.next_field() is None:
+        draft.editing = None  # back from choosing a field: the summary in place of the choice
+        await _save(ctx, draft)
+        await ctx.state.set_state(ComplaintForm.confirm)
+        await ctx.update_message(summary_text(ctx.t, draft), summary_keyboard(ctx.t, await forms.submission_key(ctx)))
     else:  # "back", or a button of an earlier step: show where the form is
         await ctx.clear_buttons()
         draft.editing = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -27,9 +28,9 @@ class ComplaintRating(StatesGroup):
 def build_router() -> Router:
     router = Router(name="complaints-rating")
     router.callback_query.register(on_stars, RateCb.filter())
-    router.callback_query.register(on_skip_comment, RateSkipCb.filter(), ComplaintRating.comment)
+    router.callback_query.register(on_skip_comment, RateSkipCb.filter(), StateFilter(ComplaintRating.comment))
     router.callback_query.register(on_stale_skip, RateSkipCb.filter())
-    router.message.register(on_rating_comment, ComplaintRating.comment, forms.NOT_COMMAND)
+    router.message.register(on_rating_comment, StateFilter(ComplaintRating.comment), forms.NOT_COMMAND)
     return router
 
 
@@ -89,15 +90,13 @@ async def on_stars(query: CallbackQuery, callback_data: RateCb, ctx: Ctx) -> Non
     if found is None:
         return
     _, complaint = found
-    await ctx.clear_buttons()
     ticket = complaint.ticket_id
     data = {"ticket": ticket, "stars": callback_data.stars}
     await forms.begin(ctx, "complaint_rate", ComplaintRating.comment, arg=ticket, data=data)
-    await ctx.say(
-        "complaints-rate-ask-comment",
+    # The stars become the question that follows them: one edit, no second message.
+    await ctx.update_message(
+        ctx.t("complaints-rate-ask-comment", stars=stars(callback_data.stars), max=RATING_COMMENT_MAX),
         skip_keyboard(ctx.t, ticket, await forms.submission_key(ctx)),
-        stars=stars(callback_data.stars),
-        max=RATING_COMMENT_MAX,
     )
 
 

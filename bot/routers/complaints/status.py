@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from markupsafe import Markup
@@ -27,7 +28,7 @@ class ComplaintLookup(StatesGroup):
 
 def build_router() -> Router:
     router = Router(name="complaints-status")
-    router.message.register(on_ticket_typed, ComplaintLookup.ticket, forms.NOT_COMMAND)
+    router.message.register(on_ticket_typed, StateFilter(ComplaintLookup.ticket), forms.NOT_COMMAND)
     return router
 
 

@@ -65,7 +65,7 @@ def setup(app: web.Application, *, path: str, secret: str, feed: Feed) -> None:
     async def drain(_: web.Application) -> None:
         if parked_tasks:
             log.info("waiting for handlers whose replies are queued", count=len(parked_tasks))
-            _, pending = await asyncio.wait(set(parked_tasks), timeout=DRAIN_TIMEOUT)
+            pending = (await asyncio.wait(set(parked_tasks), timeout=DRAIN_TIMEOUT))[1]
             for task in pending:  # their queued replies are released: a live process sends them
                 task.cancel()
             if pending:

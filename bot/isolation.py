@@ -34,7 +34,7 @@ class LeasedEventIsolation(BaseEventIsolation):
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncIterator[None]:
-        lock = Lock(self.redis, self.key_builder.build(key, "lock"), timeout=self.lease, sleep=0.02)
+        lock = Lock(self.redis, self.key_builder.build(key, "lock"), timeout=self.lease, sleep=0.1)
         await lock.acquire()
         renewer = asyncio.create_task(self._renew(lock), name="chat-lock-lease")
         try:

@@ -27,17 +27,20 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from aiogram.methods import SendChatAction, SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from pydantic import BaseModel
+from redis.exceptions import RedisError
 
 from actions.services import Services
 from core.config import Settings
 from core.i18n import Catalog
 from core.language import Language
-from core.metrics import SEND_DEAD, SEND_PAID, SEND_PAID_STARS, SEND_WAIT, SEND_WAITING
+from core.metrics import ERRORS, SEND_DEAD, SEND_PAID, SEND_PAID_STARS, SEND_WAIT, SEND_WAITING
+from core.retry import backoff
 from messenger.scheduler import SCHEDULED_METHODS, Decision, Kind, SendScheduler, Verdict, pacing, scheduler_for
 from messenger.turn import current_turn, reply_parked
 
 log = structlog.get_logger(__name__)
 
+REDIS_ATTEMPTS = 3  # tries of the scheduler before a reply goes without a slot
 TYPING_EVERY = 4.5  # seconds: Telegram shows "typing..." for about 5 s
 TYPING_RATE = 10.0  # chat actions per second per process at most: cosmetic, never in the way of sends
 TYPING_IN_FLIGHT = 4  # chat actions on the wire at once (the sends share the Bot session's connections)
@@ -132,10 +135,15 @@ class ScheduledSendMiddleware(BaseRequestMiddleware):
                     if not queued:
                         queued = True
                         SEND_WAITING.inc()
-                        await self.scheduler.start()  # our heartbeat: a waiting reply is not an orphan
                         payload = call_payload(bot, method, name)
+                        try:
+                            await self.scheduler.start()  # our heartbeat: a waiting reply is not an orphan
+                            durable = await self.scheduler.persist(ticket, payload)
+                        except RedisError as exc:  # it still waits here; only not durably
+                            log.warning("could not store a queued reply", error=str(exc))
+                            durable = False
                         parked = reply_parked.get()
-                        if await self.scheduler.persist(ticket, payload) and parked is not None:
+                        if durable and parked is not None:
                             parked.set()  # durable now: the update can be acknowledged
                     if waiter.waited() > self.policy.max_wait:
                         raise TimeoutError(f"no send slot in {self.policy.max_wait:.0f} s")
@@ -173,11 +181,25 @@ class ScheduledSendMiddleware(BaseRequestMiddleware):
                 SEND_WAITING.dec()
             SEND_WAIT.observe(waiter.waited())
         if queued or kind is Kind.NOTICE:
-            await self.scheduler.remember(ticket, as_json(result))
+            try:
+                await self.scheduler.remember(ticket, as_json(result))
+            except RedisError as exc:  # sent: only a redelivered update's copy would not know
+                log.warning("could not record a sent reply", error=str(exc))
         return result
 
     async def _take(self, kind: Kind, chat_id: int, ticket: str, payload: str) -> Decision:
-        return await self.scheduler.take(kind, chat_id, ticket, payload)
+        """One attempt; Redis failing is retried a few times, then the reply goes without a slot
+        (the rate accounting matters less than the citizen's answer)."""
+        for attempt in range(1, REDIS_ATTEMPTS + 1):
+            try:
+                return await self.scheduler.take(kind, chat_id, ticket, payload)
+            except RedisError as exc:
+                if attempt == REDIS_ATTEMPTS:
+                    log.warning("send scheduler unavailable: sending without a slot", error=str(exc))
+                    ERRORS.labels("send-scheduler").inc()
+                    return Decision(Verdict.OK, 0.0, 0)
+                await asyncio.sleep(backoff(attempt, 0.2, 2.0))
+        raise AssertionError("unreachable")
 
     def spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)

@@ -39,6 +39,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 import structlog
+from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
 
 from actions import outbox
 from actions.services import Services
@@ -141,11 +143,18 @@ class PushWorker:
         housekeeping = asyncio.create_task(self._housekeeping(), name="push-housekeeping")
         try:
             await self._accept(await self.stream.own_pending(self.consumer, self.batch * 4))
+            failures = 0
             while not self._stop.is_set():
                 await self._wait_for_room()
-                entries = await self.stream.read(self.consumer, self.batch - self.jobs.qsize(), block_ms=500)
-                if entries:
-                    await self._accept(entries)
+                try:
+                    entries = await self.stream.read(self.consumer, self.batch - self.jobs.qsize(), block_ms=500)
+                    if entries:
+                        await self._accept(entries)
+                    failures = 0
+                except (RedisError, PyMongoError) as exc:  # a blip must not end the worker
+                    failures += 1
+                    log.warning("push fetch failed; retrying", error=str(exc), attempt=failures)
+                    await asyncio.sleep(backoff(failures, 0.5, 10.0))
         finally:
             housekeeping.cancel()
             if self._orphans is not None:

@@ -55,7 +55,9 @@ from core.metrics import ERRORS
 
 log = structlog.get_logger(__name__)
 
-LOCK_POLL = 0.02  # seconds between tries for a chat lock another update holds (as redis-py's Lock)
+LOCK_POLL = 0.02  # seconds before the second try for a chat lock another update holds ...
+LOCK_POLL_MAX = 0.5  # ... doubling up to this: a holder waiting minutes for a send slot in a storm
+# must not have its chat's next update poll Redis 50 times a second (it exhausted the pool)
 
 # KEYS: update, throttle, language chosen, language last, form marker, handoff marker, lock, FSM
 # state, FSM data, intent memory ("" where it does not apply). ARGV: update lease (s), busy, done, flood window
@@ -261,6 +263,7 @@ class PrefetchMiddleware(BaseMiddleware):
             keys.form(key.user_id),
             keys.handoff_memory(key.user_id),
         ]
+        pause = LOCK_POLL
         while True:
             reply = await self.take(keys=script_keys, args=[lock.token, self._lock_lease_ms()])
             if int(reply[0]) == 1:
@@ -269,7 +272,8 @@ class PrefetchMiddleware(BaseMiddleware):
                 prefetched.form_marker_changed(open_=reply[3] is not None)
                 prefetched.intent_memory, prefetched.intent_memory_known = decoded(reply[4]), True
                 return
-            await asyncio.sleep(LOCK_POLL)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, LOCK_POLL_MAX)
 
     async def _write_back(self, redis: Redis, prefetched: Prefetched) -> None:
         lock = prefetched.lock

@@ -571,7 +571,7 @@ class Recorder:
                 print(f"note: reading the sandbox feed failed ({exc!r}); again", flush=True)
                 await asyncio.sleep(0.2)
         while await self.read(sandbox, 0):
-            pass
+            pass  # read what is left until the feed has nothing more
 
 
 @dataclass

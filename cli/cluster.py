@@ -117,7 +117,7 @@ def check_port_free(host: str, port: int, what: str) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         with socket.create_server((host, port), family=family):
-            pass
+            pass  # only to see that the port is free: closed at once
     except OSError as exc:
         raise ClusterError(f"cannot listen on {host or '*'}:{port} ({what}): {exc.strerror or exc}") from None
 

@@ -189,7 +189,7 @@ async def events(request: web.Request) -> web.StreamResponse:
                 payload = json.dumps(alert, ensure_ascii=False)
                 await response.write(f"event: alert\ndata: {payload}\n\n".encode())
     except (ConnectionResetError, asyncio.CancelledError):
-        pass
+        pass  # the agent closed the page, or the app stops: the stream just ends
     finally:
         listener.unsubscribe_all(queue)
     return response

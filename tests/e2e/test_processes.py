@@ -294,7 +294,7 @@ def _wait_gone(pid: int, timeout: float = 10) -> None:
     try:
         psutil.Process(pid).wait(timeout)
     except psutil.NoSuchProcess:
-        pass
+        pass  # gone already: what we waited for
 
 
 # --- Sandbox mode, embedded servers: what `make run` does with APP_PROCESSES=2 ----------------------

@@ -188,8 +188,8 @@ async def events(request: web.Request) -> web.StreamResponse:
             if alert is not None:
                 payload = json.dumps(alert, ensure_ascii=False)
                 await response.write(f"event: alert\ndata: {payload}\n\n".encode())
-    except (ConnectionResetError, asyncio.CancelledError):
-        pass  # the agent closed the page, or the app stops: the stream just ends
+    except ConnectionResetError:
+        pass  # the agent closed the page: the stream just ends (a stopping app cancels it: that goes on up)
     finally:
         listener.unsubscribe_all(queue)
     return response

@@ -319,7 +319,7 @@ class SendScheduler:
             try:
                 await self._heartbeat
             except asyncio.CancelledError:
-                pass
+                pass  # the cancellation asked for just above: the heartbeat has stopped
             self._heartbeat = None
 
     async def _beat(self) -> None:

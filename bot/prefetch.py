@@ -15,7 +15,7 @@ update is over, then frees the chat's lock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, cast
@@ -66,6 +66,13 @@ class Prefetched:
     fsm_state: str | None = None
     fsm_data: str | None = None  # JSON as stored
     writes: list[Write] = field(default_factory=list)
+    lock_waiter: Callable[[], Awaitable[None]] | None = None  # takes the lock another update holds
+
+    async def state_known(self) -> None:
+        """Wait, when another update of the chat holds its lock, until this one has it: the FSM
+        state read then is the one that update left (its reply may already be on screen)."""
+        if self.lock is not None and not self.lock.held and self.lock_waiter is not None:
+            await self.lock_waiter()
 
     def defer(self, write: Write) -> None:
         """Leave ``write`` for the pipeline at the end of the update."""

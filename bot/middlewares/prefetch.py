@@ -242,6 +242,9 @@ class PrefetchMiddleware(BaseMiddleware):
         if lock is not None and int(locked) != 0:  # attempted: held now, or to wait for in the FSM middleware
             lock.held = int(locked) == 1
             prefetched.lock = lock
+            if not lock.held and context is not None:
+                key = context.key
+                prefetched.lock_waiter = lambda: self.take_lock(services, prefetched, key)
             if lock.held:
                 prefetched.fsm_state, prefetched.fsm_data = decoded(state), decoded(fsm_data)
                 # Read with the lock taken: no other update of the chat changes them now.

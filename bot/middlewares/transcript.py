@@ -96,8 +96,11 @@ class IncomingTranscriptMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         if event.message is not None and event.message.from_user is not None:
             kind, text = describe_message(event.message)
-            # The form step, when the update's first round trip read it: the linking form is stored masked.
+            # The form step (the linking form is stored masked): when the chat's previous update still
+            # holds its lock, the step is the one it leaves, read once this update has the lock.
             prefetched: Prefetched | None = data.get("prefetched")
+            if prefetched is not None:
+                await prefetched.state_known()
             step = prefetched.fsm_state if prefetched is not None else None
             await self._record(
                 event.message.chat.id,

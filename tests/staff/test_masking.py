@@ -12,6 +12,7 @@ other stored code name to a person. The transcript itself is stored masked (chec
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import uuid
@@ -22,12 +23,15 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from yarl import URL
 
 from actions import complaints
 from actions import handoff as actions
 from actions.staff_accounts import add_staff
 from actions.transcripts import mask_turn_text
+from app.keys import BOT, DISPATCHER
+from bot.isolation import LeasedEventIsolation
 from core.config import Settings
 from core.identifiers import ID_NUMBER_RE, PHONE_RE, normalize_id_number
 from sandbox.client import SandboxClient
@@ -44,7 +48,9 @@ from tests.staff.helpers import (
     file_complaint,
     link_identity,
     png,
+    press,
     request_review,
+    say,
 )
 
 pytestmark = pytest.mark.e2e
@@ -255,3 +261,33 @@ async def test_no_identifier_code_or_code_name_anywhere_in_the_console(
             assert (await revealed.json()) == {"phone": CALLBACK_PHONE}
         finally:
             await sue.close()
+
+
+async def test_a_name_typed_while_the_previous_update_still_holds_the_chat_is_stored_masked(
+    masked_app: RunningApp,
+) -> None:
+    """The bot's "your name?" can be on screen before its update has released the chat (the state
+    is written in the update's last round trip): the name typed at once is still the linking
+    form's, and stored as initials (it was stored whole when the transcript read the state early)."""
+    app, services = masked_app, services_of(masked_app)
+    dispatcher, bot = app.app[DISPATCHER], app.app[BOT]
+    async with SandboxClient(app.base_url + "/sandbox") as sb:
+        await sb.set_limits(per_chat_rate=20.0)
+        user = await sb.create_user("Quick", language_code="en")
+        choose = await say(sb, user, "/language")
+        await press(sb, user, choose, "English")
+        menu = await say(sb, user, "/menu")
+        section = await press(sb, user, menu, "✏️ Information changes")
+        await press(sb, user, section, "🔐 Link my identity")
+        isolation = dispatcher.fsm.events_isolation
+        assert isinstance(isolation, LeasedEventIsolation)
+        lock = isolation.key_builder.build(StorageKey(bot_id=bot.id, chat_id=user.id, user_id=user.id), "lock")
+        await services.redis.set(lock, "an-update-still-finishing", px=5000)
+        await sb.send_text(user.id, ZHANG.name)
+        await asyncio.sleep(0.5)  # the update has started and waits for the chat
+        await services.redis.delete(lock)
+        await sb.wait_bot_message(user.id)
+        await services.repos.conversations.flush_turns()
+        turns = await services.repos.conversations.recent_turns(user.id, limit=20)
+        said = [t.text for t in turns if t.role == TurnRole.CITIZEN]
+        assert ZHANG.name not in said and mask_turn_text(ZHANG.name, form_step="BindForm:name") in said

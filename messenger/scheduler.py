@@ -42,6 +42,7 @@ import redis.asyncio as aioredis
 import structlog
 
 from core.config import Settings
+from core.metrics import SEND_STALE
 from core.retry import backoff
 from messenger.botapi import BadRequest, BotApiClient, Forbidden, NetworkError, RetryAfter, ServerError
 from storage.redis import Keys, as_text
@@ -72,8 +73,8 @@ class Verdict(StrEnum):
 # tolerance, 7 paid extra rate (0 = off), 8 payload ('' = none), 9 owner, 10 lookahead, 11 guard
 # (seconds added to the one-second window: jitter on the way to Telegram never makes 31), 12 burst
 # (how many sends may go back to back before the even spacing applies).
-# Returns {verdict, wait seconds, rank, result or ''}. Numbers travel as strings (Redis would
-# truncate Lua floats to integers).
+# Returns {verdict, wait seconds, rank, result ('done') or the grant's window member ('ok', 'paid')
+# or ''}. Numbers travel as strings (Redis would truncate Lua floats to integers).
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -166,7 +167,7 @@ if granted then
   -- citizens at once): the one-second window above is the hard cap
   local next_free = math.max(spacing, now - tonumber(ARGV[12]) * interval) + interval
   redis.call('SET', KEYS[4], tostring(next_free), 'PX', 2000)
-  return {'ok', '0', tostring(r), ''}
+  return {'ok', '0', tostring(r), grant}
 end
 local paid = tonumber(ARGV[7])
 if paid > 0 then
@@ -174,7 +175,7 @@ if paid > 0 then
   if redis.call('ZCARD', KEYS[3]) < paid then
     take(KEYS[3])
     redis.call('HINCRBY', KEYS[12], kind == 'p' and 'push' or 'reply', 1)
-    return {'paid', '0', tostring(r), ''}
+    return {'paid', '0', tostring(r), grant}
   end
 end
 local seconds = math.max(window_wait, spacing - now)
@@ -182,6 +183,17 @@ if kind ~= 'p' and r >= tonumber(ARGV[10]) then
   seconds = math.max(seconds, (r - tonumber(ARGV[10]) + 1) * interval)
 end
 return wait('g', seconds, r)
+"""
+
+# KEYS: 1 window, 2 push window, 3 paid window, 4 reply queue. ARGV: 1 grant (window member),
+# 2 ticket, 3 kind. A grant that reached its sender too late to be used is given back: out of the
+# windows, and a reply goes back to the head of the queue (it had reached the front once).
+_GIVE_BACK = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if ARGV[3] ~= 'p' then redis.call('ZADD', KEYS[4], 0, ARGV[2]) end
+return 1
 """
 
 # KEYS: pause. ARGV: seconds. The pause only ever grows.
@@ -240,6 +252,8 @@ TELEGRAM_FREE_RATE = 30.0  # messages per second Telegram takes without paid bro
 MAX_PACING = 4.0  # seconds: the longest sleep between two attempts (typing is renewed each 4.5 s)
 CHAT_GUARD = 1.02  # a chat's messages are spaced 2 % wider than its limit (jitter on the way)
 GUARD = 0.1  # seconds: the window counted is 1.1 s long (a send reaches Telegram up to 100 ms after its grant)
+STALE_GRANT = 0.05  # seconds: a grant that took longer to reach its sender (a busy event loop) is given back
+STALE_TRIES = 3  # ...at most this often in a row for one ticket: then it goes (a loop that lags always still sends)
 LOOKAHEAD = 8  # at least: a reply among the first max(LOOKAHEAD, rate) queued may take a free slot
 RESULT_TTL_MS = 3_600_000  # a queued ticket's result is kept an hour (a redelivered update finds it)
 HEARTBEAT = 3.0  # seconds between a process's "alive" renewals
@@ -270,7 +284,7 @@ class Decision:
     verdict: Verdict
     wait: float
     rank: int
-    result: str | None = None  # Verdict.DONE: the Bot API result sent before (JSON)
+    result: str | None = None  # DONE: the Bot API result sent before (JSON); OK, PAID: the grant
 
     @property
     def go(self) -> bool:
@@ -303,6 +317,8 @@ class SendScheduler:
         self._pause = redis.register_script(_PAUSE)
         self._adopt = redis.register_script(_ADOPT)
         self._persist = redis.register_script(_PERSIST)
+        self._give_back = redis.register_script(_GIVE_BACK)
+        self._stale: dict[str, int] = {}  # ticket -> grants given back in a row
         self._heartbeat: asyncio.Task[None] | None = None
 
     # --- lifecycle: the heartbeat that keeps this process's queued replies its own --------------
@@ -342,13 +358,15 @@ class SendScheduler:
         interval = self.config.chat_interval * CHAT_GUARD
         return interval, interval * (self.config.chat_burst - 1)
 
-    async def take(self, kind: Kind, chat_id: int, ticket: str, payload: str = "") -> Decision:
+    async def take(self, kind: Kind, chat_id: int, ticket: str, payload: str = "", *, fresh: bool = False) -> Decision:
         """One attempt for `ticket` (a unique id, the same across the attempts of one message):
         go now, or how long to wait. A waiting reply is queued (with `payload`, the Bot API call
-        to make if this process dies) and keeps its place."""
+        to make if this process dies) and keeps its place. `fresh` (a sender about to send): a
+        grant that took longer than STALE_GRANT to arrive is given back and the answer is "wait"."""
         k = self.keys
         interval, tolerance = self._chat_limits(chat_id)
         paid_extra = max(0.0, self.config.paid_rate - self.config.rate) if self.config.paid_rate else 0.0
+        asked = time.monotonic()
         verdict, wait, rank, result = await self._take(
             keys=[
                 k.send_window(),
@@ -380,15 +398,32 @@ class SendScheduler:
             ],
         )
         text = as_text(result) or ""
-        return Decision(
+        decision = Decision(
             Verdict(as_text(verdict) or ""), float(as_text(wait) or 0), int(float(as_text(rank) or 0)), text or None
         )
+        if not decision.go or not fresh:
+            return decision
+        late = time.monotonic() - asked > STALE_GRANT
+        stale = self._stale.pop(ticket, 0)
+        if not late or stale + 1 >= STALE_TRIES:
+            return decision
+        # The grant was made with Redis' clock up to `late` ago: sent now, it could land in the same
+        # second at Telegram as the sends granted after it. Given back, the next attempt is fresh.
+        if len(self._stale) > 10_000:  # tickets whose senders went away after a give-back
+            self._stale.clear()
+        self._stale[ticket] = stale + 1
+        await self._give_back(
+            keys=[k.send_window(), k.send_window_push(), k.send_window_paid(), k.send_queue()],
+            args=[text, ticket, kind.value],
+        )
+        SEND_STALE.inc()
+        return Decision(Verdict.GLOBAL, 0.001, 0)
 
     async def acquire(self, kind: Kind, chat_id: int, ticket: str | None = None) -> Decision:
         """Wait until `chat_id` may get a message and a slot is ours (pushes; no payload)."""
         ticket = ticket or uuid.uuid4().hex
         while True:
-            decision = await self.take(kind, chat_id, ticket)
+            decision = await self.take(kind, chat_id, ticket, fresh=True)
             if decision.go or decision.verdict is Verdict.DONE:
                 return decision
             await asyncio.sleep(pacing(decision))

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
+from messenger import scheduler as scheduler_module
 from messenger.scheduler import Kind, Orphan, SchedulerConfig, SendScheduler, Verdict, pacing
 from storage.redis import Keys
 
@@ -52,7 +53,7 @@ async def _sender(
     while time.monotonic() < until:
         ticket = uuid.uuid4().hex
         while time.monotonic() < until:
-            decision = await scheduler.take(kind, chat_id, ticket, "{}" if kind is not Kind.PUSH else "")
+            decision = await scheduler.take(kind, chat_id, ticket, "{}" if kind is not Kind.PUSH else "", fresh=True)
             if decision.go:
                 grants.append((kind, time.monotonic()))
                 break
@@ -236,4 +237,35 @@ async def test_a_released_reply_keeps_its_place_and_is_sent_by_any_live_process(
         assert await other.adopt(orphan) == {"method": "sendMessage", "fields": {"chat_id": "7", "text": "late"}}
     finally:
         await owner.stop()
+        await _cleanup(redis, keys)
+
+
+async def test_a_grant_that_reaches_a_busy_sender_late_is_given_back(
+    redis: aioredis.Redis, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slot granted while the sender's event loop was busy could land at Telegram together with
+    the slots granted after it: it leaves the window, the reply keeps the head of the queue, and a
+    loop that lags every time still sends on the last try."""
+    scheduler = SendScheduler(redis, keys, SchedulerConfig(rate=5, chat_interval=0.001))
+    try:
+        monkeypatch.setattr(scheduler_module, "STALE_GRANT", -1.0)  # every grant arrives "late"
+        await _cleanup(redis, keys)
+        given_back = []
+        for _ in range(scheduler_module.STALE_TRIES - 1):
+            await asyncio.sleep(0.25)  # the even spacing at 5/s (a give-back leaves it as it was)
+            decision = await scheduler.take(Kind.REPLY, 301, "late", "{}", fresh=True)
+            assert decision.verdict is Verdict.GLOBAL
+            given_back.append(await redis.zcard(keys.send_window()))
+            assert await redis.zrank(keys.send_queue(), "late") == 0  # still first in line
+        assert given_back == [0] * (scheduler_module.STALE_TRIES - 1)
+        await asyncio.sleep(0.25)
+        assert (await scheduler.take(Kind.REPLY, 301, "late", "{}", fresh=True)).go  # the last try goes
+        assert await redis.zcard(keys.send_window()) == 1
+        assert await redis.zscore(keys.send_queue(), "late") is None
+
+        monkeypatch.setattr(scheduler_module, "STALE_GRANT", 60.0)  # an idle loop: used at once
+        await asyncio.sleep(0.25)  # the even spacing at 5/s
+        assert (await scheduler.take(Kind.PUSH, 302, "fresh", fresh=True)).go
+        assert await redis.zcard(keys.send_window()) == 2
+    finally:
         await _cleanup(redis, keys)

@@ -148,6 +148,7 @@ COMMANDS = ("/start", "/menu")
 # Buttons a benchmark citizen never presses: a person would take the conversation over (the bot
 # is then silent by design), and unbinding would change who the citizen is.
 NOT_PRESSED = ("go:human", "go:handoff_callback", "ho:", "go:unbind")
+SELECTED = "• "  # a filter button already chosen (the list shows it): the bot rightly sends nothing
 
 
 # --- configuration and records -----------------------------------------------------------------
@@ -218,6 +219,9 @@ def pressable(markup: Any) -> tuple[str, ...]:
     for row in markup.get("inline_keyboard") or []:
         for button in row:
             data = button.get("callback_data") if isinstance(button, dict) else None
+            text = str(button.get("text", "")) if isinstance(button, dict) else ""
+            if text.startswith(SELECTED):  # the filter already shown: pressing it changes nothing
+                continue
             if isinstance(data, str) and not data.startswith(NOT_PRESSED):
                 found.append(data)
     return tuple(found)

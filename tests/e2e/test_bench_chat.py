@@ -79,9 +79,13 @@ def test_report_helpers() -> None:
             [{"text": "License", "callback_data": "go:license"}, {"text": "Site", "url": "https://example.org"}],
             [{"text": "Person", "callback_data": "go:human"}, {"text": "Stop", "callback_data": "ho:stop"}],
             [{"text": "Menu", "callback_data": "menu:main"}],
+            [
+                {"text": "• All vehicles", "callback_data": "vio:0:"},
+                {"text": "京A12345", "callback_data": "vio:0:京A12345"},
+            ],
         ]
     }
-    assert pressable(markup) == ("go:license", "menu:main")
+    assert pressable(markup) == ("go:license", "menu:main", "vio:0:京A12345")  # not the filter already shown
     assert pressable(None) == () and pressable({"keyboard": [["a"]]}) == ()
 
 

@@ -185,13 +185,18 @@ end
 return wait('g', seconds, r)
 """
 
-# KEYS: 1 window, 2 push window, 3 paid window, 4 reply queue. ARGV: 1 grant (window member),
-# 2 ticket, 3 kind. A grant that reached its sender too late to be used is given back: out of the
-# windows, and a reply goes back to the head of the queue (it had reached the front once).
+# KEYS: 1 window, 2 push window, 3 paid window, 4 reply queue, 5 spacing. ARGV: 1 grant (window
+# member), 2 ticket, 3 kind, 4 interval (1/rate). A grant that reached its sender too late to be
+# used is given back: out of the windows, its interval of the even spacing returned (else every
+# give-back would cost everyone a slot), and a reply goes back to the head of the queue.
 _GIVE_BACK = """
-redis.call('ZREM', KEYS[1], ARGV[1])
+local free = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
+local spacing = redis.call('GET', KEYS[5])
+if free == 1 and spacing then
+  redis.call('SET', KEYS[5], tostring(tonumber(spacing) - tonumber(ARGV[4])), 'KEEPTTL')
+end
 if ARGV[3] ~= 'p' then redis.call('ZADD', KEYS[4], 0, ARGV[2]) end
 return 1
 """
@@ -413,8 +418,8 @@ class SendScheduler:
             self._stale.clear()
         self._stale[ticket] = stale + 1
         await self._give_back(
-            keys=[k.send_window(), k.send_window_push(), k.send_window_paid(), k.send_queue()],
-            args=[text, ticket, kind.value],
+            keys=[k.send_window(), k.send_window_push(), k.send_window_paid(), k.send_queue(), k.send_spacing()],
+            args=[text, ticket, kind.value, repr(1.0 / self.config.rate)],
         )
         SEND_STALE.inc()
         return Decision(Verdict.GLOBAL, 0.001, 0)

@@ -40,9 +40,6 @@ SEND_WAITING = Gauge("telegram_replies_waiting", "Replies waiting for a send slo
 SEND_PAID = Counter("telegram_paid_messages_total", "Messages sent with allow_paid_broadcast", ["kind"])
 SEND_PAID_STARS = Counter("telegram_paid_stars_total", "What the paid messages cost, in Telegram Stars")
 SEND_DEAD = Counter("telegram_dead_letters_total", "Replies that kept failing and were dead-lettered")
-SEND_STALE = Counter(
-    "telegram_stale_grants_total", "Send slots given back because they reached a busy sender too late to be used"
-)
 NLU_CALLS = Counter("nlu_parse_total", "NLU parse calls by outcome", ["outcome"])
 PUSH_OUTCOMES = Counter(
     "push_notifications_total", "Push notifications settled by the workers, by outcome", ["outcome"]

@@ -192,7 +192,7 @@ class ScheduledSendMiddleware(BaseRequestMiddleware):
         (the rate accounting matters less than the citizen's answer)."""
         for attempt in range(1, REDIS_ATTEMPTS + 1):
             try:
-                return await self.scheduler.take(kind, chat_id, ticket, payload, fresh=True)
+                return await self.scheduler.take(kind, chat_id, ticket, payload)
             except RedisError as exc:
                 if attempt == REDIS_ATTEMPTS:
                     log.warning("send scheduler unavailable: sending without a slot", error=str(exc))

@@ -42,7 +42,6 @@ import redis.asyncio as aioredis
 import structlog
 
 from core.config import Settings
-from core.metrics import SEND_STALE
 from core.retry import backoff
 from messenger.botapi import BadRequest, BotApiClient, Forbidden, NetworkError, RetryAfter, ServerError
 from storage.redis import Keys, as_text
@@ -148,7 +147,7 @@ else
   if not granted and total < rate and total + reserve >= rate then window_wait = interval end
 end
 -- every grant is its own member (a ticket granted again after a 429 still counts twice)
-local grant = ticket .. '@' .. t[1] .. '.' .. t[2]
+local grant = ticket .. '@' .. t[1] .. '.' .. string.format('%06d', tonumber(t[2]))
 local function take(window)
   redis.call('ZADD', window, now, grant)
   redis.call('PEXPIRE', window, 2000)
@@ -183,22 +182,6 @@ if kind ~= 'p' and r >= tonumber(ARGV[10]) then
   seconds = math.max(seconds, (r - tonumber(ARGV[10]) + 1) * interval)
 end
 return wait('g', seconds, r)
-"""
-
-# KEYS: 1 window, 2 push window, 3 paid window, 4 reply queue, 5 spacing. ARGV: 1 grant (window
-# member), 2 ticket, 3 kind, 4 interval (1/rate). A grant that reached its sender too late to be
-# used is given back: out of the windows, its interval of the even spacing returned (else every
-# give-back would cost everyone a slot), and a reply goes back to the head of the queue.
-_GIVE_BACK = """
-local free = redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-local spacing = redis.call('GET', KEYS[5])
-if free == 1 and spacing then
-  redis.call('SET', KEYS[5], tostring(tonumber(spacing) - tonumber(ARGV[4])), 'KEEPTTL')
-end
-if ARGV[3] ~= 'p' then redis.call('ZADD', KEYS[4], 0, ARGV[2]) end
-return 1
 """
 
 # KEYS: pause. ARGV: seconds. The pause only ever grows.
@@ -257,8 +240,6 @@ TELEGRAM_FREE_RATE = 30.0  # messages per second Telegram takes without paid bro
 MAX_PACING = 4.0  # seconds: the longest sleep between two attempts (typing is renewed each 4.5 s)
 CHAT_GUARD = 1.02  # a chat's messages are spaced 2 % wider than its limit (jitter on the way)
 GUARD = 0.1  # seconds: the window counted is 1.1 s long (a send reaches Telegram up to 100 ms after its grant)
-STALE_GRANT = 0.05  # seconds: a grant that took longer to reach its sender (a busy event loop) is given back
-STALE_TRIES = 3  # ...at most this often in a row for one ticket: then it goes (a loop that lags always still sends)
 LOOKAHEAD = 8  # at least: a reply among the first max(LOOKAHEAD, rate) queued may take a free slot
 RESULT_TTL_MS = 3_600_000  # a queued ticket's result is kept an hour (a redelivered update finds it)
 HEARTBEAT = 3.0  # seconds between a process's "alive" renewals
@@ -299,6 +280,13 @@ class Decision:
     def paid(self) -> bool:
         return self.verdict is Verdict.PAID
 
+    @property
+    def granted_at(self) -> float | None:
+        """Redis' clock when the slot was granted (the instant its window counts), for a grant."""
+        if not self.go or not self.result or "@" not in self.result:
+            return None
+        return float(self.result.rsplit("@", 1)[1])
+
 
 @dataclass(frozen=True)
 class Orphan:
@@ -322,8 +310,6 @@ class SendScheduler:
         self._pause = redis.register_script(_PAUSE)
         self._adopt = redis.register_script(_ADOPT)
         self._persist = redis.register_script(_PERSIST)
-        self._give_back = redis.register_script(_GIVE_BACK)
-        self._stale: dict[str, int] = {}  # ticket -> grants given back in a row
         self._heartbeat: asyncio.Task[None] | None = None
 
     # --- lifecycle: the heartbeat that keeps this process's queued replies its own --------------
@@ -363,15 +349,13 @@ class SendScheduler:
         interval = self.config.chat_interval * CHAT_GUARD
         return interval, interval * (self.config.chat_burst - 1)
 
-    async def take(self, kind: Kind, chat_id: int, ticket: str, payload: str = "", *, fresh: bool = False) -> Decision:
+    async def take(self, kind: Kind, chat_id: int, ticket: str, payload: str = "") -> Decision:
         """One attempt for `ticket` (a unique id, the same across the attempts of one message):
         go now, or how long to wait. A waiting reply is queued (with `payload`, the Bot API call
-        to make if this process dies) and keeps its place. `fresh` (a sender about to send): a
-        grant that took longer than STALE_GRANT to arrive is given back and the answer is "wait"."""
+        to make if this process dies) and keeps its place."""
         k = self.keys
         interval, tolerance = self._chat_limits(chat_id)
         paid_extra = max(0.0, self.config.paid_rate - self.config.rate) if self.config.paid_rate else 0.0
-        asked = time.monotonic()
         verdict, wait, rank, result = await self._take(
             keys=[
                 k.send_window(),
@@ -403,32 +387,15 @@ class SendScheduler:
             ],
         )
         text = as_text(result) or ""
-        decision = Decision(
+        return Decision(
             Verdict(as_text(verdict) or ""), float(as_text(wait) or 0), int(float(as_text(rank) or 0)), text or None
         )
-        if not decision.go or not fresh:
-            return decision
-        late = time.monotonic() - asked > STALE_GRANT
-        stale = self._stale.pop(ticket, 0)
-        if not late or stale + 1 >= STALE_TRIES:
-            return decision
-        # The grant was made with Redis' clock up to `late` ago: sent now, it could land in the same
-        # second at Telegram as the sends granted after it. Given back, the next attempt is fresh.
-        if len(self._stale) > 10_000:  # tickets whose senders went away after a give-back
-            self._stale.clear()
-        self._stale[ticket] = stale + 1
-        await self._give_back(
-            keys=[k.send_window(), k.send_window_push(), k.send_window_paid(), k.send_queue(), k.send_spacing()],
-            args=[text, ticket, kind.value, repr(1.0 / self.config.rate)],
-        )
-        SEND_STALE.inc()
-        return Decision(Verdict.GLOBAL, 0.001, 0)
 
     async def acquire(self, kind: Kind, chat_id: int, ticket: str | None = None) -> Decision:
         """Wait until `chat_id` may get a message and a slot is ours (pushes; no payload)."""
         ticket = ticket or uuid.uuid4().hex
         while True:
-            decision = await self.take(kind, chat_id, ticket, fresh=True)
+            decision = await self.take(kind, chat_id, ticket)
             if decision.go or decision.verdict is Verdict.DONE:
                 return decision
             await asyncio.sleep(pacing(decision))

@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import orjson
 import structlog
 from aiogram import Bot, methods
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.client.telegram import TelegramAPIServer
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import TelegramMethod
@@ -138,10 +139,16 @@ class RetryMiddleware(BaseRequestMiddleware):
         return backoff(attempt, self.base_delay)
 
 
+def dumps(value: Any) -> str:
+    """The session's JSON (reply markups, entities): orjson, a few times faster than json's."""
+    return orjson.dumps(value).decode()
+
+
 def build_bot(settings: Settings, sends: ScheduledSendMiddleware | None = None) -> Bot:
     """The Bot; with `sends`, every message it sends takes a slot of the shared scheduler."""
     api_url = settings.telegram_api_url or (f"{settings.base_url}/sandbox" if settings.sandbox_mode else None)
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    server = TelegramAPIServer.from_base(api_url) if api_url else PRODUCTION
+    session = AiohttpSession(api=server, json_loads=orjson.loads, json_dumps=dumps)
     if sends is not None:
         session.middleware(sends)
     session.middleware(RetryMiddleware(scheduled=SCHEDULED_METHODS if sends is not None else frozenset()))

@@ -17,6 +17,7 @@ from actions.outbox import requeue_dead
 from actions.services import Services
 from core.config import Settings
 from core.i18n import default_catalog
+from core.loop import run as run_on_loop
 from core.metrics import metrics_handler
 from messenger.scheduler import SendScheduler, release_scheduler, scheduler_config
 from push.outbox import attach_push
@@ -165,7 +166,7 @@ async def print_replies(services: Services, limit: int) -> None:
 
 def command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "worker":
-        return asyncio.run(run_worker(settings, args.name))
+        return run_on_loop(run_worker(settings, args.name), settings.event_loop)
     if args.command == "outbox":
         return asyncio.run(run_outbox(settings, args.limit, args.requeue))
     raise AssertionError(args.command)

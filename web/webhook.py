@@ -19,6 +19,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 import structlog
 from aiohttp import web
 
@@ -41,7 +42,7 @@ def setup(app: web.Application, *, path: str, secret: str, feed: Feed) -> None:
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return web.json_response({"ok": False, "description": "bad secret token"}, status=401)
         try:
-            update = await request.json()
+            update = await request.json(loads=orjson.loads)
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             return web.json_response({"ok": False, "description": "body is not JSON"}, status=400)
         if not isinstance(update, dict) or "update_id" not in update:

@@ -303,11 +303,15 @@ class SandboxClient:
                         return await self.press_button(chat_id, message.message_id, str(button["callback_data"]))
         raise SandboxError(404, f"no bot message in chat {chat_id} has an inline button {text!r}")
 
-    async def press_reply_button(self, chat_id: int, text: str) -> ChatMessage:
-        """Press a button of the chat's current reply keyboard (sends its text)."""
-        return await self._sent(
-            chat_id, await self._request("POST", f"/chats/{chat_id}/reply_button", json={"text": text})
-        )
+    async def press_reply_button(
+        self, chat_id: int, text: str, *, latitude: float | None = None, longitude: float | None = None
+    ) -> ChatMessage:
+        """Press a button of the chat's current reply keyboard: sends its text, or for a
+        ``request_location`` button a location (the given one, else the sandbox phone's)."""
+        body: JSON = {"text": text}
+        if latitude is not None and longitude is not None:
+            body.update(latitude=latitude, longitude=longitude)
+        return await self._sent(chat_id, await self._request("POST", f"/chats/{chat_id}/reply_button", json=body))
 
     async def callback_answer(self, callback_query_id: str) -> JSON | None:
         answer = await self._request("GET", f"/callbacks/{callback_query_id}")
@@ -458,4 +462,41 @@ class SandboxClient:
         if start_param is not None:
             body["start_param"] = start_param
         result: JSON = await self._request("POST", "/webapp/launch", json=body)
+        return result
+
+    # --- payments (sandbox/payments.py) ---------------------------------------------------------
+
+    async def pay_invoice(
+        self, chat_id: int, message_id: int, *, outcome: str = "success", deliveries: int = 1
+    ) -> JSON:
+        """Pay the invoice ``message_id`` as the citizen: ``success``, ``declined`` (the card is
+        refused after the bot's pre-checkout ok) or ``abandoned``; ``deliveries: 2`` delivers the
+        successful payment twice. ``{"status": "paid" | "declined" | "refused" | "timeout" | "abandoned", ...}``."""
+        result: JSON = await self._request(
+            "POST",
+            f"/chats/{chat_id}/pay",
+            json={"message_id": message_id, "outcome": outcome, "deliveries": deliveries},
+        )
+        return result
+
+    async def gateway_orders(self) -> list[JSON]:
+        """The payment gateway's orders, each with the notifications it sent (headers and body)."""
+        answer = await self._request("GET", "/gateway/orders")
+        return list(answer["orders"])
+
+    async def gateway_pay(
+        self, gateway_order_id: str, *, outcome: str = "success", notify: str = "now", repeat: int = 1
+    ) -> JSON:
+        """Pay (or decline) a gateway order as the citizen on its payment page; the notification is
+        sent ``repeat`` times now, or held until ``gateway_deliver`` (``notify="hold"``)."""
+        result: JSON = await self._request(
+            "POST",
+            f"/gateway/pay/{gateway_order_id}",
+            json={"outcome": outcome, "notify": notify, "repeat": repeat},
+        )
+        return result
+
+    async def gateway_deliver(self, order_id: str) -> JSON:
+        """Send the held (late) notifications of the gateway order ``order_id``."""
+        result: JSON = await self._request("POST", f"/gateway/orders/{order_id}/deliver")
         return result

@@ -162,8 +162,9 @@ class ChatState:
     members: set[int] = field(default_factory=set)
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
-    events: list[JSON] = field(default_factory=list)
+    events: list[JSON] = field(default_factory=list)  # the events after ``event_base``, oldest first
     seq: int = 0
+    event_base: int = 0  # the sequence number the chat had when this process got it (a restart)
     signal: Signal = field(default_factory=Signal)
     reply_keyboard: JSON | None = None
     last_action: JSON | None = None
@@ -174,6 +175,11 @@ class ChatState:
         self.events.append(event)
         self.signal.fire()
         return event
+
+    def events_after(self, after: int) -> list[JSON]:
+        """The events with a sequence number above ``after`` (those this process still has: the
+        ones before a restart are gone, their messages are in the history)."""
+        return self.events[max(after - self.event_base, 0) :]
 
     def new_message_id(self) -> int:
         message_id = self.next_message_id

@@ -1,7 +1,8 @@
 """In-memory state of the sandbox: the container of every record (sandbox/records.py) and the
 operations on them - bots and their update queues, citizens and chats, files, reset.
 
-Everything lives in the memory of the process serving the sandbox.
+Everything lives in the memory of the process serving the sandbox; sandbox/persistence.py keeps it
+across restarts (``touch()`` marks a change for its next snapshot).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ FIRST_GROUP_ID = -1_000_000_001
 class SandboxState:
     """All sandbox state. Mutated only from the event loop thread, so no locks are needed."""
 
-    def __init__(self, limits: SandboxLimits, update_ids: UpdateIds | None = None) -> None:
+    def __init__(
+        self, limits: SandboxLimits, update_ids: UpdateIds | None = None, user_ids: UpdateIds | None = None
+    ) -> None:
         self.limits = limits
         self.bots: dict[int, BotState] = {}
         self.active_bot_id: int | None = None
@@ -45,7 +48,9 @@ class SandboxState:
         self.update_ids = update_ids or UpdateIds()
         self.citizens: dict[int, Citizen] = {}
         self.chats: dict[int, ChatState] = {}
-        self.next_user_id = FIRST_USER_ID
+        # Never reset either, and with a file never repeated across restarts: the bot links an
+        # identity to a user id, so a new citizen must never get the id of an earlier one.
+        self.user_ids = user_ids or UpdateIds(start=FIRST_USER_ID)
         self.next_group_id = FIRST_GROUP_ID
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
@@ -57,6 +62,11 @@ class SandboxState:
         self.feed = OutputFeed()  # every bot send, edit and callback answer, across chats
         self.signal = Signal()  # fired on reset and shutdown
         self.closing = False
+        self.version = 0  # raised by every change worth keeping (sandbox/persistence.py saves then)
+
+    def touch(self) -> None:
+        """Something changed that a restarted sandbox should still have."""
+        self.version += 1
 
     # --- bots -------------------------------------------------------------------------------
 
@@ -78,6 +88,7 @@ class SandboxState:
     def push_update(self, update_type: str, payload: JSON) -> None:
         """Deliver an update to the bot the citizens talk to (the last bot that called the API)."""
         self.stats.updates_created += 1
+        self.touch()
         bot = self.active_bot()
         if bot is None:
             self.unclaimed_updates.append((update_type, payload))
@@ -110,10 +121,9 @@ class SandboxState:
         user_id: int | None = None,
     ) -> Citizen:
         if user_id is None:
-            while self.next_user_id in self.citizens:
-                self.next_user_id += 1
-            user_id = self.next_user_id
-            self.next_user_id += 1
+            user_id = next(self.user_ids)
+            while user_id in self.citizens:
+                user_id = next(self.user_ids)
         if user_id <= 0:
             raise ValueError("user id must be positive")
         if user_id in self.citizens:
@@ -121,6 +131,7 @@ class SandboxState:
         citizen = Citizen(user_id, first_name, last_name or None, username or None, language_code or None)
         self.citizens[user_id] = citizen
         self.chats[user_id] = ChatState(id=user_id, type="private", members={user_id})
+        self.touch()
         return citizen
 
     def create_group(self, title: str, member_ids: list[int]) -> ChatState:
@@ -131,6 +142,7 @@ class SandboxState:
         self.next_group_id -= 1
         chat = ChatState(id=group_id, type="group", title=title, members=set(member_ids))
         self.chats[group_id] = chat
+        self.touch()
         return chat
 
     def chat_json(self, chat: ChatState) -> JSON:
@@ -246,7 +258,8 @@ class SandboxState:
 
     def reset(self) -> None:
         """Forget citizens, chats, files, SMS, faults, stats, pending updates, webhooks, commands and
-        menu buttons. Bot identities and the update-id counter survive, so a running poller keeps working."""
+        menu buttons. Bot identities and the update-id counter survive, so a running poller keeps
+        working; so does the user-id counter, so no new citizen takes an old one's id (and identity)."""
         for bot in self.bots.values():
             bot.epoch += 1
             stop_webhook_workers(bot)
@@ -261,7 +274,6 @@ class SandboxState:
         self.unclaimed_updates.clear()
         self.citizens.clear()
         self.chats.clear()
-        self.next_user_id = FIRST_USER_ID
         self.next_group_id = FIRST_GROUP_ID
         self.files.clear()
         self.files_by_path.clear()
@@ -270,6 +282,7 @@ class SandboxState:
         self.sms.clear()
         self.stats = Stats()
         self.feed.clear()
+        self.touch()
         for chat in old_chats:
             chat.signal.fire()
         self.wake_all()

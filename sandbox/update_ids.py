@@ -4,6 +4,9 @@ The bot de-duplicates updates by id for a day; a sandbox that started again at 1
 would have its new updates taken for old ones and dropped. Ids are reserved in blocks (hi/lo):
 the file holds the first id of the next block, written before any id of the current block is
 handed out, so a crash at any instant skips ids but never repeats one.
+
+The same counter hands out the sandbox's user ids (from 100000001): the bot links an identity to
+a user id, so a citizen created after a restart must not get the id of one created before it.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ BLOCK = 10_000
 
 
 class UpdateIds:
-    """`next(ids)` -> the next update id; persisted in `path` when given (else from 1, in memory)."""
+    """`next(ids)` -> the next id; persisted in `path` when given (else from `start`, in memory)."""
 
-    def __init__(self, path: Path | None = None, *, block: int = BLOCK) -> None:
+    def __init__(self, path: Path | None = None, *, block: int = BLOCK, start: int = 1) -> None:
         self._path = path
         self._block = block
-        self._next = self._read() if path is not None else 1
+        self._start = start
+        self._next = self._read() if path is not None else start
         self._limit = self._next  # ids below the limit are reserved in the file
 
     def __iter__(self) -> UpdateIds:
@@ -37,9 +41,9 @@ class UpdateIds:
     def _read(self) -> int:
         assert self._path is not None
         try:
-            return max(1, int(self._path.read_text(encoding="ascii").strip() or "1"))
+            return max(self._start, int(self._path.read_text(encoding="ascii").strip() or "1"))
         except (FileNotFoundError, ValueError):
-            return 1
+            return self._start
 
     def _write(self, value: int) -> None:
         assert self._path is not None

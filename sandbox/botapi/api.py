@@ -21,6 +21,11 @@ TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$")
 
 Handler = Callable[[BotState, Params], Awaitable[Any]]
 
+# Methods that change nothing a restarted sandbox keeps (getUpdates marks what it confirms itself).
+READ_ONLY = frozenset(
+    {"getme", "getupdates", "getwebhookinfo", "getmycommands", "getchatmenubutton", "getfile", "getchat"}
+)
+
 
 class BotApi:
     """Bot API method implementations on top of :class:`SandboxState`."""
@@ -80,7 +85,11 @@ class BotApi:
             raise ApiError(404, "Not Found")
         bot = self.state.bot_for_token(token)
         self._check_faults(method, params)
-        return await handler(bot, params)
+        try:
+            return await handler(bot, params)
+        finally:
+            if method not in READ_ONLY:
+                self.state.touch()
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]

@@ -48,6 +48,8 @@ class UpdateMethods:
         allowed = params.json("allowed_updates")
         if isinstance(allowed, list):
             bot.allowed_updates = [str(item) for item in allowed] or None
+        if offset is not None and bot.updates and offset > bot.updates[0]["update_id"]:
+            self.state.touch()  # confirmed: a restarted sandbox must not deliver them again
         if offset is not None:
             if offset < 0:
                 while len(bot.updates) > -offset:

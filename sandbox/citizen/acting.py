@@ -14,6 +14,9 @@ from sandbox.formatting import command_entities, utf16_len
 from sandbox.records import JSON, CallbackRecord
 from sandbox.state import SandboxState
 
+# Where the sandbox's phone is when a request_location button is pressed without coordinates.
+DEVICE_LOCATION = (39.9055, 116.3976)  # Tiananmen Square, Beijing
+
 # A 1x1 transparent WebP and the first bytes of an Ogg stream, for synthetic stickers and voice notes.
 STICKER_BYTES = base64.b64decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
 VOICE_BYTES = b"OggS\x00\x02" + bytes(58)
@@ -48,10 +51,7 @@ class ActingApi:
     async def send_location(self, request: web.Request) -> web.Response:
         chat = chat_of(self.state, request)
         body = await json_body(request)
-        latitude = as_float(body.get("latitude"), "latitude")
-        longitude = as_float(body.get("longitude"), "longitude")
-        if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
-            raise fail("latitude must be within [-90, 90] and longitude within [-180, 180]")
+        latitude, longitude = _coordinates(body)
         message = self.state.user_message(
             chat,
             sender_of(self.state, chat, body),
@@ -223,13 +223,33 @@ class ActingApi:
         body = await json_body(request)
         text = str(body.get("text") or "")
         keyboard = chat.reply_keyboard
-        labels = [b.get("text") for row in (keyboard or {}).get("keyboard", []) for b in row]
-        if text not in labels:
+        buttons = [b for row in (keyboard or {}).get("keyboard", []) for b in row]
+        button = next((b for b in buttons if b.get("text") == text), None)
+        if button is None:
             raise fail("no such button on the current reply keyboard")
         assert keyboard is not None
+        sender = sender_of(self.state, chat, body)
+        if button.get("request_location"):
+            # Telegram's client shares the device's location, never the button's label.
+            if body.get("latitude") is None and body.get("longitude") is None:
+                latitude, longitude = DEVICE_LOCATION
+            else:
+                latitude, longitude = _coordinates(body)
+            if keyboard.get("one_time_keyboard"):
+                chat.reply_keyboard = None
+            message = self.state.user_message(
+                chat, sender, "location", media={"location": {"latitude": latitude, "longitude": longitude}}
+            )
+            return sent(chat, message.to_view())
         if keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
-        message = self.state.user_message(
-            chat, sender_of(self.state, chat, body), "text", text=text, entities=command_entities(text)
-        )
+        message = self.state.user_message(chat, sender, "text", text=text, entities=command_entities(text))
         return sent(chat, message.to_view())
+
+
+def _coordinates(body: JSON) -> tuple[float, float]:
+    latitude = as_float(body.get("latitude"), "latitude")
+    longitude = as_float(body.get("longitude"), "longitude")
+    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+        raise fail("latitude must be within [-90, 90] and longitude within [-180, 180]")
+    return latitude, longitude

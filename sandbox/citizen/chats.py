@@ -37,8 +37,7 @@ class ChatsApi:
             if chat is None:
                 raise fail("chat not found", 404)
             if chat.seq > after or self.state.closing:
-                # seq n is events[n - 1]
-                events = chat.events[max(after, 0) :]
+                events = chat.events_after(after)
                 return web.json_response({"events": events, "cursor": chat.seq})
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -61,7 +60,7 @@ class ChatsApi:
                 await response.write(b"event: reset\ndata: {}\n\n")
                 break
             if chat.seq > after:
-                for event in chat.events[after:]:
+                for event in chat.events_after(after):
                     payload = json.dumps(event, ensure_ascii=False)
                     await response.write(f"id: {event['seq']}\ndata: {payload}\n\n".encode())
                 after = chat.seq

@@ -9,26 +9,8 @@
   const API = BASE + "api";
   const $ = (id) => document.getElementById(id);
 
-  const TEXT = {
-    en: {
-      close: "Close", back: "Back", dark: "Dark theme", light: "Light theme", miniApp: "Mini App",
-      closeAnyway: "Close anyway", cancel: "Cancel", ok: "OK", unsaved: "Changes that you made may not be saved.",
-      locationAsk: "Allow {bot} to access your location?", allow: "Allow", deny: "Don't allow",
-      latitude: "Latitude", longitude: "Longitude", openFailed: "Could not open the Mini App: {error}",
-      haptic: "Vibration: {kind}", loading: "Opening…",
-      kinds: { light: "light", medium: "medium", heavy: "heavy", rigid: "rigid", soft: "soft", success: "success",
-        warning: "warning", error: "error", selection: "selection" },
-    },
-    zh: {
-      close: "关闭", back: "返回", dark: "深色主题", light: "浅色主题", miniApp: "小程序",
-      closeAnyway: "仍然关闭", cancel: "取消", ok: "确定", unsaved: "您所做的更改可能不会被保存。",
-      locationAsk: "允许 {bot} 获取您的位置吗？", allow: "允许", deny: "不允许",
-      latitude: "纬度", longitude: "经度", openFailed: "无法打开小程序：{error}",
-      haptic: "振动：{kind}", loading: "正在打开…",
-      kinds: { light: "轻", medium: "中", heavy: "重", rigid: "硬", soft: "柔", success: "成功", warning: "警告",
-        error: "错误", selection: "选择" },
-    },
-  };
+  // The host's words, in the citizen's language, from locales/{en,zh}/sandbox.ftl (GET api/texts).
+  const catalogs = {};
 
   const host = {
     open: null, lang: "en", theme: "light", themes: null, frame: null, botName: "", needConfirmation: false,
@@ -36,9 +18,14 @@
   };
 
   function t(key, args) {
-    let text = (TEXT[host.lang] || TEXT.en)[key] || TEXT.en[key] || key;
-    for (const [name, value] of Object.entries(args || {})) text = text.replace("{" + name + "}", value);
+    const id = "sandbox-webapp-" + key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+    let text = (catalogs[host.lang] || catalogs.en || {})[id] || key;
+    for (const [name, value] of Object.entries(args || {})) text = text.split("{$" + name + "}").join(String(value));
     return text;
+  }
+
+  async function loadTexts(lang) {
+    if (!catalogs[lang]) catalogs[lang] = await api("GET", "/texts?lang=" + lang);
   }
 
   function send(eventType, eventData) {
@@ -167,8 +154,8 @@
   function haptic(data) {
     const kind = data.type === "notification" ? data.notification_type : data.type === "impact" ? data.impact_style : "selection";
     const box = $("webapp-haptic");
-    const names = (TEXT[host.lang] || TEXT.en).kinds;
-    box.textContent = "📳 " + t("haptic", { kind: names[kind] || kind });
+    const known = ["light", "medium", "heavy", "rigid", "soft", "success", "warning", "error", "selection"];
+    box.textContent = "📳 " + t("haptic", { kind: known.includes(kind) ? t("haptic-" + kind) : kind });
     box.dataset.last = kind;
     box.dataset.count = String(Number(box.dataset.count || "0") + 1);
     box.classList.remove("buzz");
@@ -218,6 +205,7 @@
   async function open(options) {
     host.lang = (options.languageCode || "").toLowerCase().startsWith("zh") ? "zh" : "en";
     host.returnFocus = document.activeElement;
+    await loadTexts(host.lang);
     if (!host.themes) host.themes = await api("GET", "/webapp/themes");
     let launch;
     try {
@@ -272,5 +260,5 @@
   });
   window.addEventListener("resize", () => { if (host.open) viewport(); });
 
-  window.SandboxWebApp = { open, close, text: (lang, key) => (TEXT[lang] || TEXT.en)[key] };
+  window.SandboxWebApp = { open, close };
 })();

@@ -85,6 +85,29 @@ async def test_reply_keyboard_press_and_remove(bot: Bot, sandbox: SandboxClient)
     assert (await sandbox.chat(user.id))["reply_keyboard"] is None
 
 
+async def test_a_request_location_button_sends_a_location_not_its_label(bot: Bot, sandbox: SandboxClient) -> None:
+    """As Telegram's client: the button shares a location (the given one, else the phone's), and a
+    one-time keyboard goes; the bot gets a location message, never the label as text."""
+    user = await sandbox.create_user("Geo")
+    button = KeyboardButton(text="📍 Share my location", request_location=True)
+    await bot.send_message(
+        user.id, "where?", reply_markup=ReplyKeyboardMarkup(keyboard=[[button]], one_time_keyboard=True)
+    )
+    sent = await sandbox.press_reply_button(user.id, "📍 Share my location", latitude=31.2304, longitude=121.4737)
+    assert sent.kind == "location" and sent.text == ""
+    assert sent.media == {"location": {"latitude": 31.2304, "longitude": 121.4737}}
+    assert (await sandbox.chat(user.id))["reply_keyboard"] is None
+    updates = await bot.get_updates(timeout=1)
+    message = updates[-1].message
+    assert message is not None and message.location is not None and message.text is None
+    assert (message.location.latitude, message.location.longitude) == (31.2304, 121.4737)
+
+    await bot.send_message(user.id, "again?", reply_markup=ReplyKeyboardMarkup(keyboard=[[button]]))
+    default = await sandbox.press_reply_button(user.id, "📍 Share my location")
+    assert default.media == {"location": {"latitude": 39.9055, "longitude": 116.3976}}  # the sandbox phone's
+    assert (await sandbox.chat(user.id))["reply_keyboard"] is not None  # not one-time: it stays
+
+
 async def test_sticker_voice_commands_and_updates(bot: Bot, sandbox: SandboxClient) -> None:
     user = await sandbox.create_user("Lu")
     await bot.get_me()

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 import structlog
 
-from actions.licenses import EXAM_HOSPITALS_COMMUNITY, EXAM_HOSPITALS_LARGER, cycle_end
+from actions.licenses import cycle_end, exam_places
 from actions.notify import notify
 from actions.services import Services, today_of
 from core.identifiers import mask_id_number
@@ -67,7 +67,7 @@ def remedy_for(status: LicenseStatus, lic: DriverLicense, lang: str = "en") -> R
             return Remedy(
                 status,
                 "elicense-remedy-exam-overdue",
-                {"due": due, "community": EXAM_HOSPITALS_COMMUNITY, "hospitals": EXAM_HOSPITALS_LARGER},
+                {"due": due, **exam_places(lic.issuing_city, lang)},
                 "faq_exam",
             )
         case LicenseStatus.PERIODIC_EXAM_OVERDUE:

@@ -65,6 +65,7 @@ class Purpose(StrEnum):
     BIND = "bind"
     PHONE = "phone"
     CALLBACK = "callback"  # the number a person calls back (actions/handoff/callback.py)
+    REPORT = "report"  # the number a reporter without a linked identity is answered at (issue 15)
 
 
 class SendOutcome(StrEnum):
@@ -321,6 +322,15 @@ async def confirm_binding(
     await services.repos.notifications.release_for_citizen(check.subject, now)
     log.info("identity bound", id_number=mask_id_number(check.subject), rebound=result.previous_binding is not None)
     return BindOutcome(check, bind=result)
+
+
+async def binding_lock_seconds(services: Services, user_id: int) -> int:
+    """Seconds left of this account's lock-out after too many wrong codes (binding or a phone
+    change), 0 when none: told at once, before the citizen types their details again."""
+    waits = [
+        await OneTimeCodes(services, purpose).lock_wait(user_id, None) for purpose in (Purpose.BIND, Purpose.PHONE)
+    ]
+    return max(waits)
 
 
 async def current_identity(services: Services, user_id: int) -> Citizen | None:

@@ -11,13 +11,18 @@ from datetime import date, timedelta
 
 from actions.services import Services, today_of
 from core.dates import add_years
-from storage.data import office
+from storage.data import cities, city, office
 from storage.models import DriverLicense, LicenseReason, LicenseStatus
 
 RENEWAL_WINDOW_DAYS = 90  # renewal by mail: from 90 days before expiry (and after it)
 POINTS_PER_CYCLE = 12
-EXAM_HOSPITALS_COMMUNITY = 141  # seed 000: community (township) hospitals doing driver physical exams
+EXAM_HOSPITALS_COMMUNITY = 141  # seed 000: Beijing's community (township) hospitals doing driver physical exams
 EXAM_HOSPITALS_LARGER = 51  # ... and hospitals at county level and above
+# Hospitals that do driver physical exams and send the result online, by city: (community or
+# township, county level and above). Seed 000 gives Beijing's; no other city's figures are known
+# here, so for those the answers name the city without figures (issue 18: every driver was given
+# Beijing's).
+EXAM_HOSPITALS: dict[str, tuple[int, int]] = {"beijing": (EXAM_HOSPITALS_COMMUNITY, EXAM_HOSPITALS_LARGER)}
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,66 @@ def can_renew_by_mail(lic: DriverLicense, today: date) -> bool:
     )
 
 
+# Statuses under which the license may not be used to drive (an expired one included: the
+# license card says "do not drive", and so must every answer that mentions the old license).
+DRIVING_BARRED = frozenset(
+    {
+        LicenseStatus.EXPIRED,
+        LicenseStatus.SUSPENDED,
+        LicenseStatus.REVOKED,
+        LicenseStatus.DETAINED,
+        LicenseStatus.TEMPORARILY_DETAINED,
+        LicenseStatus.STOP_USE_ANNOUNCED,
+    }
+)
+
+
+def may_drive(lic: DriverLicense, today: date) -> bool:
+    """Whether the license may be used today: not expired, suspended, revoked, held or stopped."""
+    return not DRIVING_BARRED.intersection(lic.statuses(today))
+
+
+def exam_places(city_id: str | None, lang: str) -> dict[str, str | int]:
+    """The catalog arguments that say where a driver of ``city_id`` has the physical exam:
+    ``city`` (its name), ``known`` ("yes" with ``community`` and ``hospitals``, the city's figures;
+    "no" when none are known here) and ``named`` ("yes" when there is a city at all)."""
+    found = city(city_id) if city_id else None
+    figures = EXAM_HOSPITALS.get(found.id) if found is not None else None
+    return {
+        "city": found.name.get(lang) if found is not None else "",
+        "named": "yes" if found is not None else "no",
+        "known": "yes" if figures is not None else "no",
+        "community": figures[0] if figures is not None else 0,
+        "hospitals": figures[1] if figures is not None else 0,
+    }
+
+
+def city_named_in(text: str | None) -> str | None:
+    """The id of the first city of the reference data named in ``text`` (English or Chinese)."""
+    if not text:
+        return None
+    folded = text.casefold()
+    for info in cities():
+        if info.name.zh in text or info.name.en.casefold() in folded:
+            return info.id
+    return None
+
+
+def next_features(lic: DriverLicense, today: date, steps: list[NextStep], *, renewable: bool) -> list[str]:
+    """The features offered as buttons under the license card: only those that lead somewhere in
+    the license's status (issue 18: a suspended license was offered only the e-license, which it
+    cannot have; a detained one "Renew by mail", which then refused). ``renewable``: renewal by mail
+    would be accepted today (actions.applications.renewal_eligibility)."""
+    names = [step.feature for step in steps if step.feature and (step.feature != "renewal" or renewable)]
+    if lic.suspension is not None and today <= lic.suspension.until:
+        if lic.suspension.reason == LicenseReason.POINTS_LIMIT_REACHED:
+            names.append("points_study")  # study and exam to end a points suspension
+        names.append("violations")  # what led to it
+    if not lic.elicense_blockers(today):
+        names.append("elicense_check")
+    return list(dict.fromkeys(names))
+
+
 def _reason(reason: LicenseReason | None) -> str:
     return reason.value if reason is not None else "unknown"
 
@@ -67,8 +132,7 @@ def _renewal_step(status: LicenseStatus | None, lic: DriverLicense, today: date,
     if lic.exam_result_on_file is not None:
         args["exam_date"] = lic.exam_result_on_file.isoformat()
         return NextStep(status, f"{base}-renew", args, "renewal")
-    args["community"] = EXAM_HOSPITALS_COMMUNITY
-    args["hospitals"] = EXAM_HOSPITALS_LARGER
+    args.update(exam_places(lic.issuing_city, lang))
     return NextStep(status, f"{base}-exam-first", args, "faq_exam")
 
 
@@ -134,8 +198,7 @@ def next_steps(lic: DriverLicense, today: date, lang: str = "en") -> list[NextSt
                         "license-step-exam-overdue",
                         {
                             "due": lic.next_physical_exam_due.isoformat() if lic.next_physical_exam_due else "",
-                            "community": EXAM_HOSPITALS_COMMUNITY,
-                            "hospitals": EXAM_HOSPITALS_LARGER,
+                            **exam_places(lic.issuing_city, lang),
                         },
                         "faq_exam",
                     )

@@ -97,6 +97,10 @@ async def settle_unsendable(
     """Hold or dead-letter a notification that must not be sent now; None if it may be sent."""
     repos = services.repos.notifications
     n = notification
+    if n.citizen_id_number is None and n.direct_chat_id is not None:
+        # A reporter without a linked identity (issue 15): no preferences on file; they asked for
+        # this answer, so it goes at once (a chat that blocked the bot is recorded when sent).
+        return None
     if citizen is None or citizen.telegram is None:
         if n.expires_at is not None and n.expires_at <= now:
             await repos.mark_dead(n.id, "expired: the citizen did not bind within 30 days", now, expected=IN_STREAM)

@@ -27,9 +27,9 @@ log = structlog.get_logger(__name__)
 
 
 # What a citizen may switch off (in the chat's /notifications and the Mini App alike); the
-# security notice about their account is always sent.
+# security notice about their account and payment receipts are always sent.
 CHOOSABLE_NOTIFICATIONS: tuple[NotificationType, ...] = tuple(
-    t for t in NotificationType if t != NotificationType.ACCOUNT_REBOUND
+    t for t in NotificationType if t not in (NotificationType.ACCOUNT_REBOUND, NotificationType.PAYMENT)
 )
 
 

@@ -28,7 +28,7 @@ CODE_MASK = "******"
 
 # The form steps (aiogram FSM states) where what the citizen types is a secret: a one-time code;
 # or a name (linking: stored as its initials). Other steps get the pattern masking below.
-SECRET_STEPS = frozenset({"BindForm:code", "PhoneForm:code", "CallbackForm:code"})
+SECRET_STEPS = frozenset({"BindForm:code", "PhoneForm:code", "CallbackForm:code", "ComplaintForm:code"})
 NAME_STEPS = frozenset({"BindForm:name"})
 
 # `\d` matches full-width digits too (a Chinese input method); a single space or hyphen may

@@ -31,7 +31,43 @@ from storage.models import (
     Citizen,
     Vehicle,
     VehicleAuthorisation,
+    ViolationStatus,
 )
+
+# Chinese names of the models the demo knows, as they are sold in China (issue 18: a card read
+# "大众 Passat"); a model without one here (RAV4, Model 3, H6...) is called the same in Chinese.
+MODEL_NAMES_ZH: dict[str, str] = {
+    "Lavida": "朗逸",
+    "Passat": "帕萨特",
+    "Tiguan L": "途观L",
+    "Corolla": "卡罗拉",
+    "Camry": "凯美瑞",
+    "Civic": "思域",
+    "Accord": "雅阁",
+    "Emgrand": "帝豪",
+    "Boyue": "博越",
+    "Eado": "逸动",
+    "Jolion": "初恋",
+    "3 Series": "3系",
+    "C-Class": "C级",
+    "Han EV": "汉EV",
+    "Qin PLUS DM-i": "秦PLUS DM-i",
+    "Seal": "海豹",
+    "Dolphin": "海豚",
+    "Hongguang MINI EV": "宏光MINIEV",
+}
+
+
+def vehicle_name(vehicle: Vehicle, lang: str) -> str:
+    """Brand and model in ``lang``: "Volkswagen Passat", "大众帕萨特", "特斯拉 Model 3" (a space only
+    between Chinese and Latin script)."""
+    brand = vehicle.brand.get(lang)
+    if lang != "zh":
+        return f"{brand} {vehicle.model}"
+    model = MODEL_NAMES_ZH.get(vehicle.model, vehicle.model)
+    joined = "" if model[:1].isdigit() or "\u4e00" <= model[:1] <= "\u9fff" else " "
+    return f"{brand}{joined}{model}"
+
 
 INSPECTION_DUE_DAYS = 90  # an inspection may be done in the 3 months before it is due
 MAX_ADDED_VEHICLES = 5
@@ -73,6 +109,7 @@ class VehicleStatus:
     inspection_days: int
     open_violations: int  # unprocessed + processed (not yet paid)
     open_accidents: list[Accident]  # pending or in progress
+    unprocessed_violations: int = 0  # of the open ones, not yet processed (the rest: processed, unpaid)
 
 
 @dataclass(frozen=True)
@@ -118,6 +155,12 @@ async def vehicle_statuses(services: Services, citizen: Citizen, *, plate: str |
     result: list[VehicleStatus] = []
     for v in vehicles:
         state, days = inspection_state(v, today)
+        unprocessed = 0
+        if counts.get(v.plate, 0):  # the card says how many are processed and unpaid (the violations list's terms)
+            found = await services.repos.violations.page_by_plates(
+                [v.plate], page_size=1, statuses=[ViolationStatus.UNPROCESSED]
+            )
+            unprocessed = found.total
         result.append(
             VehicleStatus(
                 vehicle=v,
@@ -125,6 +168,7 @@ async def vehicle_statuses(services: Services, citizen: Citizen, *, plate: str |
                 inspection=state,
                 inspection_days=days,
                 open_violations=counts.get(v.plate, 0),
+                unprocessed_violations=unprocessed,
                 open_accidents=[a for a in v.accidents if a.status != AccidentStatus.CLOSED],
             )
         )

@@ -28,7 +28,7 @@ from actions.sms import build_sms_gateway
 from app.keys import BOT, DISPATCHER, MONGO, NLU, REDIS, SERVER_STARTED, SERVICES, SETTINGS
 from bot.factory import attach_bot_middlewares, build_dispatcher, set_commands
 from bot.polling import ConfirmingPoller
-from core.config import Settings
+from core.config import SANDBOX_GATEWAY_SECRET, Settings
 from core.i18n import default_catalog
 from core.metrics import ERRORS
 from core.retry import backoff
@@ -43,7 +43,8 @@ from storage.models import LOCAL_TZ
 from storage.mongo import Document, connect_mongo
 from storage.redis import Keys, connect_redis
 from storage.repositories import Repositories
-from web import health, security, webhook
+from web import health, open311, security, webhook
+from web import payments as payments_web
 
 log = structlog.get_logger(__name__)
 
@@ -257,6 +258,8 @@ def create_app(settings: Settings) -> web.Application:
     token = settings.metrics_token.get_secret_value() if settings.metrics_token is not None else None
     health.setup(app, lambda: _probes(app), metrics_token=token)
     push_events.setup(app, SERVICES)
+    payments_web.setup(app, lambda: app[SERVICES])  # the payment gateway's signed notifications
+    open311.setup(app, lambda: app[SERVICES])  # public status and open data (Open311 GeoReport v2)
     if settings.webhook_url:
         assert settings.webhook_secret is not None, "settings validation requires WEBHOOK_SECRET"
 
@@ -277,8 +280,18 @@ def create_app(settings: Settings) -> web.Application:
             global_rate=settings.sandbox_global_rate,
             group_per_minute=settings.sandbox_group_per_minute,
         )
-        update_ids = settings.data_dir.resolve() / "sandbox" / "update_ids"
-        app.add_subapp("/sandbox", create_sandbox_app(limits, update_ids_file=update_ids))
+        # User and update ids continue across restarts; with SANDBOX_PERSIST so do citizens and chats.
+        folder = settings.data_dir.resolve() / "sandbox"
+        key = settings.gateway_secret  # the payment gateway's merchant key (the sandbox emulates the gateway)
+        app.add_subapp(
+            "/sandbox",
+            create_sandbox_app(
+                limits,
+                folder=folder,
+                persist=settings.sandbox_persist,
+                gateway_key=key.get_secret_value() if key is not None else SANDBOX_GATEWAY_SECRET,
+            ),
+        )
     # The staff console (issue 6); its relay listener (Redis pub/sub) and long-wait sweeper start
     # after the bot and stop before it.
     from staff.app import create_staff_app, relay_ctx

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommandScopeDefault
 
 from actions.services import Services
 from bot.isolation import LeasedEventIsolation
@@ -19,9 +19,8 @@ from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.transcript import IncomingTranscriptMiddleware, OutgoingTranscriptMiddleware
 from bot.routers import build_routers
 from core.language import LANGUAGES
+from messenger.commands import command_list
 from messenger.webapp import set_default_menu_button
-
-COMMANDS = ("start", "menu", "help", "cancel", "language", "notifications", "unbind")
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
@@ -66,9 +65,9 @@ async def set_commands(bot: Bot, services: Services) -> None:
     """The command menu in each language, and everyone's menu button (the Mini App's "link your
     identity first" page; a linked citizen's chat gets its own when they link)."""
     for lang in LANGUAGES:
-        t = services.catalog.translator(lang)
-        commands = [BotCommand(command=c, description=t(f"cmd-{c}")) for c in COMMANDS]
         await bot.set_my_commands(
-            commands, scope=BotCommandScopeDefault(), language_code=None if lang == "en" else lang
+            command_list(services.catalog, lang),
+            scope=BotCommandScopeDefault(),
+            language_code=None if lang == "en" else lang,
         )
     await set_default_menu_button(bot, services.settings, services.catalog)

@@ -42,7 +42,7 @@ from typing import Any
 
 import structlog
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, ReplyKeyboardRemove
 from redis.exceptions import RedisError
 
 from actions.services import Services
@@ -77,6 +77,13 @@ class OpenForm:
         if not isinstance(raw, dict) or not isinstance(raw.get("form"), str):
             return None
         return cls(form=raw["form"], arg=str(raw.get("arg") or ""), key=str(raw.get("key") or ""))
+
+
+# Forms (by name) and states that show a reply keyboard (the complaint's "📍 Share my location"):
+# leaving them by /cancel or by expiry takes the keyboard away, or it stays on screen with a button
+# that no longer belongs to anything (issue 18).
+REPLY_KEYBOARD_FORMS: set[str] = set()
+REPLY_KEYBOARD_STATES: set[str] = set()
 
 
 # A form that files a record registers how to find it by key and tell the citizen: given the
@@ -286,14 +293,18 @@ async def announce_expired(ctx: Ctx) -> bool:
         return True
     minutes = max(1, math.ceil(ctx.services.settings.form_ttl / 60))
     item = FEATURES.get(expired.form)
-    if item is None:
-        await ctx.say("forms-expired", main_menu(ctx.t), title="", minutes=minutes)
+    title = ctx.t(item.title_id) if item is not None else ""
+    markup = main_menu(ctx.t)
+    if item is not None:
+        markup = buttons(
+            [(ctx.t("forms-restart", title=title), GoCb(feature=item.name, arg=expired.arg))],
+            [(ctx.t("menu-title-short"), MenuCb(section="main"))],
+        )
+    if expired.form in REPLY_KEYBOARD_FORMS:  # its keyboard goes with it; the buttons follow apart
+        await ctx.say("forms-expired-gone", ReplyKeyboardRemove(), title=title, minutes=minutes)
+        await ctx.say("forms-restart-prompt", markup)
         return True
-    markup = buttons(
-        [(ctx.t("forms-restart", title=ctx.t(item.title_id)), GoCb(feature=item.name, arg=expired.arg))],
-        [(ctx.t("menu-title-short"), MenuCb(section="main"))],
-    )
-    await ctx.say("forms-expired", markup, title=ctx.t(item.title_id), minutes=minutes)
+    await ctx.say("forms-expired", markup, title=title, minutes=minutes)
     return True
 
 

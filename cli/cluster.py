@@ -34,7 +34,14 @@ import aiohttp
 import structlog
 from pydantic import SecretStr
 
-from core.config import SANDBOX_TOKEN, ConfigError, Settings, telegram_cloud
+from core.config import (
+    SANDBOX_GATEWAY_SECRET,
+    SANDBOX_PROVIDER_TOKEN,
+    SANDBOX_TOKEN,
+    ConfigError,
+    Settings,
+    telegram_cloud,
+)
 from core.processes import Child, ChildFailedToStart, Supervisor, free_port
 
 log = structlog.get_logger("bot")
@@ -94,6 +101,10 @@ class Cluster:
             env["TELEGRAM_TOKEN"] = SANDBOX_TOKEN
             env["TELEGRAM_API_URL"] = f"{self.sandbox_url}/sandbox"
             env["SMS_GATEWAY_URL"] = f"{self.sandbox_url}/sandbox/api/sms"
+            # ... and pay through its Telegram Payments and payment gateway stand-ins.
+            env["PAYMENT_PROVIDER_TOKEN"] = SANDBOX_PROVIDER_TOKEN
+            env["PAYMENT_GATEWAY_URL"] = f"{self.sandbox_url}/sandbox/gateway"
+            env["PAYMENT_GATEWAY_SECRET"] = SANDBOX_GATEWAY_SECRET
         return env
 
 
@@ -152,8 +163,9 @@ async def prepare_database(settings: Settings) -> None:
 
 
 async def start_sandbox(settings: Settings, supervisor: Supervisor) -> str:
-    """The sandbox as a process of its own (`bot.py sandbox`): its state lives in memory, so the app
-    processes cannot each hold one. Returns its address."""
+    """The sandbox as a process of its own (`bot.py sandbox`): its state lives in the memory of one
+    process (kept in DATA_DIR/sandbox across restarts), so the app processes cannot each hold one.
+    Returns its address."""
     port = settings.sandbox_port
     if port is None:
         port = settings.http_port + 1
@@ -319,8 +331,8 @@ async def start_cluster(settings: Settings, supervisor: Supervisor, processes: i
 
 
 def serve_sandbox(settings: Settings, host: str, port: int) -> int:
-    """`bot.py sandbox`: the Telegram sandbox on its own (SANDBOX_* limits, update ids kept in
-    DATA_DIR/sandbox as when it is mounted in the app)."""
+    """`bot.py sandbox`: the Telegram sandbox on its own (SANDBOX_* limits; ids, and with
+    SANDBOX_PERSIST its citizens and chats, kept in DATA_DIR/sandbox as when it is mounted in the app)."""
     from aiohttp import web
 
     from sandbox.app import create_sandbox_app
@@ -332,8 +344,9 @@ def serve_sandbox(settings: Settings, host: str, port: int) -> int:
         group_per_minute=settings.sandbox_group_per_minute,
     )
     app = web.Application()
-    update_ids = settings.data_dir.resolve() / "sandbox" / "update_ids"
-    app.add_subapp("/sandbox", create_sandbox_app(limits, update_ids_file=update_ids))
+    # User and update ids continue across restarts; with SANDBOX_PERSIST so do citizens and chats.
+    folder = settings.data_dir.resolve() / "sandbox"
+    app.add_subapp("/sandbox", create_sandbox_app(limits, folder=folder, persist=settings.sandbox_persist))
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     web.run_app(
         app,

@@ -6,8 +6,9 @@ python bot.py seed [--force]      # load the deterministic demo data set
 python bot.py nlu train|serve|eval
 python bot.py worker              # a push worker (any number; `run` has one in-process)
 python bot.py outbox [--requeue]  # notifications by state, dead letters, re-queue
+python bot.py payments reconcile  # settle payments whose outcome never came (the workers do it periodically)
 python bot.py bench push --users N --rate R --workers W [--kill-one]
-python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--password-stdin]
+python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--department ID] [--password-stdin]
 python bot.py bench handoff [--conversations 200 --agents 20 --rounds 5]
 python bot.py bench chat [--mode open --rate 25 | --mode closed --citizens 100] [--seconds 60] [--paid]
 """
@@ -29,6 +30,7 @@ from pydantic import SecretStr
 
 from core.config import ConfigError, Settings, load_settings
 from core.logging import configure_logging
+from core.loop import run as run_on_loop
 from core.processes import Child, ChildFailedToStart, Supervisor
 
 log = structlog.get_logger("bot")
@@ -204,6 +206,27 @@ async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
+async def payments_command(settings: Settings) -> int:
+    """`bot.py payments reconcile`: with `make run` running, on the database it uses; notifications
+    go to the outbox, which the app's push workers send."""
+    from actions.payments.gateway import build_gateway
+    from actions.payments.orders import reconcile
+    from push.cli import connected
+
+    if settings.mongo_url is None:
+        from storage.embedded import running_mongo_url
+
+        if (running := await running_mongo_url(settings.data_dir.resolve())) is not None:
+            settings = settings.model_copy(update={"mongo_url": SecretStr(running)})
+
+    async def run_reconcile(resolved: Settings) -> int:
+        async with connected(resolved) as services:
+            print(await reconcile(services, build_gateway(resolved)))
+        return 0
+
+    return await with_embedded(settings, run_reconcile)
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bot.py", description="Traffic management citizen-service assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,6 +261,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     add_push_subcommands(sub)  # worker, outbox
     p_bench = sub.add_parser("bench", help="benchmarks (figures for the README)")
     add_bench_subcommands(p_bench.add_subparsers(dest="bench_command", required=True), repo=REPO)
+    p_payments = sub.add_parser("payments", help="fine payments")
+    payments_sub = p_payments.add_subparsers(dest="payments_command", required=True)
+    payments_sub.add_parser(
+        "reconcile",
+        help="settle orders whose outcome never came: ask the gateway, record payments, expire the rest, "
+        "tell the citizens (push workers also do it every PAYMENT_RECONCILE_INTERVAL)",
+    )
     from staff.cli import add_arguments as add_staff_arguments
 
     add_staff_arguments(sub.add_parser("staff", help="staff console accounts"))
@@ -258,8 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if processes > 1 and args.child_index is None:
             from cli.cluster import run_processes
 
-            return asyncio.run(run_processes(settings, processes))
-        return asyncio.run(run(settings, child_index=args.child_index, ready_dir=args.ready_dir))
+            return run_on_loop(run_processes(settings, processes), settings.event_loop)
+        return run_on_loop(run(settings, child_index=args.child_index, ready_dir=args.ready_dir), settings.event_loop)
     if args.command == "sandbox":
         from cli.cluster import serve_sandbox
 
@@ -276,6 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return nlu_command(args, settings=settings, rasa_bin=RASA_BIN, models_dir=MODELS_DIR)
     if args.command == "staff":
         return asyncio.run(staff_command(settings, args))
+    if args.command == "payments":
+        return asyncio.run(payments_command(settings))
     if args.command == "bench":
         from bench import cli as bench_cli
 

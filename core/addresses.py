@@ -40,3 +40,13 @@ def normalize_postal_code(raw: str) -> str | None:
 
 def explain_postal_code(raw: str) -> str | None:
     return None if normalize_postal_code(raw) is not None else "profile-error-postal"
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def mask_address(address: str) -> str:
+    """An address as a message shows it beside masked phone and ID numbers: the city, district
+    and street stay, every number in it (house, building, unit, room) becomes ``*``s, as the 12123
+    app shows a delivery's address. E.g. 北京市朝阳区建国路88号 -> 北京市朝阳区建国路**号."""
+    return _DIGITS.sub(lambda m: "*" * len(m.group(0)), fold_text(address))

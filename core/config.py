@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 from urllib.parse import urlsplit
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, ValidationError, field_validator
@@ -17,12 +17,21 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
 SANDBOX_TOKEN = "1000000001:sandbox-token-not-secret"
+# The sandbox's payment stand-ins (sandbox/payments.py): Telegram Payments' provider token and the
+# bureau gateway's merchant key, used when PAYMENT_PROVIDER_TOKEN / PAYMENT_GATEWAY_SECRET are unset.
+SANDBOX_PROVIDER_TOKEN = "sandbox:payments-provider-token-not-secret"
+SANDBOX_GATEWAY_SECRET = "sandbox-gateway-key-not-secret"
 
 
 class LogFormat(StrEnum):
     AUTO = "auto"  # console on a terminal, JSON otherwise
     CONSOLE = "console"
     JSON = "json"
+
+
+class EventLoop(StrEnum):
+    UVLOOP = "uvloop"  # libuv's loop: fewer microseconds per callback and socket call
+    ASYNCIO = "asyncio"  # the standard library's
 
 
 class LogLevel(StrEnum):
@@ -61,6 +70,30 @@ def parse_staff_hours(value: str) -> tuple[int, int]:
     return start, end
 
 
+DEFAULT_COMPLAINT_DEADLINES: Final = (
+    "road_facilities=24/72,illegal_parking=4/24,congestion=2/24,officer_conduct=24/168,"
+    "window_service=24/168,app_hotline=24/120,other=24/168"
+)
+DEFAULT_DEADLINE_HOURS: Final = (24, 168)
+
+
+def parse_complaint_deadlines(value: str) -> dict[str, tuple[int, int]]:
+    """``"topic=respond/resolve,..."`` (hours) as {topic: (respond, resolve)}; resolve >= respond > 0."""
+    table: dict[str, tuple[int, int]] = {}
+    for entry in (part.strip() for part in value.split(",")):
+        if not entry:
+            continue
+        topic, _, hours = entry.partition("=")
+        respond, _, resolve = hours.partition("/")
+        if not topic.strip() or not respond.strip().isdigit() or not resolve.strip().isdigit():
+            raise ValueError(f"COMPLAINT_DEADLINES: {entry!r} is not topic=respond/resolve (hours)")
+        pair = (int(respond), int(resolve))
+        if not 0 < pair[0] <= pair[1]:
+            raise ValueError(f"COMPLAINT_DEADLINES: {entry!r}: 0 < respond <= resolve")
+        table[topic.strip()] = pair
+    return table
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
@@ -94,6 +127,8 @@ class Settings(BaseSettings):
     app_processes: int = Field(default=1, ge=0, le=256)
     # /metrics: with a token, only `Authorization: Bearer <token>` reads it; without, only loopback.
     metrics_token: SecretStr | None = None
+    # The event loop of `bot.py run` and `bot.py worker` (README "Chat at Telegram's limits" has both measured)
+    event_loop: EventLoop = EventLoop.UVLOOP
 
     # Files and logs
     data_dir: Path = Path("data")
@@ -113,6 +148,9 @@ class Settings(BaseSettings):
     # With APP_PROCESSES > 1 the sandbox runs as a process of its own on this port
     # (unset: HTTP_PORT + 1; 0: any free port); with one process it is mounted at /sandbox.
     sandbox_port: int | None = Field(default=None, ge=0, le=65535)
+    # Keep the sandbox's citizens, chats, files and SMS in DATA_DIR/sandbox across restarts
+    # (user and update ids always continue there); false: they live in memory only.
+    sandbox_persist: bool = True
 
     # Conversations: a form (binding, complaint...) abandoned this long expires
     form_ttl: int = Field(default=30 * 60, ge=1)
@@ -124,6 +162,42 @@ class Settings(BaseSettings):
     miniapp_init_data_ttl: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
     miniapp_photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=16 * 1024, le=20 * 1024 * 1024)
     elicense_code_ttl: int = Field(default=60, ge=5, le=600)
+
+    # Study to reduce points (学法减分, actions/points_study.py). Defaults from the Ministry of Public
+    # Security's 道路交通安全违法行为记分管理办法 (Order No. 163, arts. 24-26: at most 6 points a cycle,
+    # 1 point per online study passed with its exam) and the 12123 app's 学法减分 exam (pass at 90 %).
+    points_study_max_per_cycle: int = Field(default=6, ge=0, le=12)
+    points_study_points_per_pass: int = Field(default=1, ge=1, le=12)
+    points_study_questions: int = Field(default=10, ge=1, le=20)
+    points_study_pass_mark: int = Field(default=9, ge=1, le=20)  # correct answers needed out of the questions
+
+    # Move my car (一键挪车, actions/move_car.py): requests a citizen may make per calendar month
+    # (LOCAL_TZ), seconds before the owner may be notified again, and abuse reports by owners after
+    # which a requester is blocked from the service (staff lift it in the console).
+    move_car_per_month: int = Field(default=5, ge=1, le=100)
+    move_car_renotify_after: int = Field(default=600, ge=10, le=24 * 3600)
+    move_car_block_after: int = Field(default=3, ge=1, le=100)
+
+    # Fine payment (actions/payments/): Telegram Payments' provider token (from @BotFather's
+    # Payments; unset: the sandbox's, or no Telegram payments outside the sandbox), the bureau's
+    # payment gateway (unset URL: the sandbox's gateway, or none outside the sandbox), its
+    # merchant id and HMAC key, how long an order may wait to be paid before it is reconciled
+    # (asked at the gateway, then expired), how far a notification's timestamp may be from now
+    # (replay window), and how often the periodic job reconciles.
+    payment_provider_token: SecretStr | None = None
+    payment_gateway_url: str | None = None
+    payment_gateway_merchant_id: str = "traffic-bureau"
+    payment_gateway_secret: SecretStr | None = None
+    payment_order_ttl: int = Field(default=15 * 60, ge=30, le=24 * 3600)
+    payment_notify_window: int = Field(default=5 * 60, ge=10, le=3600)
+    payment_reconcile_interval: int = Field(default=60, ge=5, le=3600)
+
+    # Complaint dispatch and deadlines (actions/dispatch.py): per topic, hours to respond and to
+    # resolve ("topic=respond/resolve,..."; a topic left out: 24/168); how long before a deadline
+    # a complaint is flagged as nearing it (seconds); how often the push workers check deadlines.
+    complaint_deadlines: str = DEFAULT_COMPLAINT_DEADLINES
+    complaint_deadline_warning: int = Field(default=6 * 3600, ge=60, le=7 * 24 * 3600)
+    complaint_deadline_check_interval: int = Field(default=300, ge=5, le=24 * 3600)
 
     # Abuse protection
     throttle_messages: int = Field(default=20, gt=0)
@@ -169,6 +243,12 @@ class Settings(BaseSettings):
     handoff_idle_timeout: int = Field(default=15 * 60, ge=0)
     handoff_auto_assign: bool = False
     handoff_agent_capacity: int = Field(default=3, ge=1, le=100)
+    # Issue 15: reports from anyone (linked, a phone verified by a code, or anonymous): at most
+    # COMPLAINT_REPORTS_PER_ACCOUNT reports per Telegram account and COMPLAINT_REPORTS_PER_PHONE per
+    # verified phone number within COMPLAINT_REPORT_WINDOW seconds (actions/complaints/reporter.py).
+    complaint_reports_per_account: int = Field(default=5, ge=1)
+    complaint_reports_per_phone: int = Field(default=5, ge=1)
+    complaint_report_window: int = Field(default=24 * 3600, ge=60)
     # Sign-in lock-out (staff/auth.py): STAFF_MAX_FAILURES wrong passwords for one account from one
     # source address lock that pair; STAFF_ACCOUNT_MAX_FAILURES from all addresses together lock
     # the account; STAFF_ADDRESS_MAX_FAILURES from one address across all accounts (spraying)
@@ -182,6 +262,16 @@ class Settings(BaseSettings):
     staff_trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
     staff_session_ttl: int = Field(default=8 * 3600, ge=60)
 
+    @field_validator("complaint_deadlines")
+    @classmethod
+    def _complaint_deadlines(cls, value: str) -> str:
+        parse_complaint_deadlines(value)  # raises ValueError on a malformed entry
+        return value
+
+    def complaint_deadline_hours(self, topic: str) -> tuple[int, int]:
+        """(hours to respond, hours to resolve) for a complaint topic."""
+        return parse_complaint_deadlines(self.complaint_deadlines).get(topic, DEFAULT_DEADLINE_HOURS)
+
     @field_validator("telegram_token")
     @classmethod
     def _token_shape(cls, v: SecretStr | None) -> SecretStr | None:
@@ -193,7 +283,12 @@ class Settings(BaseSettings):
             raise ValueError("expected a bot token like 123456789:AAE... from @BotFather")
         return v
 
-    @field_validator("telegram_api_url", "nlu_url", "public_url", "sms_gateway_url")
+    @field_validator("payment_provider_token", "payment_gateway_secret")
+    @classmethod
+    def _optional_secret(cls, v: SecretStr | None) -> SecretStr | None:
+        return v if v is not None and v.get_secret_value() else None
+
+    @field_validator("telegram_api_url", "nlu_url", "public_url", "sms_gateway_url", "payment_gateway_url")
     @classmethod
     def _http_urls(cls, v: str | None) -> str | None:
         return _check_url(v, ("http", "https"), "http://127.0.0.1:8081")
@@ -257,6 +352,26 @@ class Settings(BaseSettings):
         return self.telegram_token or SecretStr(SANDBOX_TOKEN)
 
     @property
+    def payment_token(self) -> SecretStr | None:
+        """Telegram Payments' provider token: PAYMENT_PROVIDER_TOKEN, the sandbox's, or None (off)."""
+        if self.payment_provider_token is not None:
+            return self.payment_provider_token
+        return SecretStr(SANDBOX_PROVIDER_TOKEN) if self.sandbox_mode else None
+
+    @property
+    def gateway_url(self) -> str | None:
+        """The bureau's payment gateway: PAYMENT_GATEWAY_URL, the sandbox's, or None (off)."""
+        if self.payment_gateway_url is not None:
+            return self.payment_gateway_url
+        return f"{self.base_url}/sandbox/gateway" if self.sandbox_mode else None
+
+    @property
+    def gateway_secret(self) -> SecretStr | None:
+        if self.payment_gateway_secret is not None:
+            return self.payment_gateway_secret
+        return SecretStr(SANDBOX_GATEWAY_SECRET) if self.gateway_url is not None and self.sandbox_mode else None
+
+    @property
     def webhook_mode(self) -> bool:
         return self.webhook_url is not None
 
@@ -290,6 +405,8 @@ _SENSITIVE = frozenset(
         "SMS_GATEWAY_TOKEN",
         "EVENTS_API_KEYS",
         "STAFF_SESSION_SECRET",
+        "PAYMENT_PROVIDER_TOKEN",
+        "PAYMENT_GATEWAY_SECRET",
     }
 )
 
@@ -324,6 +441,11 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(
             "invalid configuration: PUSH_RATE: Telegram allows at most 30 messages per second "
             "without paid broadcasts; set PUSH_PAID_BROADCAST=true for up to 1000"
+        )
+    if settings.points_study_pass_mark > settings.points_study_questions:
+        raise ConfigError(
+            "invalid configuration: POINTS_STUDY_PASS_MARK: at most POINTS_STUDY_QUESTIONS "
+            f"({settings.points_study_questions}) correct answers can be asked for"
         )
     if settings.webhook_secret is not None:
         secret = settings.webhook_secret.get_secret_value()

@@ -26,7 +26,9 @@ COMPLAINT_FEATURE = "complaint"
 
 
 class HandoffCb(CallbackData, prefix="ho"):
-    action: str  # stop | rate | complaint | callback | cbchat (a call-back answered in the chat)
+    action: (
+        str  # stop | rate | why (after a low rating) | complaint | callback | cbchat (a call-back answered in the chat)
+    )
     id: str = ""
     n: int = Field(default=0, ge=0, le=5)  # stars; a forged payload with other numbers matches nothing
 
@@ -62,7 +64,8 @@ def callback_chat_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 def rating_keyboard(handoff_id: str) -> InlineKeyboardMarkup:
     """1 to 5 stars for the help the citizen got."""
-    return _keyboard([(f"{n}⭐", HandoffCb(action="rate", id=handoff_id, n=n)) for n in range(1, 6)])
+    # "1 ⭐" as the complaint rating's buttons (complaints-rate-button) read, in both languages
+    return _keyboard([(f"{n} ⭐", HandoffCb(action="rate", id=handoff_id, n=n)) for n in range(1, 6)])
 
 
 def end_chat_keyboard(t: Translator) -> ReplyKeyboardMarkup:

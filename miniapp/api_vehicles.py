@@ -17,7 +17,7 @@ from core.identifiers import mask_id_number, normalize_plate
 from core.language import Language
 from miniapp.auth import Viewer, for_citizen
 from miniapp.http import JSON, answer, fail, moment, runtime, say
-from storage.models import ViolationStatus
+from storage.models import Violation, ViolationStatus
 
 APP_PAGE_SIZE = 20
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
@@ -205,6 +205,11 @@ async def revoke(request: web.Request, v: Viewer) -> web.StreamResponse:
     return answer({"revoked": True, "message": say(services.catalog, v.lang, "miniapp-auth-revoked", plate=plate)})
 
 
+def _shown_state(violation: Violation) -> str:
+    """The state a violation is shown in: "appealed" while an appeal is pending, else its status."""
+    return "appealed" if violation.appeal_pending else violation.status.value
+
+
 STATUS_FILTERS: dict[str, list[ViolationStatus] | None] = {
     "": None,
     "unprocessed": [ViolationStatus.UNPROCESSED],
@@ -255,8 +260,11 @@ async def violations(request: web.Request, v: Viewer) -> web.StreamResponse:
             "fine_yuan": x.fine_yuan,
             "points": x.points,
             "status": x.status.value,
-            "status_label": say(catalog, v.lang, f"miniapp-violation-status-{x.status.value}"),
-            "todo": say(catalog, v.lang, f"miniapp-violation-todo-{x.status.value}", fine=x.fine_yuan),
+            # An open appeal is what the citizen needs to know first: not payable, surcharge paused.
+            "status_label": say(catalog, v.lang, f"miniapp-violation-status-{_shown_state(x)}"),
+            "todo": say(catalog, v.lang, f"miniapp-violation-todo-{_shown_state(x)}", fine=x.fine_yuan),
+            # Handle and pay from the page (miniapp/api_payments.py): open, and no appeal pending.
+            "payable": x.status in (ViolationStatus.UNPROCESSED, ViolationStatus.PROCESSED) and not x.appeal_pending,
         }
         for x in result.items
     ]

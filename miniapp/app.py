@@ -23,7 +23,7 @@ from redis.exceptions import RedisError
 
 from actions.services import Services
 from core.config import Settings
-from miniapp import api_license, api_records, api_report, api_vehicles
+from miniapp import api_license, api_payments, api_records, api_report, api_vehicles
 from miniapp.http import MINIAPP, MiniAppRuntime, fail, request_language, runtime, say
 
 log = structlog.get_logger(__name__)
@@ -114,6 +114,8 @@ def _routes(r: web.UrlDispatcher) -> None:
     r.add_post("/api/vehicles/{plate}/authorisations", api_vehicles.grant)
     r.add_delete("/api/vehicles/{plate}/authorisations/{id}", api_vehicles.revoke)
     r.add_get("/api/violations", api_vehicles.violations)
+    r.add_post("/api/payments/quote", api_payments.quote_payment)
+    r.add_post("/api/payments", api_payments.pay)
     r.add_post("/api/report/drafts", api_report.open_draft)
     r.add_get("/api/report/drafts/{key}", api_report.get_draft)
     r.add_post("/api/report/drafts/{key}/photos", api_report.add_photo)

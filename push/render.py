@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from actions.payments.orders import Outcome
+from actions.payments.receipt import outcome_text
 from core.i18n import Catalog
 from core.language import Language
-from storage.models import LOCAL_TZ, Notification, NotificationType
+from storage.models import LOCAL_TZ, Notification, NotificationType, PaymentOrder
 
 T = NotificationType
 
@@ -26,6 +28,10 @@ F_LICENSE = "license"
 F_RENEW = "renewal"
 F_VEHICLES = "vehicles"
 F_NOTIFICATIONS = "notifications"
+F_PAY = "pay_fines"
+F_MOVE_STATUS = "move_car_status"
+F_MOVE_REPLY = "move_car_reply"
+F_MOVE_PHOTOS = "move_car_photos"
 
 Button = dict[str, str]
 
@@ -102,6 +108,8 @@ def render(notification: Notification, lang: Language, catalog: Catalog, *, toda
 
     rows: list[list[Button]] = []
     kind = notification.type
+    if kind == T.PAYMENT:  # a receipt or an order that did not complete: not a preference
+        return _render_payment(p, lang, t)
     if kind == T.LICENSE_MAILED:
         mailed = _parse_date(p.get("mailed_at")) or notification.created_at.astimezone(LOCAL_TZ).date()
         when = t("push-today") if mailed == today else t("push-on-date", date=_date(catalog, lang, mailed))
@@ -135,13 +143,18 @@ def render(notification: Notification, lang: Language, catalog: Catalog, *, toda
             text = t("push-complaint-rating", ticket=ticket)
         else:
             status = _s(p, "status") or "in_progress"
-            text = t("push-complaint-updated", ticket=ticket, status=t(f"push-complaint-status-{status}"))
+            msg = "push-complaint-followed" if p.get("following") is True else "push-complaint-updated"
+            text = t(msg, ticket=ticket, status=t(f"push-complaint-status-{status}"))
         reply = _s(p, "text")
         if reply:
             text += "\n" + t("push-complaint-reply", text=reply)
-        if kind == T.COMPLAINT_RATING_REQUEST:
+        if p.get("late") is True:  # answered after the promised date (actions/dispatch.py)
+            text += "\n" + t("dispatch-push-late")
+        if kind == T.COMPLAINT_RATING_REQUEST:  # the bureau's answer first, then the question about it
+            text += "\n" + t("push-complaint-rate-ask")
             rows.append(button("push-btn-rate", F_COMPLAINT_RATE, ticket))
-        rows.append(button("push-btn-complaint", F_COMPLAINT_VIEW, ticket))
+        if notification.citizen_id_number is not None and p.get("following") is not True:  # theirs, in their records
+            rows.append(button("push-btn-complaint", F_COMPLAINT_VIEW, ticket))
     elif kind == T.VIOLATION_RECORDED:
         at = _parse_datetime(p.get("occurred_at"))
         when = ""
@@ -177,8 +190,62 @@ def render(notification: Notification, lang: Language, catalog: Catalog, *, toda
         due = _parse_date(p.get("due")) or today
         text = t("push-inspection-due", plate=_s(p, "plate"), days=(due - today).days, date=_date(catalog, lang, due))
         rows.append(button("push-btn-vehicles", F_VEHICLES))
+    elif kind == T.APPEAL_DECIDED:
+        behaviour = _bilingual(p, "behaviour", lang)
+        if p.get("accepted"):
+            text = t("push-appeal-accepted", plate=_s(p, "plate"), behaviour=behaviour)
+        else:
+            reason = _s(p, "reason")
+            text = t(
+                "push-appeal-rejected", plate=_s(p, "plate"), behaviour=behaviour, reason=reason if reason else "none"
+            )
+        rows.append(button("push-btn-violations", F_VIOLATIONS))
+    elif kind == T.MOVE_CAR_REQUEST:  # someone is blocked by the citizen's vehicle (actions/move_car.py)
+        request_id = _s(p, "request_id")
+        reason = _s(p, "reason")
+        if reason.startswith("preset:"):
+            reason = t("move-reason-" + reason.removeprefix("preset:"))
+        place = _s(p, "place")
+        if not place and p.get("lat") is not None and p.get("lon") is not None:
+            place = t("move-place-coordinates", lat=f"{float(p['lat']):.5f}", lon=f"{float(p['lon']):.5f}")
+        again = isinstance(p.get("round"), int) and p["round"] > 1
+        text = t(
+            "push-move-request-again" if again else "push-move-request",
+            plate=_s(p, "plate"),
+            place=place or "-",
+            reason=reason or "-",
+            photos=_s(p, "photos") or "0",
+        )
+        rows.append(button("move-button-photos", F_MOVE_PHOTOS, request_id))
+        rows.append(button("move-button-coming", F_MOVE_REPLY, f"{request_id}.coming"))
+        rows.append(
+            button("move-button-not-mine", F_MOVE_REPLY, f"{request_id}.not_mine")
+            + button("move-button-abuse", F_MOVE_REPLY, f"{request_id}.abuse")
+        )
+    elif kind == T.MOVE_CAR_ANSWER:  # the owner answered the citizen's request
+        answer = "coming" if _s(p, "answer") == "coming" else "not_mine"
+        text = t(f"push-move-answer-{answer}", plate=_s(p, "plate"))
+        rows.append(button("move-button-status", F_MOVE_STATUS, _s(p, "request_id")))
+    elif kind == T.ANNOUNCEMENT:  # the bureau's words to a segment (actions/announcements.py)
+        text = t("announcement-push", text=_bilingual(p, "text", lang))
     else:  # ACCOUNT_REBOUND
         text = t("push-account-rebound")
     if kind != T.ACCOUNT_REBOUND:
         rows.append(button("push-btn-settings", F_NOTIFICATIONS))
     return Rendered(text=text, markup={"inline_keyboard": rows} if rows else None)
+
+
+def _render_payment(p: dict[str, Any], lang: Language, t: Any) -> Rendered:
+    try:
+        order = PaymentOrder.model_validate(p.get("order") or {})
+        outcome = Outcome(_s(p, "outcome"))
+    except ValueError:  # not a payment's payload (pydantic's ValidationError is a ValueError)
+        pay = [{"text": t("payments-menu"), "callback_data": go_callback(F_PAY)}]
+        return Rendered(text=t("payments-outcome-unknown"), markup={"inline_keyboard": [pay]})
+    points = p.get("points")
+    text = outcome_text(t, order, outcome, lang, points=points if isinstance(points, int) else None)
+    feature = F_LICENSE if outcome in (Outcome.PAID, Outcome.REFUND_DUE) else F_PAY
+    label = "payments-button-license" if feature == F_LICENSE else "payments-menu"
+    return Rendered(
+        text=text, markup={"inline_keyboard": [[{"text": t(label), "callback_data": go_callback(feature)}]]}
+    )

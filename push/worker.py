@@ -173,6 +173,9 @@ class PushWorker:
             await asyncio.sleep(0.02)
 
     async def _housekeeping(self) -> None:
+        from actions.dispatch import check_deadlines_if_due
+        from actions.payments.gateway import build_gateway
+        from actions.payments.orders import reconcile_if_due
         from push.reminders import run_daily_once
 
         while True:
@@ -191,6 +194,14 @@ class PushWorker:
                 await self.relay.sweep()
                 if self.run_reminders:
                     await run_daily_once(self.services)
+                # Payments whose outcome never came (PAYMENT_RECONCILE_INTERVAL, once across workers).
+                report = await reconcile_if_due(self.services, build_gateway(self.settings))
+                if report is not None and (report.paid or report.declined or report.expired or report.applied):
+                    log.info("payments reconciled", report=str(report))
+                # Complaint deadlines: flag, escalate (COMPLAINT_DEADLINE_CHECK_INTERVAL, once across workers).
+                deadlines = await check_deadlines_if_due(self.services)
+                if deadlines is not None and (deadlines.routed or deadlines.warned or deadlines.escalated):
+                    log.info("complaint deadlines checked", report=str(deadlines))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -216,7 +227,9 @@ class PushWorker:
         repos = self.services.repos
         now = self.services.clock()
         found = await repos.notifications.by_ids(list({e.notification_id for e in entries}))
-        citizens = await repos.citizens.by_id_numbers(list({n.citizen_id_number for n in found.values()}))
+        citizens = await repos.citizens.by_id_numbers(
+            list({n.citizen_id_number for n in found.values() if n.citizen_id_number is not None})
+        )
         done: list[Entry] = []
         jobs: list[Job] = []
         seen: set[str] = set()
@@ -226,7 +239,7 @@ class PushWorker:
                 done.append(entry)  # settled already (sent, dead, held again) or a stale entry
                 continue
             seen.add(entry.notification_id)
-            citizen = citizens.get(notification.citizen_id_number)
+            citizen = citizens.get(notification.citizen_id_number) if notification.citizen_id_number else None
             settled = await outbox.settle_unsendable(self.services, notification, citizen, now)
             if settled is not None:
                 PUSH_OUTCOMES.labels(settled.value).inc()
@@ -237,14 +250,17 @@ class PushWorker:
             if recovered and not await outbox.take_over(self.services, notification.id, self.consumer, now):
                 done.append(entry)
                 continue
-            assert citizen is not None
             jobs.append(self._job(entry, notification, citizen))
         await self.stream.done(done)
         for job in jobs:
             self.held[job.entry.entry_id] = job.entry
             await self.jobs.put(job)
 
-    def _job(self, entry: Entry, notification: Notification, citizen: Citizen) -> Job:
+    def _job(self, entry: Entry, notification: Notification, citizen: Citizen | None) -> Job:
+        if citizen is None:  # sent straight to a chat (a reporter without a linked identity)
+            assert notification.direct_chat_id is not None
+            lang = notification.direct_language or Language.ZH
+            return Job(entry=entry, notification=notification, chat_id=notification.direct_chat_id, lang=lang)
         assert citizen.telegram is not None
         lang = citizen.telegram.language
         return Job(entry=entry, notification=notification, chat_id=citizen.telegram.chat_id, lang=lang)

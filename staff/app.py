@@ -31,7 +31,20 @@ from core.language import parse as parse_language
 from messenger.citizen_link import TelegramCitizenLink
 from messenger.outgoing import scheduled_sends
 from messenger.telegram import build_bot
-from staff import accounts, auth, canned, conversation, desk, files, profile, workqueues
+from staff import (
+    accounts,
+    announcements,
+    auth,
+    canned,
+    conversation,
+    dashboard,
+    departments,
+    desk,
+    files,
+    move_car,
+    profile,
+    workqueues,
+)
 from staff.http import (
     STAFF,
     USER,
@@ -235,7 +248,11 @@ def create_staff_app(
     r.add_get("/supervisor", supervisor_page)
     r.add_get("/api/supervisor", supervisor_api)
     workqueues.setup(r)
+    departments.setup(r)
     accounts.setup(r)
+    dashboard.setup(r)
+    announcements.setup(r)
+    move_car.setup(r)
     r.add_static("/static/", HERE / "static", append_version=True)
     return app
 

@@ -1,4 +1,4 @@
-"""`python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display"`.
+"""`python bot.py staff add USERNAME --role agent|supervisor|admin --name "Display" [--department ID]`.
 
 The password is asked twice on a terminal (never echoed), or read from the first line of
 standard input with `--password-stdin` (for scripts: `printf '%s\\n' "$PW" | python bot.py ...`).
@@ -11,6 +11,7 @@ import getpass
 import sys
 from datetime import UTC, datetime
 
+from storage.data.dispatch import default_departments
 from storage.models import StaffRole
 from storage.mongo import connect_mongo
 from storage.repositories import Repositories, StaffExists
@@ -22,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("username")
     add.add_argument("--role", choices=[r.value for r in StaffRole], default=StaffRole.AGENT.value)
     add.add_argument("--name", default="", help="display name shown to citizens (default: the username)")
+    add.add_argument(
+        "--department", default=None, help="the department whose complaints queue they work (e.g. signals, parking)"
+    )
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
 
@@ -41,6 +45,7 @@ async def add_account(mongo_url: str, db: str, args: argparse.Namespace, passwor
     client = connect_mongo(mongo_url)
     try:
         repos = Repositories.from_db(client[db])
+        await repos.departments.ensure(default_departments(datetime.now(UTC)))
         user = await add_staff(
             repos,
             username=args.username,
@@ -48,10 +53,12 @@ async def add_account(mongo_url: str, db: str, args: argparse.Namespace, passwor
             role=StaffRole(args.role),
             display_name=args.name,
             now=datetime.now(UTC),
+            department=args.department,
         )
     finally:
         await client.close()
-    return f"created {user.role.value} account {user.username!r} ({user.display_name})"
+    where = f", department {user.department}" if user.department else ""
+    return f"created {user.role.value} account {user.username!r} ({user.display_name}{where})"
 
 
 __all__ = ["StaffExists", "add_account", "add_arguments", "read_password"]

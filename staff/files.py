@@ -103,7 +103,7 @@ async def complaint_photo(request: web.Request) -> web.StreamResponse:
     ref = complaint.photos[index]
     log.info("complaint photo viewed", ticket=complaint.ticket_id, by=me(request).username)
     if ref.startswith(PHOTO_REF_PREFIX):
-        photo = await services.repos.photos.by_id(ref[len(PHOTO_REF_PREFIX) :], complaint.citizen_id_number)
+        photo = await services.repos.photos.by_id(ref[len(PHOTO_REF_PREFIX) :], complaint.citizen_id_number or "")
         if photo is None or photo.ticket_id not in (None, complaint.ticket_id):
             raise web.HTTPNotFound(text="no such photo")
         return image_response(photo.data)

@@ -1,4 +1,5 @@
-"""Work queues for the other staff tasks: e-license special-case reviews and complaints.
+"""Work queues for the other staff tasks: e-license special-case reviews, complaints and violation
+appeals (`actions.appeals.decide`: accept cancels the violation, reject needs a reason).
 
 The decisions themselves are the features' own actions (`actions.elicense.decide_review`,
 `actions.complaints.change_status/resolve/reply_to_citizen/list_clusters`): they record who
@@ -14,12 +15,15 @@ from typing import Any
 
 from aiohttp import web
 
+from actions import appeals as appeal_actions
 from actions import complaints as complaint_actions
 from actions import elicense as elicense_actions
 from core.identifiers import mask_id_number, mask_name
 from core.language import Language, detect
+from staff import departments
+from staff.files import image_response, telegram_file
 from staff.http import me, redirect, render, requires, runtime, translator
-from storage.models import Citizen, Complaint, ComplaintStatus, StaffRole
+from storage.models import AppealState, Citizen, Complaint, ComplaintStatus, StaffRole
 
 OPEN_COMPLAINTS = [
     ComplaintStatus.NEW,
@@ -90,7 +94,9 @@ def setup(router: web.UrlDispatcher) -> None:
         services = runtime(request).services
         status = request.query.get("status")
         statuses = [ComplaintStatus(status)] if status in {s.value for s in ComplaintStatus} else OPEN_COMPLAINTS
-        items = await services.repos.complaints.by_status(statuses, limit=100)
+        # Their department's queue for an agent of one; every department's, or the one asked, for others.
+        department = departments.queue_department(me(request), request.query.get("department"))
+        items = await services.repos.dispatch.queue(statuses, department, limit=100)
         clusters = await complaint_actions.list_clusters(services, services.clock() - CLUSTER_WINDOW)
         now = services.clock()
         return render(
@@ -101,6 +107,8 @@ def setup(router: web.UrlDispatcher) -> None:
             clusters=clusters,
             statuses=list(ComplaintStatus),
             current=status or "",
+            department=department or "",
+            **await departments.context(request, items),
         )
 
     async def complaint_view(
@@ -111,8 +119,9 @@ def setup(router: web.UrlDispatcher) -> None:
         if complaint is None:
             raise web.HTTPNotFound(text="no such complaint")
         members = await services.repos.complaints.cluster_members(complaint.cluster_id) if complaint.cluster_id else []
-        citizen = await services.repos.citizens.by_id_number(complaint.citizen_id_number)
-        person = who(citizen, complaint.citizen_id_number)
+        owner = complaint.citizen_id_number  # None: a report filed without a linked identity (issue 15)
+        citizen = await services.repos.citizens.by_id_number(owner) if owner else None
+        person = who(citizen, owner or "")
         person["language"] = complaint.language or person["language"] or Language.ZH
         return render(
             request,
@@ -123,6 +132,7 @@ def setup(router: web.UrlDispatcher) -> None:
             members=members,
             person=person,
             due=due_state(complaint, services.clock()),
+            **await departments.context(request, [complaint]),
             error=error,
             chosen=chosen,
             text=text,
@@ -172,6 +182,59 @@ def setup(router: web.UrlDispatcher) -> None:
             raise back_to_complaint(request, complaint_error(exc)) from None
         raise back_to_complaint(request, "staff-complaint-replied")
 
+    @requires(StaffRole.AGENT)
+    async def appeals_page(request: web.Request) -> web.StreamResponse:
+        """Violation appeals waiting for a decision, the longest waiting first."""
+        services = runtime(request).services
+        items = await services.repos.appeals.by_state(AppealState.PENDING)
+        citizens = await services.repos.citizens.by_id_numbers([a.citizen_id_number for a in items])
+        people = {}
+        for a in items:
+            person = who(citizens.get(a.citizen_id_number), a.citizen_id_number)
+            person["language"] = a.language or person["language"]
+            people[a.id] = person
+        violations = {a.id: await services.repos.violations.by_id(a.violation_id) for a in items}
+        return render(request, "appeals.html", appeals=items, people=people, violations=violations)
+
+    @requires(StaffRole.AGENT)
+    async def decide_appeal(request: web.Request) -> web.StreamResponse:
+        services = runtime(request).services
+        form = await request.post()
+        decision = str(form.get("decision", ""))
+        reason = str(form.get("reason", "")).strip() or None
+        t = translator(request)
+        if decision not in ("accept", "reject"):
+            raise redirect("/staff/appeals", t("staff-appeal-choose"))
+        appeal = await services.repos.appeals.by_id(request.match_info["id"])
+        if appeal is None:
+            raise web.HTTPNotFound(text="no such appeal")
+        if reason and detect(reason) != appeal.language and form.get("any_language") != "1":
+            # The citizen gets the reason as it is written: not in a language they do not read, unless meant.
+            raise redirect("/staff/appeals", t("staff-review-language-refused"))
+        try:
+            decided = await appeal_actions.decide(
+                services, appeal.id, accept=decision == "accept", staff=me(request).username, reason=reason
+            )
+        except appeal_actions.AppealError as exc:
+            raise redirect("/staff/appeals", t(f"staff-appeal-error-{exc.code.replace('_', '-')}")) from None
+        raise redirect("/staff/appeals", t("staff-appeal-already" if decided.already else "staff-appeal-done"))
+
+    @requires(StaffRole.AGENT)
+    async def appeal_photo(request: web.Request) -> web.StreamResponse:
+        """An appeal's photo (a Telegram file id from the chat's form), only through the console."""
+        services = runtime(request).services
+        appeal = await services.repos.appeals.by_id(request.match_info["id"])
+        try:
+            index = int(request.match_info["n"])
+        except ValueError:
+            raise web.HTTPNotFound(text="no such photo") from None
+        if appeal is None or not 0 <= index < len(appeal.photos):
+            raise web.HTTPNotFound(text="no such photo")
+        return image_response(await telegram_file(request, appeal.photos[index]))
+
+    router.add_get("/appeals", appeals_page)
+    router.add_post("/appeals/{id}/decide", decide_appeal)
+    router.add_get("/appeals/{id}/photo/{n}", appeal_photo)
     router.add_get("/reviews", reviews_page)
     router.add_post("/reviews/{id}/decide", decide_review)
     router.add_get("/complaints", complaints_page)

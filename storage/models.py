@@ -102,6 +102,11 @@ class NotificationType(StrEnum):
     PHYSICAL_EXAM_REMINDER = "physical_exam_reminder"
     INSPECTION_REMINDER = "inspection_reminder"
     ACCOUNT_REBOUND = "account_rebound"
+    APPEAL_DECIDED = "appeal_decided"
+    PAYMENT = "payment"  # a receipt, or a payment that did not complete (never held, never turned off)
+    ANNOUNCEMENT = "announcement"  # the bureau to a segment of citizens (actions/announcements.py)
+    MOVE_CAR_REQUEST = "move_car_request"  # someone asks the owner to move a vehicle (actions/move_car.py)
+    MOVE_CAR_ANSWER = "move_car_answer"  # the owner answered a move-my-car request
 
 
 class NotificationPreferences(BaseModel):
@@ -109,7 +114,7 @@ class NotificationPreferences(BaseModel):
     quiet_hours: bool = True  # hold non-urgent notifications from 22:00 to 07:00 LOCAL_TZ
 
     def wants(self, kind: NotificationType) -> bool:
-        return kind not in self.disabled_types
+        return kind == NotificationType.PAYMENT or kind not in self.disabled_types
 
 
 class TelegramBinding(BaseModel):
@@ -194,6 +199,28 @@ class Detention(BaseModel):
     reason: LicenseReason
 
 
+class OffenceKind(StrEnum):
+    """Serious offences on a driver's record that bar study-to-reduce-points in their cycle
+    (actions/points_study.py; catalog ``points-study-reason-<value>``)."""
+
+    DRINK_DRIVING = "drink_driving"  # 饮酒后驾驶
+    HIT_AND_RUN = "hit_and_run"  # 肇事逃逸
+
+
+class OffenceRecord(BaseModel):
+    kind: OffenceKind
+    on: Day
+
+
+class PointsReduction(BaseModel):
+    """Points taken off the current cycle by a passed study and exam (学法减分), once per quiz."""
+
+    quiz_id: str
+    points: int = Field(ge=1, le=12)
+    on: Day
+    at: UtcDatetime
+
+
 class Office(BaseModel):
     """A vehicle management office (reference data: ``storage.data.office``)."""
 
@@ -238,6 +265,11 @@ class DriverLicense(Document):
     next_periodic_exam_due: Day | None = None
     exam_result_on_file: Day | None = None  # date of a physical exam result on file
     elicense_issued_at: UtcDatetime | None = None
+    # Study to reduce points (学法减分): serious offences on record, and the reductions granted.
+    offences: list[OffenceRecord] = Field(default_factory=list)
+    points_reductions: list[PointsReduction] = Field(default_factory=list)
+    # Violations whose points were recorded against this license (each once: actions/payments/handling.py).
+    deducted_violations: list[str] = Field(default_factory=list)
 
     def statuses(self, today: date) -> list[LicenseStatus]:
         """Every status that applies on ``today`` (``[VALID]`` when none of the others do)."""
@@ -359,11 +391,39 @@ class ViolationStatus(StrEnum):
     UNPROCESSED = "unprocessed"
     PROCESSED = "processed"  # acknowledged, fine not yet paid
     PAID = "paid"
+    CANCELLED = "cancelled"  # withdrawn: the citizen's appeal was accepted (nothing to pay, no points)
+
+
+class AppealState(StrEnum):
+    """A violation's appeal (``Appeal``, collection ``appeals``): filed and waiting for staff, or decided."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # the violation is cancelled
+    REJECTED = "rejected"  # the violation stands (staff give the reason)
 
 
 class ViolationSource(StrEnum):
     CAMERA = "camera"
     OFFICER = "officer"
+
+
+class ViolationEventKind(StrEnum):
+    HANDLED = "handled"  # the decision accepted: points recorded against the license
+    PAID = "paid"
+
+
+class ViolationEvent(BaseModel):
+    """One line of a violation's history (shown to the citizen: the receipt of a payment)."""
+
+    at: UtcDatetime
+    kind: ViolationEventKind
+    points: int | None = None
+    order_id: str | None = None
+    provider: str | None = None  # a PaymentProviderKind value
+    fine_fen: int | None = None
+    surcharge_fen: int | None = None
+    charge_id: str | None = None  # Telegram's telegram_payment_charge_id, or the gateway's transaction id
+    provider_charge_id: str | None = None  # Telegram's provider_payment_charge_id
 
 
 class Violation(Document):
@@ -382,6 +442,153 @@ class Violation(Document):
     recorded_by: str  # camera id or officer number
     processed_at: UtcDatetime | None = None
     paid_at: UtcDatetime | None = None
+    # Handling and payment (actions/payments/): who accepted the decision (the license the points
+    # went to; its number is the holder's ID number), the decision's day (the late-payment clock
+    # starts there), the payment order holding it (one at a time), what was paid, and its history.
+    handled_by: str | None = None
+    decided_on: Day | None = None
+    payment_order_id: str | None = None
+    paid_fine_fen: int | None = Field(default=None, ge=0)
+    paid_surcharge_fen: int | None = Field(default=None, ge=0)
+    history: list[ViolationEvent] = Field(default_factory=list)
+
+    @property
+    def fine_fen(self) -> int:
+        """The fine in fen (money is counted in integer fen, never floats)."""
+        return self.fine_yuan * 100
+
+    def decision_day(self) -> date | None:
+        """The day of the penalty decision: stored when the citizen accepts it; for a record from
+        before, the day it was processed; an officer's ticket is decided on the spot (the day it
+        occurred); an unhandled camera record has none yet (None)."""
+        if self.decided_on is not None:
+            return self.decided_on
+        if self.processed_at is not None:
+            return self.processed_at.astimezone(LOCAL_TZ).date()
+        if self.source == ViolationSource.OFFICER:
+            return self.occurred_at.astimezone(LOCAL_TZ).date()
+        return None
+
+    # Appeal (actions/appeals.py): the latest appeal's id and state. While one is pending the
+    # violation cannot be paid and the late-payment surcharge clock stands still; the days it
+    # stood still for appeals already decided are kept in ``appeal_paused_days``.
+    appeal_id: str | None = None
+    appeal_state: AppealState | None = None
+    appeal_filed_at: UtcDatetime | None = None
+    appeal_paused_days: int = Field(default=0, ge=0)
+    cancelled_at: UtcDatetime | None = None  # the appeal was accepted (status CANCELLED)
+
+    @property
+    def appeal_pending(self) -> bool:
+        """An appeal is open: not payable, surcharge clock paused (``surcharge_paused_days``)."""
+        return self.appeal_state == AppealState.PENDING
+
+    def surcharge_paused_days(self, today: date) -> int:
+        """Days the late-payment surcharge clock stood still for appeals up to ``today`` (LOCAL_TZ):
+        those of decided appeals, plus the days the pending one has been open while the clock ran
+        (from its filing day, or from the decision day when that came later; none before there
+        is a decision: the clock has not started)."""
+        paused = self.appeal_paused_days
+        if self.appeal_pending and self.appeal_filed_at is not None:
+            paused += appeal_pause(self.appeal_filed_at.astimezone(LOCAL_TZ).date(), self.decision_day(), today)
+        return paused
+
+
+def appeal_pause(filed: date, decided_on: date | None, today: date) -> int:
+    """Days an appeal filed on ``filed`` kept the surcharge clock (started on ``decided_on``) still
+    up to ``today``, both ends counted; 0 when the clock has not started."""
+    if decided_on is None:
+        return 0
+    return max(0, (today - max(filed, decided_on)).days + 1)
+
+
+class Appeal(Document):
+    """Collection ``appeals``: a citizen disputes a violation (行政复议前的申诉 in 12123): a reason and up
+    to 5 photos (Telegram file ids), decided by staff in the console's work queue."""
+
+    id: str = Field(alias="_id", default_factory=new_id)
+    violation_id: str
+    plate: str
+    citizen_id_number: str
+    chat_id: int | None = None
+    language: Language = Language.ZH
+    reason: str = Field(min_length=1, max_length=1000)
+    photos: list[str] = Field(default_factory=list, max_length=5)
+    state: AppealState = AppealState.PENDING
+    filed_at: UtcDatetime
+    decided_by: str | None = None
+    decided_at: UtcDatetime | None = None
+    decision_reason: str | None = None
+    submission_key: str | None = None  # the citizen's form (idempotency key): filed once per form
+
+
+# --- payments ------------------------------------------------------------------------------------
+
+
+class PaymentProviderKind(StrEnum):
+    TELEGRAM = "telegram"  # Telegram Payments: an invoice in the chat
+    GATEWAY = "gateway"  # the bureau's payment gateway: a payment page, a signed notification
+
+
+class PaymentOrderStatus(StrEnum):
+    CREATED = "created"  # invoice sent / gateway order created: waiting for the citizen to pay
+    AUTHORIZED = "authorized"  # Telegram: pre_checkout_query approved, the charge is being made
+    PAID = "paid"
+    DECLINED = "declined"  # the provider said the payment failed
+    EXPIRED = "expired"  # abandoned: not paid within PAYMENT_ORDER_TTL (reconciled)
+    REFUND_DUE = "refund_due"  # money arrived for violations that were no longer payable: to be refunded
+
+
+OPEN_ORDER_STATUSES = (PaymentOrderStatus.CREATED, PaymentOrderStatus.AUTHORIZED)
+
+
+class PaymentLine(BaseModel):
+    """One violation of an order, with the amounts verified when the order was made (fen)."""
+
+    violation_id: str
+    plate: str
+    behaviour: Bilingual
+    points: int = Field(default=0, ge=0, le=12)
+    fine_fen: int = Field(ge=0)
+    surcharge_fen: int = Field(ge=0)
+    days_late: int = Field(default=0, ge=0)
+
+    @property
+    def amount_fen(self) -> int:
+        return self.fine_fen + self.surcharge_fen
+
+
+class PaymentOrder(Document):
+    """Collection ``payment_orders``: one payment of one or more violations (``_id`` = the order
+    id the providers are given: Telegram's invoice payload, the gateway's merchant order id)."""
+
+    id: str = Field(alias="_id")
+    citizen_id_number: str
+    chat_id: int | None = None
+    language: Language = Language.ZH
+    provider: PaymentProviderKind
+    lines: list[PaymentLine] = Field(min_length=1)
+    total_fen: int = Field(gt=0)
+    status: PaymentOrderStatus = PaymentOrderStatus.CREATED
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    expires_at: UtcDatetime  # not paid by then: reconciled (asked at the gateway), then expired
+    pay_url: str | None = None  # the gateway's payment page
+    paid_at: UtcDatetime | None = None
+    paid_fen: int | None = None
+    charge_id: str | None = None  # telegram_payment_charge_id, or the gateway's transaction id
+    provider_charge_id: str | None = None  # Telegram's provider_payment_charge_id
+    applied: bool = False  # the violations are marked paid (done after PAID; reconcile finishes it)
+    refund_violation_ids: list[str] = Field(default_factory=list)  # paid here, but not payable any more
+    submission_key: str | None = None  # the citizen's confirmation (idempotency key): one order per press
+
+    @property
+    def violation_ids(self) -> list[str]:
+        return [line.violation_id for line in self.lines]
+
+    @property
+    def surcharge_fen(self) -> int:
+        return sum(line.surcharge_fen for line in self.lines)
 
 
 # --- complaints ----------------------------------------------------------------------------------
@@ -417,13 +624,31 @@ class ComplaintEvent(BaseModel):
     status: ComplaintStatus | None = None
     text: str | None = None
     ref: str | None = None  # the request that made the change (a back-office event), to apply it once
+    department: str | None = None  # "dispatched"/"rerouted": the department it went to (Department.id)
+
+
+class ComplaintFollower(BaseModel):
+    """Someone who, about to report the same problem nearby, followed this complaint ("+1", issue
+    15): told as its reporter is (a linked citizen, or a chat whose phone was verified), or only
+    counted (anonymous: ``citizen_id_number`` and ``chat_id`` None)."""
+
+    key: str  # one "+1" per person: "c:<ID number>", "u:<hash of the Telegram user id>"
+    citizen_id_number: str | None = None
+    chat_id: int | None = None
+    language: Language = Language.ZH
+    at: UtcDatetime
 
 
 class Complaint(Document):
     """Collection ``complaints``; ``_id`` = ticket id (C261121-0042)."""
 
     ticket_id: str = Field(alias="_id")
-    citizen_id_number: str
+    # The linked reporter's ID number; None for a report filed without a linked identity (issue 15):
+    # then ``contact_phone`` (verified with a one-time code) and ``chat_id`` receive the answer, or,
+    # ``anonymous``, nothing about the reporter is kept and no answer is promised.
+    citizen_id_number: str | None = None
+    contact_phone: str | None = None
+    anonymous: bool = False
     chat_id: int | None = None
     language: Language = Language.ZH
     topic: ComplaintTopic
@@ -442,10 +667,18 @@ class Complaint(Document):
     rating_key: str | None = None  # the rating form's idempotency key
     cluster_id: str | None = None
     submission_key: str | None = None  # the citizen's draft (idempotency key): filed once per draft
+    followers: list[ComplaintFollower] = Field(default_factory=list)  # "+1"s (issue 15)
     created_at: UtcDatetime
     updated_at: UtcDatetime
     acknowledge_by: UtcDatetime
     answer_by: UtcDatetime
+    # Dispatch (actions/dispatch.py): the department whose queue holds it, its district (from the
+    # place), when it was flagged as nearing a deadline and when escalated (to whom: a supervisor).
+    department: str | None = None
+    district: str | None = None
+    deadline_warned_at: UtcDatetime | None = None
+    escalated_at: UtcDatetime | None = None
+    escalated_to: str | None = None
 
 
 PHOTO_REF_PREFIX = "photo:"
@@ -603,7 +836,11 @@ class Notification(Document):
 
     id: str = Field(alias="_id", default_factory=new_id)
     type: NotificationType
-    citizen_id_number: str
+    # Whom it is for: a citizen (by ID number, delivered to their bound chat), or, for a reporter
+    # without a linked identity (issue 15), ``direct_chat_id`` in ``direct_language``.
+    citizen_id_number: str | None = None
+    direct_chat_id: int | None = None
+    direct_language: Language | None = None
     payload: dict[str, Any] = Field(default_factory=dict)
     state: NotificationState = NotificationState.PENDING
     attempts: int = 0
@@ -785,3 +1022,124 @@ class StaffUser(Document):
     display_name: str
     disabled: bool = False
     created_at: UtcDatetime
+    department: str | None = None  # the department whose complaints queue they work (Department.id)
+
+
+# --- dispatch (actions/dispatch.py) ----------------------------------------------------------------
+
+
+class Department(Document):
+    """Collection ``departments``; ``_id`` = a slug ("signals", "brigade-chaoyang")."""
+
+    id: str = Field(alias="_id")
+    name: Bilingual
+    district: str | None = None  # a district brigade's district (storage/data/districts.json)
+    supervisor: str | None = None  # the staff username escalations go to
+    created_at: UtcDatetime
+
+
+class RoutingRule(Document):
+    """Collection ``routing_rules``: complaints on ``topic`` (None: any) in ``district`` (None: any)
+    go to ``department``; the most specific rule wins (``core.dispatch.choose``)."""
+
+    id: str = Field(alias="_id")  # "<topic or *>:<district or *>"
+    topic: ComplaintTopic | None = None
+    district: str | None = None
+    department: str
+    updated_by: str = "system"
+    updated_at: UtcDatetime
+
+
+# --- the 12345 dashboard (actions/rates.py) -----------------------------------------------------------
+
+
+class TrackedTask(Document):
+    """Collection ``tracked_tasks``: a complaint cluster a supervisor promoted to a "Task of the
+    Month"; ``_id`` = "<YYYY-MM>:<cluster id>" (promoted once per month)."""
+
+    id: str = Field(alias="_id")
+    month: str  # YYYY-MM
+    cluster_id: str
+    topic: ComplaintTopic
+    place_text: str | None = None
+    size: int = Field(ge=0)  # reports in the cluster that month when it was promoted
+    previous: int = Field(ge=0)  # and the month before
+    promoted_by: str  # staff username
+    promoted_at: UtcDatetime
+
+
+class SegmentKind(StrEnum):
+    """Whom an announcement is for (actions/announcements.py)."""
+
+    EVERYONE = "everyone"
+    CITY = "city"  # Citizen.city
+    DISTRICT = "district"  # the district of the mailing address (core.dispatch.district_of)
+    VEHICLE_TYPE = "vehicle_type"  # owns a vehicle of this type
+    LICENSE_CLASS = "license_class"  # holds a licence of this class
+
+
+class AnnouncementState(StrEnum):
+    DRAFT = "draft"  # previewed and counted, not sent
+    SENDING = "sending"  # in the outbox; the push pipeline delivers it at Telegram's limits
+    CANCELLED = "cancelled"  # withdrawn: what was not sent yet never will be
+
+
+class Announcement(Document):
+    """Collection ``announcements``: a supervisor's bilingual message to a segment of citizens."""
+
+    id: str = Field(alias="_id", default_factory=new_id)
+    text: Bilingual
+    segment: SegmentKind
+    value: str | None = None  # the city, district, vehicle type or licence class
+    state: AnnouncementState = AnnouncementState.DRAFT
+    created_by: str
+    created_at: UtcDatetime
+    recipients: int = 0  # counted when drafted, then when sent
+    sent_by: str | None = None
+    sent_at: UtcDatetime | None = None
+    cancelled_by: str | None = None
+    cancelled_at: UtcDatetime | None = None
+    withdrawn: int = 0  # notifications taken back from the outbox by the cancel
+
+
+# --- move my car (一键挪车, actions/move_car.py) ---------------------------------------------------
+
+
+class MoveState(StrEnum):
+    NOTIFIED = "notified"  # the owner (and authorised drivers) were told; no answer yet
+    UNREACHABLE = "unreachable"  # unknown plate, or nobody reachable: the requester calls 122
+    COMING = "coming"
+    NOT_MINE = "not_mine"
+    ABUSE = "abuse"  # reported as malicious by the owner: counts towards a block
+
+
+class MoveRequest(Document):
+    """Collection ``move_requests``: a citizen asks the owner of ``plate`` to move it. Neither side's
+    name or phone number is ever shown to the other; ``recipients`` are the owner and authorised
+    drivers who were notified (ID numbers, never shown)."""
+
+    id: str = Field(alias="_id", default_factory=new_id)
+    plate: str
+    requester_id_number: str
+    place_text: str | None = None
+    location: GeoPoint | None = None
+    photos: list[str] = Field(default_factory=list, max_length=3)  # Telegram file ids
+    reason: str = Field(min_length=1, max_length=200)
+    state: MoveState = MoveState.NOTIFIED
+    recipients: list[str] = Field(default_factory=list)
+    rounds: int = 1  # times the recipients were notified (re-notify after MOVE_CAR_RENOTIFY_AFTER)
+    filed_at: UtcDatetime
+    notified_at: UtcDatetime
+    answered_at: UtcDatetime | None = None
+    submission_key: str | None = None  # the requester's form: filed once per form
+
+
+class MoveRequester(Document):
+    """Collection ``move_requesters``: abuse reports against a requester and the block they lead to."""
+
+    id_number: str = Field(alias="_id")
+    abuse_reports: int = 0  # since the block was last lifted
+    blocked: bool = False
+    blocked_at: UtcDatetime | None = None
+    lifted_by: str | None = None
+    lifted_at: UtcDatetime | None = None

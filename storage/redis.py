@@ -162,7 +162,20 @@ class Keys:
         """Misunderstandings in a row (the second offers a person)."""
         return self("misunderstood", user_id)
 
+    def offered_photo(self, user_id: int) -> str:
+        """A photo sent outside a form, kept while the bot offers to file a report with it."""
+        return self("offered-photo", user_id)
+
+    def resume_after_link(self, user_id: int) -> str:
+        """The request that needed a linked identity, run again once the citizen links (bot/resume.py)."""
+        return self("resume", user_id)
+
     # --- citizen services (actions/) --------------------------------------------------------------
+
+    def report_count(self, kind: str, who: str) -> str:
+        """Reports filed in the current window by one Telegram account (``kind`` "u", ``who`` the
+        user id) or one phone number ("p", a hash of the number: never the number itself)."""
+        return self("report-count", kind, who)
 
     def otp(self, purpose: str, *parts: object) -> str:
         """One-time codes of one purpose (binding, phone change): codes, counters, locks."""

@@ -20,11 +20,14 @@ from core.geo import normalize_place
 from core.identifiers import id_check_digit, normalize_plate
 from core.language import Language
 from storage.data import CityInfo, batch_offsets_days, cities, demo_vocabulary, violation_codes
+from storage.data.dispatch import default_departments, default_rules
 from storage.models import (
     LOCAL_TZ,
     STAGES_BY_KIND,
     Accident,
     AccidentStatus,
+    Appeal,
+    AppealState,
     Bilingual,
     Citizen,
     Complaint,
@@ -43,6 +46,9 @@ from storage.models import (
     LicenseClass,
     LicenseReason,
     Mortgage,
+    OffenceKind,
+    OffenceRecord,
+    PointsReduction,
     RegistrationStatus,
     ReviewStatus,
     StageEntry,
@@ -51,6 +57,8 @@ from storage.models import (
     VehicleAuthorisation,
     VehicleType,
     Violation,
+    ViolationEvent,
+    ViolationEventKind,
     ViolationSource,
     ViolationStatus,
 )
@@ -65,6 +73,8 @@ MIN_VEHICLES = 320
 MIN_VIOLATIONS = 1100
 DEMO_PREFIX = "demo-"
 _PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+# The states a seeded violation is drawn from (cancelled ones come from appeals, not the draw).
+_SEEDED_STATUSES = (ViolationStatus.UNPROCESSED, ViolationStatus.PROCESSED, ViolationStatus.PAID)
 _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 
@@ -93,6 +103,7 @@ class SeedReport:
     complaints: int
     elicense_cities: int
     elicense_reviews: int
+    appeals: int = 0
 
 
 @dataclass
@@ -126,6 +137,7 @@ class DemoData:
     complaints: list[Complaint] = field(default_factory=list)  # ticket ids allocated when loading
     elicense_cities: list[ELicenseCity] = field(default_factory=list)
     elicense_reviews: list[ELicenseReview] = field(default_factory=list)
+    appeals: list[Appeal] = field(default_factory=list)
 
 
 # Hand-picked people: (name, female, city, scenario). Index i of this list is person i.
@@ -334,6 +346,17 @@ DEMO_IDENTITIES: tuple[DemoIdentity, ...] = tuple(
     )
     for p in _people(DEFAULT_RNG_SEED)[: len(_DEMO_PEOPLE)]
 )
+
+
+def _identity(person: _Person, situation: Bilingual, try_this: Bilingual) -> DemoIdentity:
+    return DemoIdentity(
+        name=person.name,
+        id_number=person.id_number,
+        phone=person.phone,
+        city=person.city.id,
+        situation=situation,
+        try_this=try_this,
+    )
 
 
 # --- dated records (relative to today) -----------------------------------------------------------
@@ -581,9 +604,9 @@ def _build(rng_seed: int, today: date) -> DemoData:
             age = rng.randrange(1, 720)
             road_a, road_b = rng.sample(roads, 2)
             if age > 120:
-                status = rng.choices(list(ViolationStatus), weights=(5, 10, 85))[0]
+                status = rng.choices(_SEEDED_STATUSES, weights=(5, 10, 85))[0]
             else:
-                status = rng.choices(list(ViolationStatus), weights=(60, 20, 20))[0]
+                status = rng.choices(_SEEDED_STATUSES, weights=(60, 20, 20))[0]
             occurred = _local(today - timedelta(days=age), rng, 0, 23)
             camera = rng.random() < 0.85
             data.violations.append(
@@ -638,6 +661,8 @@ def _build(rng_seed: int, today: date) -> DemoData:
     _add_deliveries(data, people, today, rng)
     _add_complaints(data, people, today, rng)
     _add_reviews(data, people, today, rng)
+    _add_points_study_and_appeals(data, people, today)
+    _add_payments(data, people, today)
     return data
 
 
@@ -807,6 +832,256 @@ def _add_reviews(data: DemoData, people: list[_Person], today: date, rng: random
         )
 
 
+# Study to reduce points (actions/points_study.py) and appeals (actions/appeals.py): one ordinary
+# person per situation, the first in index order who fits (deterministic, independent of today).
+# The README's demo table names them (``POINTS_STUDY_DEMO``, ``APPEAL_DEMO``).
+POINTS_STUDY_SITUATIONS: tuple[str, ...] = (
+    "eligible",
+    "no_points",
+    "points_limit",
+    "probation",
+    "drink_driving",
+    "hit_and_run",
+    "unhandled_violations",
+    "cycle_limit",
+)
+
+
+def _study_and_appeal_people(people: list[_Person], owners: set[str]) -> tuple[dict[str, _Person], _Person]:
+    """Who plays each study situation and who has an appealed violation: valid-license ordinary
+    people, first fit first (the one with unhandled violations and the appellant own a vehicle)."""
+    plain = [p for p in people if p.scenario == "valid"]
+    with_car = [p for p in plain if p.id_number in owners]
+    chosen = {"unhandled_violations": with_car[0]}
+    rest = iter(p for p in plain if p is not with_car[0])
+    for situation in POINTS_STUDY_SITUATIONS:
+        if situation != "unhandled_violations":
+            chosen[situation] = next(rest)
+    taken = {p.id_number for p in chosen.values()}
+    appellant = next(p for p in with_car if p.id_number not in taken)
+    return chosen, appellant
+
+
+def _add_points_study_and_appeals(data: DemoData, people: list[_Person], today: date) -> None:
+    owners = {v.owner_id_number for v in data.vehicles}
+    chosen, appellant = _study_and_appeal_people(people, owners)
+    licenses = {lic.id_number: lic for lic in data.licenses}
+    moment = datetime.combine(today - timedelta(days=3), time(10), LOCAL_TZ).astimezone(UTC)
+    for situation, person in chosen.items():
+        lic = licenses[person.id_number]
+        lic.points, lic.offences, lic.points_reductions = 3, [], []
+        lic.suspension = None
+        lic.elicense_issued_at = None
+        if lic.first_issued > add_years(today, -2):  # licensed long enough: past the probation period
+            lic.first_issued = min(lic.valid_from, add_years(today, -3) - timedelta(days=40))
+            years = today.year - lic.first_issued.year
+            lic.cycle_start = add_years(lic.first_issued, years)
+            if lic.cycle_start > today:
+                lic.cycle_start = add_years(lic.first_issued, years - 1)
+        in_cycle = max(lic.cycle_start, today - timedelta(days=20))
+        match situation:
+            case "no_points":
+                lic.points = 0
+            case "points_limit":
+                lic.points = 12
+                lic.suspension = Suspension(
+                    since=today - timedelta(days=5),
+                    until=today + timedelta(days=60),
+                    reason=LicenseReason.POINTS_LIMIT_REACHED,
+                )
+            case "probation":
+                lic.first_issued = lic.valid_from = lic.cycle_start = today - timedelta(days=100)
+                lic.valid_to = add_years(lic.valid_from, 6)
+                lic.points = 2
+            case "drink_driving":
+                lic.points = 6  # 饮酒后驾驶: 12 points from 2022 for a first offence elsewhere; here the record
+                lic.offences = [OffenceRecord(kind=OffenceKind.DRINK_DRIVING, on=in_cycle)]
+            case "hit_and_run":
+                lic.offences = [OffenceRecord(kind=OffenceKind.HIT_AND_RUN, on=in_cycle)]
+            case "cycle_limit":
+                lic.points = 2
+                lic.points_reductions = [
+                    PointsReduction(quiz_id=f"{DEMO_PREFIX}study-{n}", points=1, on=in_cycle, at=moment)
+                    for n in range(6)
+                ]
+    # Violations: none unhandled for the study people, two for the one with unhandled violations.
+    study_ids = {p.id_number for p in chosen.values()}
+    plates = {v.plate: v.owner_id_number for v in data.vehicles if v.owner_id_number in study_ids}
+    for v in data.violations:
+        if v.plate in plates and v.status != ViolationStatus.PAID:
+            v.status, v.processed_at, v.paid_at = ViolationStatus.PAID, v.occurred_at, v.occurred_at
+    unhandled_plate = next(p for p, owner in plates.items() if owner == chosen["unhandled_violations"].id_number)
+    code = violation_codes()[0]
+    city = chosen["unhandled_violations"].city
+    for n in range(2):
+        occurred = datetime.combine(today - timedelta(days=8 + n), time(9 + n, 15), LOCAL_TZ).astimezone(UTC)
+        data.violations.append(
+            Violation(
+                _id=f"{DEMO_PREFIX}v-study-{n}",
+                plate=unhandled_plate,
+                occurred_at=occurred,
+                place=Bilingual(zh=f"{city.name.zh}人民路与解放路交叉口", en=f"Renmin Rd & Jiefang Rd, {city.name.en}"),
+                code=code.code,
+                behaviour=code.behaviour,
+                fine_yuan=code.fine_yuan,
+                points=code.points,
+                source=ViolationSource.CAMERA,
+                recorded_by=f"CAM-{city.id.upper()}-007",
+            )
+        )
+    # An appealed violation, pending in the staff console's work queue.
+    appeal_plate = next(v.plate for v in data.vehicles if v.owner_id_number == appellant.id_number)
+    occurred = datetime.combine(today - timedelta(days=12), time(18, 40), LOCAL_TZ).astimezone(UTC)
+    filed = datetime.combine(today - timedelta(days=2), time(20, 5), LOCAL_TZ).astimezone(UTC)
+    parking = next((c for c in violation_codes() if "park" in c.behaviour.en.lower()), violation_codes()[0])
+    appealed = Violation(
+        _id=f"{DEMO_PREFIX}v-appealed",
+        plate=appeal_plate,
+        occurred_at=occurred,
+        place=Bilingual(zh=f"{appellant.city.name.zh}中山路88号", en=f"88 Zhongshan Rd, {appellant.city.name.en}"),
+        code=parking.code,
+        behaviour=parking.behaviour,
+        fine_yuan=parking.fine_yuan,
+        points=parking.points,
+        source=ViolationSource.CAMERA,
+        recorded_by=f"CAM-{appellant.city.id.upper()}-021",
+        appeal_id=f"{DEMO_PREFIX}appeal-0",
+        appeal_state=AppealState.PENDING,
+        appeal_filed_at=filed,
+    )
+    data.violations.append(appealed)
+    data.appeals.append(
+        Appeal(
+            _id=f"{DEMO_PREFIX}appeal-0",
+            violation_id=appealed.id,
+            plate=appeal_plate,
+            citizen_id_number=appellant.id_number,
+            language=Language.ZH,
+            reason="当天晚上我的车一直停在小区地下车库，有物业的出入记录，照片里的车不是我的。",
+            filed_at=filed,
+        )
+    )
+
+
+# --- handle and pay (actions/payments/) ------------------------------------------------------------
+
+PAYMENT_SITUATIONS = ("several", "near_limit")
+
+
+def _payment_people(people: list[_Person], owners: set[str]) -> dict[str, _Person]:
+    """Who plays each payment situation: valid-license ordinary people with a vehicle, after
+    the study and appeal people."""
+    chosen, appellant = _study_and_appeal_people(people, owners)
+    taken = {p.id_number for p in chosen.values()} | {appellant.id_number}
+    free = (p for p in people if p.scenario == "valid" and p.id_number in owners and p.id_number not in taken)
+    return {situation: next(free) for situation in PAYMENT_SITUATIONS}
+
+
+def payment_demo_people(rng_seed: int = DEFAULT_RNG_SEED) -> dict[str, tuple[str, str]]:
+    """(name, ID number) of each payment situation's person (the README lists them)."""
+    people = _people(rng_seed)
+    owners = {next(p.id_number for p in people if p.index == v.owner) for v in _vehicle_identities(rng_seed, people)}
+    return {k: (p.name, p.id_number) for k, p in _payment_people(people, owners).items()}
+
+
+def _add_payments(data: DemoData, people: list[_Person], today: date) -> None:
+    """Violations to handle and pay, for two linked demo citizens (ids ``demo-v-pay-...``):
+
+    - "several": 2 points; unhandled without a surcharge (a camera's, decided when handled), an
+      officer's ticket unpaid for 40 days (decided on the spot: 25 days late, a surcharge), handled
+      and unpaid 20 days ago (5 days late) and 3 days ago (none), and one paid with its receipt;
+    - "near_limit": 9 points and an unhandled 3-point violation: accepting it reaches 12 and
+      suspends the license; plus one handled and unpaid.
+    """
+    owners = {v.owner_id_number for v in data.vehicles}
+    chosen = _payment_people(people, owners)
+    licenses = {lic.id_number: lic for lic in data.licenses}
+    codes = {c.code: c for c in violation_codes()}
+    for situation, person in chosen.items():
+        lic = licenses[person.id_number]
+        lic.points, lic.suspension, lic.offences, lic.points_reductions = (
+            2 if situation == "several" else 9,
+            None,
+            [],
+            [],
+        )
+        plate = next(v.plate for v in data.vehicles if v.owner_id_number == person.id_number)
+        mine = {v.plate for v in data.vehicles if v.owner_id_number == person.id_number}
+        for v in data.violations:  # only the violations below are open
+            if v.plate in mine and v.status != ViolationStatus.PAID:
+                v.status, v.processed_at, v.paid_at = ViolationStatus.PAID, v.occurred_at, v.occurred_at
+        city = person.city
+        # (code, days ago it occurred, source, days ago handled or None, paid)
+        plan: list[tuple[str, int, ViolationSource, int | None, bool]]
+        if situation == "several":
+            plan = [
+                ("1352", 5, ViolationSource.CAMERA, None, False),
+                ("1039", 40, ViolationSource.OFFICER, None, False),
+                ("1208", 24, ViolationSource.CAMERA, 20, False),
+                ("6011", 6, ViolationSource.CAMERA, 3, False),
+                ("1345", 60, ViolationSource.CAMERA, 50, True),
+            ]
+        else:
+            plan = [("1357", 4, ViolationSource.CAMERA, None, False), ("1019", 10, ViolationSource.CAMERA, 8, False)]
+        for n, (code_id, days_ago, source, handled_ago, paid) in enumerate(plan):
+            code = codes[code_id]
+            occurred = datetime.combine(today - timedelta(days=days_ago), time(8 + n, 20), LOCAL_TZ).astimezone(UTC)
+            handled_at = (
+                datetime.combine(today - timedelta(days=handled_ago), time(12), LOCAL_TZ).astimezone(UTC)
+                if handled_ago is not None
+                else None
+            )
+            violation = Violation(
+                _id=f"{DEMO_PREFIX}v-pay-{situation}-{n}",
+                plate=plate,
+                occurred_at=occurred,
+                place=Bilingual(zh=f"{city.name.zh}建设路与和平路交叉口", en=f"Jianshe Rd & Heping Rd, {city.name.en}"),
+                code=code.code,
+                behaviour=code.behaviour,
+                fine_yuan=code.fine_yuan,
+                points=code.points,
+                source=source,
+                recorded_by=f"CAM-{city.id.upper()}-031" if source == ViolationSource.CAMERA else "31017",
+                status=ViolationStatus.PAID
+                if paid
+                else ViolationStatus.PROCESSED
+                if handled_at
+                else ViolationStatus.UNPROCESSED,
+                processed_at=handled_at,
+                handled_by=person.id_number if handled_at else None,
+                decided_on=handled_at.astimezone(LOCAL_TZ).date() if handled_at else None,
+            )
+            if handled_at is not None:
+                violation.history.append(
+                    ViolationEvent(at=handled_at, kind=ViolationEventKind.HANDLED, points=code.points)
+                )
+            if paid and handled_at is not None:
+                paid_at = handled_at + timedelta(days=2)
+                violation.paid_at, violation.paid_fine_fen, violation.paid_surcharge_fen = (
+                    paid_at,
+                    code.fine_yuan * 100,
+                    0,
+                )
+                violation.history.append(
+                    ViolationEvent(
+                        at=paid_at,
+                        kind=ViolationEventKind.PAID,
+                        order_id=f"{DEMO_PREFIX}order-{situation}",
+                        provider="gateway",
+                        fine_fen=code.fine_yuan * 100,
+                        surcharge_fen=0,
+                        charge_id=f"{DEMO_PREFIX}T0001",
+                    )
+                )
+            data.violations.append(violation)
+
+
+def _demo_people_of(rng_seed: int = DEFAULT_RNG_SEED) -> tuple[dict[str, _Person], _Person]:
+    people = _people(rng_seed)
+    owners = {next(p.id_number for p in people if p.index == v.owner) for v in _vehicle_identities(rng_seed, people)}
+    return _study_and_appeal_people(people, owners)
+
+
 def build_demo_data(today: date, rng_seed: int = DEFAULT_RNG_SEED) -> DemoData:
     """The demo data set in memory (no I/O); complaints still carry a placeholder ticket id."""
     return _build(rng_seed, today)
@@ -831,6 +1106,7 @@ async def _remove_demo_data(repos: Repositories, meta: dict[str, Any] | None, rn
     await repos.violations.collection.delete_many({"_id": demo_ids})
     await repos.deliveries.collection.delete_many({"_id": demo_ids})
     await repos.elicense.collection.delete_many({"_id": demo_ids})
+    await repos.appeals.collection.delete_many({"_id": demo_ids})
     if meta is not None and meta.get("complaint_ids"):
         await repos.complaints.collection.delete_many({"_id": {"$in": meta["complaint_ids"]}})
     return bindings
@@ -862,7 +1138,14 @@ async def load_demo_data(
     await repos.elicense.replace_cities(data.elicense_cities)
     if data.elicense_reviews:
         await repos.elicense.collection.insert_many([r.to_doc() for r in data.elicense_reviews])
+    if data.appeals:
+        await repos.appeals.collection.insert_many([a.to_doc() for a in data.appeals])
 
+    # Dispatch: the departments and routing rules (the push workers route the complaints).
+    seeded_at = datetime.now(UTC)
+    await repos.departments.ensure(default_departments(seeded_at))
+    if not await repos.routing_rules.all():
+        await repos.routing_rules.ensure(default_rules(seeded_at))
     complaint_ids: list[str] = []
     for complaint in sorted(data.complaints, key=lambda c: c.created_at):
         ticket = await repos.complaints.allocate_ticket_id(complaint.created_at.astimezone(LOCAL_TZ).date())
@@ -880,6 +1163,7 @@ async def load_demo_data(
         "complaints": len(complaint_ids),
         "elicense_cities": len(data.elicense_cities),
         "elicense_reviews": len(data.elicense_reviews),
+        "appeals": len(data.appeals),
     }
     await meta_coll.replace_one(
         {"_id": META_ID},
@@ -906,6 +1190,7 @@ _COUNT_KEYS = (
     "complaints",
     "elicense_cities",
     "elicense_reviews",
+    "appeals",
 )
 
 __all__ = [
@@ -918,3 +1203,11 @@ __all__ = [
     "build_demo_data",
     "load_demo_data",
 ]
+
+
+def study_and_appeal_demo(rng_seed: int = DEFAULT_RNG_SEED) -> tuple[dict[str, DemoIdentity], DemoIdentity]:
+    """Who to try study to reduce points with, per situation (``POINTS_STUDY_SITUATIONS``), and who
+    has a violation under appeal (the README's demo table names them)."""
+    chosen, appellant = _demo_people_of(rng_seed)
+    none = Bilingual(en="", zh="")
+    return {s: _identity(p, none, none) for s, p in chosen.items()}, _identity(appellant, none, none)

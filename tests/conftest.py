@@ -44,6 +44,10 @@ from storage.seed import load_demo_data
 REPO = Path(__file__).resolve().parent.parent
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# Apps the tests start, here or as child processes (which inherit this), keep their sandbox citizens
+# in memory: DATA_DIR defaults to ./data, where `make run` keeps the developer's (tests that check
+# the keeping pass sandbox_persist=True with a DATA_DIR of their own).
+os.environ["SANDBOX_PERSIST"] = "false"
 # As the app logs (masking on, plain tracebacks), not structlog's unconfigured default.
 configure_logging(LogLevel.INFO, LogFormat.CONSOLE)
 
@@ -113,6 +117,8 @@ def make_settings(mongo_url: str, redis_url: str) -> Callable[..., Settings]:
             "public_url": None,
             "demo_data": True,
             "log_format": "console",
+            # The tests' apps share DATA_DIR (./data) with `make run`: their sandbox citizens stay in memory.
+            "sandbox_persist": False,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]

@@ -8,7 +8,9 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
+from actions import dispatch
 from actions.complaints.draft import ComplaintDraft, check_description
+from actions.complaints.reporter import ContactMode, ReportContact
 from actions.services import Services
 from core.geo import normalize_place
 from core.language import Language
@@ -42,30 +44,39 @@ async def submit(
 
 async def submit_once(
     services: Services,
-    citizen: Citizen,
+    citizen: Citizen | None,
     draft: ComplaintDraft,
     *,
     key: str | None,
     chat_id: int | None,
     language: Language,
+    contact: ReportContact | None = None,
 ) -> tuple[Complaint, bool]:
     """``submit`` once per draft: ``key`` is the draft's idempotency key (unique on the stored
     complaint), so the same draft submitted again (a redelivered Submit after a crash, a double
-    tap) returns the complaint it filed the first time. (complaint, True when filed now)."""
+    tap) returns the complaint it filed the first time. (complaint, True when filed now).
+
+    ``citizen`` None: a report without a linked identity (issue 15), ``contact`` says how (a
+    verified phone, answered in ``chat_id``; or anonymous: no chat and no answer are kept)."""
     if draft.topic is None or not draft.has_place or draft.description is None:
         raise IncompleteDraft("topic, place and description are required")
     if check_description(draft.description) is not None:
         raise IncompleteDraft("description length")
+    if citizen is None and (contact is None or not contact.ready):
+        raise IncompleteDraft("a report without a linked identity needs a verified phone or to be anonymous")
     if key is not None and (earlier := await submitted(services, citizen, key)) is not None:
         return await _clustered(services, earlier), False
+    anonymous = citizen is None and contact is not None and contact.mode == ContactMode.ANONYMOUS
     now = services.clock()
     ticket_id = await services.repos.complaints.allocate_ticket_id(now.astimezone(LOCAL_TZ).date())
     place_text = clean_text(draft.place_text).strip() if draft.place_text else None
     place_key = (normalize_place(place_text) or None) if place_text else None
     complaint = Complaint(
         ticket_id=ticket_id,
-        citizen_id_number=citizen.id_number,
-        chat_id=chat_id,
+        citizen_id_number=citizen.id_number if citizen is not None else None,
+        contact_phone=contact.phone if citizen is None and contact is not None and not anonymous else None,
+        anonymous=anonymous,
+        chat_id=None if anonymous else chat_id,
         language=language,
         topic=draft.topic,
         place_text=place_text,
@@ -86,18 +97,20 @@ async def submit_once(
     return await _clustered(services, stored), created
 
 
-async def submitted(services: Services, citizen: Citizen, key: str) -> Complaint | None:
-    """The complaint the citizen's draft ``key`` filed, if it is stored."""
-    return await services.repos.complaints.by_submission_key(key, citizen.id_number)
+async def submitted(services: Services, citizen: Citizen | None, key: str) -> Complaint | None:
+    """The complaint the citizen's draft ``key`` filed, if it is stored (``citizen`` None: the
+    draft of someone without a linked identity; the key is the form's own, random and unshared)."""
+    return await services.repos.complaints.by_submission_key(key, citizen.id_number if citizen is not None else None)
 
 
 async def _clustered(services: Services, complaint: Complaint) -> Complaint:
     """The stored complaint with its cluster (assigned now when it has none: filed just now, or
     the process died between storing and clustering it)."""
-    if complaint.cluster_id is not None:
-        return complaint
-    cluster_id = await services.repos.complaints.assign_cluster(complaint)
-    return complaint.model_copy(update={"cluster_id": cluster_id})
+    if complaint.cluster_id is None:
+        cluster_id = await services.repos.complaints.assign_cluster(complaint)
+        complaint = complaint.model_copy(update={"cluster_id": cluster_id})
+    # Dispatched to its department's queue, with the topic's deadlines (actions/dispatch.py).
+    return await dispatch.route(services, complaint)
 
 
 # --- the citizen's own complaints -----------------------------------------------------------------

@@ -152,11 +152,11 @@ _TOPIC_WORDS: Final[dict[ComplaintTopic, tuple[tuple[str, ...], tuple[str, ...]]
             "facilities",
             "facility",
         ),
-        ("信号灯", "红绿灯", "标志", "标线", "护栏", "坑", "路面", "设施", "斑马线", "路灯"),
+        ("信号灯", "红绿灯", "标志", "标线", "护栏", "坑", "路面", "设施", "斑马线", "路灯", "不亮"),
     ),
     ComplaintTopic.ILLEGAL_PARKING: (
         ("parking", "parked", "park", "parks", "double-parked", "blocking the lane"),
-        ("违停", "乱停", "违章停车", "停车", "占道", "占用"),
+        ("违停", "乱停", "违章停车", "停车", "占道", "占用", "停在"),
     ),
     ComplaintTopic.CONGESTION: (
         ("congestion", "congested", "traffic jam", "jam", "jams", "gridlock", "backed up"),
@@ -199,10 +199,22 @@ _EN_PLACE = re.compile(
 )
 
 
+# A problem described straight away (issue 15): "建国路口的红绿灯坏了", "环路上有个大坑",
+# "a pothole on the ring road" (a lower-case road name after "on/at/near the").
+_ZH_PLACE_FIRST = re.compile(
+    r"^([\u4e00-\u9fff0-9]{1,12}?(?:交叉口|路口|大街|大道|环路|高速|立交|广场|路|街|桥|门口))(?=的|上|边|旁|附近|有|，|,)"
+)
+_EN_PLACE_LOWER = re.compile(
+    r"\b(?:at|near|on|by|outside)\s+the\s+((?:[a-z0-9][\w'.-]*\s+){1,3}"
+    r"(?:road|street|avenue|bridge|expressway|highway|crossing|junction|intersection))\b"
+)
+
+
 def guess_place(text: str) -> str | None:
-    """A place named in ``text`` ("... at Jianguo Road", "在东长安街南池子路口 ..."), or None."""
+    """A place named in ``text`` ("... at Jianguo Road", "在东长安街南池子路口 ...", "建国路口的红绿灯
+    坏了", "a pothole on the ring road"), or None."""
     folded = fold_text(text)
-    for pattern in (_ZH_PLACE, _EN_PLACE):
+    for pattern in (_ZH_PLACE, _EN_PLACE, _ZH_PLACE_FIRST, _EN_PLACE_LOWER):
         match = pattern.search(folded)
         if match is not None and check_place(match.group(1)) is None:
             return match.group(1).strip()
@@ -257,4 +269,24 @@ def draft_from_opening(text: str | None, entities: dict[str, list[str]]) -> Comp
     if text:
         draft.topic = guess_topic(text)
         draft.place_text = guess_place(text)
+        if is_problem_description(text):
+            draft.description = clean_text(text).strip()
     return draft
+
+
+# Words of a request to report ("I want to complain", "举报违停"), as opposed to the problem itself.
+_REQUEST_WORDS: Final = re.compile(
+    r"(?i)(?<![a-z])(?:complain\w*|complaint\w*|report\w*|lodge|file|grievance|feedback)(?![a-z])"
+    r"|投诉|举报|反映|反馈|报告|意见"
+)
+
+
+def is_problem_description(text: str) -> bool:
+    """``text`` describes a problem itself ("the signal at X has been dark for a week", "环路上有个
+    大坑"), not a request to report one: it names a topic, has a description's length, and no word
+    of a request. Such an opening message becomes the report's description (the citizen still
+    reads it in the summary before anything is filed)."""
+    folded = fold_text(text)
+    if check_description(folded) is not None or _REQUEST_WORDS.search(folded):
+        return False
+    return guess_topic(folded) is not None

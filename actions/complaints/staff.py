@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
-from actions.notify import notify
+from actions import dispatch
+from actions.complaints.reporter import tell_reporter
 from actions.services import Services
 from storage.models import Complaint, ComplaintStatus, NotificationType
 from storage.repositories import ClusterSummary
@@ -38,8 +39,9 @@ class ComplaintActionError(Exception):
         self.code = code
 
 
-def _payload(ticket_id: str, status: ComplaintStatus, text: str | None) -> dict[str, str | None]:
-    return {"ticket_id": ticket_id, "status": status.value, "text": text}
+def _payload(ticket_id: str, status: ComplaintStatus, text: str | None, late: bool = False) -> dict[str, object]:
+    """``late``: answered after its promised date (the citizen is told so: actions/dispatch.py)."""
+    return {"ticket_id": ticket_id, "status": status.value, "text": text, **({"late": True} if late else {})}
 
 
 def _applied(complaint: Complaint, ref: str | None) -> bool:
@@ -91,6 +93,7 @@ async def record_status(
     current = await repos.by_ticket(ticket_id)
     if current is None:
         raise ComplaintActionError("not_found", ticket_id)
+    late = dispatch.is_late(current, services.clock())
     if _applied(current, ref):
         updated = current
     else:
@@ -111,11 +114,11 @@ async def record_status(
         if status == ComplaintStatus.RESOLVED and updated.rating is None
         else NotificationType.COMPLAINT_UPDATED
     )
-    _, created = await notify(
+    created = await tell_reporter(
         services,
-        citizen_id_number=updated.citizen_id_number,
+        updated,
         type=kind,
-        payload=_payload(ticket_id, status, text),
+        payload=_payload(ticket_id, status, text, late),
         urgent=urgent,
         dedupe_key=ref or f"{kind.value}:{ticket_id}:{len(updated.history)}",
     )
@@ -133,16 +136,18 @@ async def reply_to_citizen(services: Services, ticket_id: str, actor: str, text:
     """A staff reply recorded in the complaint's history and sent to the citizen (COMPLAINT_UPDATED)."""
     if not text or not text.strip():
         raise ComplaintActionError("empty_text", "a reply needs text")
+    before = await services.repos.complaints.by_ticket(ticket_id)
+    late = before is not None and dispatch.is_late(before, services.clock())
     updated = await services.repos.complaints.add_event(
         ticket_id, actor=actor, action="reply", now=services.clock(), text=text.strip()
     )
     if updated is None:
         raise ComplaintActionError("not_found", ticket_id)
-    await notify(
+    await tell_reporter(
         services,
-        citizen_id_number=updated.citizen_id_number,
+        updated,
         type=NotificationType.COMPLAINT_UPDATED,
-        payload=_payload(ticket_id, updated.status, text.strip()),
+        payload=_payload(ticket_id, updated.status, text.strip(), late),
         dedupe_key=f"{NotificationType.COMPLAINT_UPDATED.value}:{ticket_id}:{len(updated.history)}",
     )
     return updated

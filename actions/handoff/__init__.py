@@ -35,6 +35,8 @@ from actions.handoff.callback import (
     send_phone_code,
 )
 from actions.handoff.citizen import (
+    LOW_RATING,
+    LOW_RATING_REASONS,
     HandoffRequest,
     RequestOutcome,
     build_context,
@@ -43,6 +45,7 @@ from actions.handoff.citizen import (
     citizen_end,
     citizen_turn,
     close_idle,
+    explain_low_rating,
     offer_after_long_wait,
     rate,
     request_callback,
@@ -78,6 +81,8 @@ from actions.handoff.supervisor import (
 __all__ = [
     "CALLBACK_RESOLUTION_CODES",
     "CALLBACK_TOPIC",
+    "LOW_RATING",
+    "LOW_RATING_REASONS",
     "PHONE_LINKED",
     "PHONE_VERIFIED",
     "RESOLUTION_CODES",
@@ -111,6 +116,7 @@ __all__ = [
     "close",
     "close_idle",
     "events_pattern",
+    "explain_low_rating",
     "holds",
     "inboxes",
     "is_live",

@@ -241,6 +241,21 @@ async def rate(services: Services, handoff_id: str, chat_id: int, score: int) ->
     return await services.repos.handoffs.rate(handoff_id, score)
 
 
+LOW_RATING = 2  # a rating up to this asks what went wrong
+LOW_RATING_REASONS = ("not_solved", "too_slow", "unclear", "other")
+
+
+async def explain_low_rating(services: Services, handoff_id: str, chat_id: int, reason: str, text: str) -> bool:
+    """What went wrong, as the citizen chose after a low rating of their own conversation: kept as
+    a note on it (author "citizen") for the supervisors who read the ratings."""
+    handoff = await services.repos.handoffs.by_id(handoff_id)
+    if handoff is None or handoff.chat_id != chat_id or handoff.rating is None or handoff.rating > LOW_RATING:
+        return False
+    if reason not in LOW_RATING_REASONS:
+        return False
+    return await services.repos.handoffs.add_note(handoff_id, "citizen", f"{handoff.rating}★: {text}", services.clock())
+
+
 async def offer_after_long_wait(services: Services, link: CitizenLink) -> int:
     """Tell each citizen who has waited longer than `handoff_max_wait` (once, across instances)
     that they can leave a message instead. Returns how many were told."""

@@ -65,6 +65,8 @@ class HandoffMiddleware(BaseMiddleware):
             marker = await actions.chat_marker(services, chat.id)
         if marker is None:
             return await handler(event, data)
+        if event.pre_checkout_query is not None or (event.message is not None and event.message.successful_payment):
+            return await handler(event, data)  # a payment is checked and recorded whoever has the chat
         t: Translator = data["t"]
         if event.callback_query is not None:
             query = event.callback_query

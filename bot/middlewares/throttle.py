@@ -41,6 +41,8 @@ class ThrottleMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or (event.message is None and event.callback_query is None):
             return await handler(event, data)
+        if event.message is not None and event.message.successful_payment is not None:
+            return await handler(event, data)  # money taken is always recorded, however fast the citizen types
         prefetched: Prefetched | None = data.get("prefetched")
         count = prefetched.throttle_count if prefetched is not None else None
         if count is None:

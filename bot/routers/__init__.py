@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.routers import (
+    appeals,
     business,
     common,
     complaints,
@@ -23,7 +24,10 @@ from bot.routers import (
     handoff,
     identity,
     licenses,
+    move_car,
     notifications,
+    payments,
+    points_study,
     profile,
     vehicles,
     violations,
@@ -47,8 +51,12 @@ def build_routers() -> Router:
         elicense.build_router(),
         vehicles.build_router(),
         violations.build_router(),
+        payments.build_router(),
         business.build_router(),
         complaints.build_router(),
+        appeals.build_router(),
+        move_car.build_router(),
+        points_study.build_router(),
         fallback.build_router(),
     )
     root.include_routers(errors.build_router(), groups.build_router(), citizen)

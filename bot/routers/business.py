@@ -26,13 +26,15 @@ from actions.applications import (
     submit_plate_request,
     submit_renewal,
 )
+from actions.licenses import may_drive
+from actions.services import today_of
 from bot import forms
 from bot.context import Ctx, feature
 from bot.guards import bound_citizen, require_citizen, require_citizen_in_form
-from bot.ui.callbacks import BizCb, GoCb
+from bot.ui.callbacks import BizCb, GoCb, MenuCb
 from bot.ui.format import dashed, day, local_time
-from bot.ui.keyboards import buttons, main_menu
-from core.addresses import normalize_address, normalize_postal_code
+from bot.ui.keyboards import buttons, main_menu, menu_button
+from core.addresses import mask_address, normalize_address, normalize_postal_code
 from core.identifiers import mask_phone, normalize_plate
 from storage.models import Citizen, PlateDeliveryRequest, PlateRequestReason, RegistrationStatus
 
@@ -127,7 +129,7 @@ async def renewal(ctx: Ctx) -> None:
         )
         return
     if start.license is None:
-        await ctx.say("business-renewal-no-license")
+        await ctx.say("business-renewal-no-license", menu_button(ctx.t))
         return
     if not start.check.ok:
         await ctx.send(
@@ -169,12 +171,18 @@ async def submit_renewal_form(ctx: Ctx, citizen: Citizen, form: dict[str, Any], 
 
 async def _tell_renewal(ctx: Ctx, result: RenewalSubmitted, note: str = "") -> None:
     assert result.application is not None and result.delivery is not None
+    lic = result.start.license
+    usable = lic is not None and may_drive(lic, today_of(ctx.services))
     text = ctx.t(
         "business-renewal-submitted",
         number=result.application.id[-8:].upper(),
-        address=result.application.mailing_address,
+        address=mask_address(result.application.mailing_address),
+        usable="yes" if usable else "no",
     )
-    follow = buttons([(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))])
+    follow = buttons(
+        [(ctx.t("business-button-follow"), GoCb(feature="delivery_view", arg=result.delivery.id))],
+        [(ctx.t("menu-title-short"), MenuCb(section="main"))],
+    )
     await ctx.send(forms.with_note(note, text), follow)
 
 
@@ -255,7 +263,11 @@ async def _tell_plate(ctx: Ctx, request: PlateDeliveryRequest, citizen: Citizen,
         phone=mask_phone(citizen.phone),
     )
     await ctx.send(
-        forms.with_note(note, text), buttons([(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))])
+        forms.with_note(note, text),
+        buttons(
+            [(ctx.t("business-button-deliveries"), GoCb(feature="deliveries"))],
+            [(ctx.t("menu-title-short"), MenuCb(section="main"))],
+        ),
     )
 
 

@@ -6,15 +6,17 @@ from dataclasses import replace
 
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from actions import profile
 from bot import forms
 from bot.context import FEATURES, Ctx, feature
 from bot.middlewares.context import remember_language
 from bot.ui.callbacks import GoCb, LangCb, MenuCb
+from bot.ui.format import full_name
 from bot.ui.keyboards import SECTIONS, language_menu, main_menu, section_menu
 from core.language import Language
+from messenger.commands import set_chat_commands
 
 
 def build_router() -> Router:
@@ -36,9 +38,15 @@ async def show_main_menu(ctx: Ctx, msg_id: str = "menu-title") -> None:
 
 async def cmd_start(message: Message, ctx: Ctx) -> None:
     await forms.settle(ctx, "forms-already-submitted")  # a form that filed before a crash: say so
+    state = await ctx.state.get_state()
     await ctx.state.clear()
     await forms.forget(ctx.services, ctx.user.id, ctx.prefetched)
-    await ctx.say("start-greeting", main_menu(ctx.t), name=ctx.user.first_name)
+    name = full_name(ctx.user.first_name, ctx.user.last_name)
+    if state in forms.REPLY_KEYBOARD_STATES:  # a form's reply keyboard goes with it; the menu apart
+        await ctx.say("start-greeting", ReplyKeyboardRemove(), name=name)
+        await show_main_menu(ctx)
+        return
+    await ctx.say("start-greeting", main_menu(ctx.t), name=name)
 
 
 @feature("help", title="menu-help", intents=("help",))
@@ -62,8 +70,13 @@ async def cmd_cancel(message: Message, ctx: Ctx) -> None:
         return
     if await forms.settle(ctx, "forms-cancel-submitted"):  # filed already (a crash came before the form ended)
         return
+    state = await ctx.state.get_state()
     await ctx.state.clear()
     await forms.forget(ctx.services, ctx.user.id, ctx.prefetched)
+    if state in forms.REPLY_KEYBOARD_STATES:  # its reply keyboard goes too; the menu follows apart
+        await ctx.say("cancel-done-short", ReplyKeyboardRemove())
+        await show_main_menu(ctx)
+        return
     await ctx.say("cancel-done", main_menu(ctx.t))
 
 
@@ -84,6 +97,7 @@ async def on_language(query: CallbackQuery, callback_data: LangCb, ctx: Ctx) -> 
     t = services.catalog.translator(lang)
     await query.answer()
     await ctx.send(t("language-set"), main_menu(t))
+    await set_chat_commands(ctx.bot, services.catalog, ctx.chat_id, lang)  # the "/" menu follows
 
 
 async def on_menu(query: CallbackQuery, callback_data: MenuCb, ctx: Ctx) -> None:

@@ -7,7 +7,8 @@ from bot.context import Ctx, feature
 from bot.guards import require_citizen
 from bot.ui.callbacks import GoCb
 from bot.ui.format import dashed, local_day, local_time
-from bot.ui.keyboards import Button, buttons, web_app_row
+from bot.ui.keyboards import Button, buttons, menu_button, web_app_row
+from core.addresses import mask_address
 from core.identifiers import normalize_tracking_number
 from storage.models import Delivery, DeliveryKind, DeliveryStage, PlateDeliveryRequest
 
@@ -34,7 +35,7 @@ def render_delivery(ctx: Ctx, delivery: Delivery) -> str:
         )
     else:
         lines.append(t("deliveries-no-tracking"))
-    lines.append(t("deliveries-address", address=delivery.address))
+    lines.append(t("deliveries-address", address=mask_address(delivery.address)))
     lines.append(t("deliveries-timeline"))
     for step in timeline(delivery):
         stage = t(f"deliveries-stage-{step.stage.value}")
@@ -79,7 +80,7 @@ async def deliveries(ctx: Ctx) -> None:
     items = await my_deliveries(ctx.services, citizen)
     waiting = await awaiting_collection(ctx.services, citizen)
     if not items and not waiting:
-        await ctx.say("deliveries-none")
+        await ctx.say("deliveries-none", menu_button(ctx.t))
         return
     open_items = [d for d in items if not d.delivered]
     done = [d for d in items if d.delivered]

@@ -19,6 +19,7 @@ from bot.ui.format import day, local_day
 from bot.ui.keyboards import Button, buttons, feature_rows, web_app_row
 from core.i18n import Translator
 from core.identifiers import mask_id_number
+from storage.models import LicenseStatus
 
 
 class ReviewForm(StatesGroup):
@@ -60,13 +61,18 @@ def render_eligibility(t: Translator, found: Eligibility) -> tuple[str, InlineKe
         case Verdict.BLOCKED:
             lines.append(t("elicense-blocked", count=len(found.remedies)))
     for remedy in found.remedies:
-        lines.append(f"• <b>{status_label(t, remedy.status)}</b>: {step_text(t, remedy)}")
-    rows.extend(feature_rows(t, [r.feature for r in found.remedies]))
+        lines.append(t("elicense-remedy-line", status=status_label(t, remedy.status), step=step_text(t, remedy)))
+    # "Renew by mail" leads nowhere while the license is held or revoked (it would only refuse).
+    held = any(r.status in RENEWAL_REFUSED for r in found.remedies)
+    rows.extend(feature_rows(t, [r.feature for r in found.remedies if not (held and r.feature == "renewal")]))
     if found.can_request_review:
         lines.append("")
         lines.append(t("elicense-review-offer"))
         rows.append([(t("elicense-review-button"), GoCb(feature="elicense_review"))])
     return "\n".join(lines), buttons(*rows) if rows else None
+
+
+RENEWAL_REFUSED = (LicenseStatus.DETAINED, LicenseStatus.TEMPORARILY_DETAINED, LicenseStatus.REVOKED)
 
 
 @feature("elicense_check", title="elicense-menu-check", section="inquiry", intents=("elicense_eligibility",), order=30)

@@ -17,15 +17,21 @@ from redis.exceptions import RedisError
 
 from actions.handoff import remember_intent
 from bot import filters, forms
-from bot.context import INTENTS, Ctx
+from bot.context import FEATURES, INTENTS, Ctx
+from bot.routers import typed
+from bot.routers.complaints.filing import OFFERED_PHOTO
 from bot.ui.callbacks import GoCb, MenuCb
-from bot.ui.keyboards import buttons, main_menu
+from bot.ui.keyboards import buttons, main_menu, menu_button
 from core.metrics import ERRORS, NLU_CALLS
 from core.text import is_noise
+from core.typed import is_key_mash
 from nlu.client import NluUnavailable, decide, normalize_entities
 
 log = structlog.get_logger(__name__)
 
+THANKS_EMOJI = frozenset(
+    {"👍", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿", "🙏", "👌", "🤝", "👏", "❤️", "❤", "🌹", "💐", "😊", "🥰", "💯"}
+)
 SMALL_TALK = ("greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope")
 MISUNDERSTANDING_TTL = 15 * 60
 MAX_TEXT = 4096
@@ -51,8 +57,35 @@ async def unsupported_content(message: Message, ctx: Ctx) -> None:
         return
     if await forms.announce_expired(ctx):
         return
+    if message.sticker is not None and (message.sticker.emoji or "") in THANKS_EMOJI:  # a 👍 is thanks
+        await _reset_misunderstandings(ctx)
+        await ctx.say("smalltalk-thanks", menu_button(ctx.t))
+        return
+    if message.photo and await _offer_report_with_photo(ctx, message.photo[-1].file_id):
+        return
     kind = getattr(message.content_type, "value", message.content_type)
     await ctx.say("unsupported-content", main_menu(ctx.t), kind=kind)
+
+
+async def _offer_report_with_photo(ctx: Ctx, file_id: str) -> bool:
+    """A photo outside a form: offer to file a report with it (the photo is kept for a while)."""
+    if "complaint" not in FEATURES:
+        return False
+    try:
+        await ctx.services.redis.set(
+            ctx.services.keys.offered_photo(ctx.user.id), file_id, ex=ctx.services.settings.form_ttl
+        )
+    except RedisError:
+        ERRORS.labels("redis-offered-photo").inc()
+        return False
+    await ctx.say(
+        "photo-offer-report",
+        buttons(
+            [(ctx.t("photo-offer-report-button"), GoCb(feature="complaint", arg=OFFERED_PHOTO))],
+            [(ctx.t("menu-title-short"), MenuCb(section="main"))],
+        ),
+    )
+    return True
 
 
 async def stale_button(query: CallbackQuery, ctx: Ctx) -> None:
@@ -68,8 +101,13 @@ async def free_text(message: Message, ctx: Ctx) -> None:
         return
     services = ctx.services
     text = (message.text or "")[:MAX_TEXT]
-    if is_noise(text):  # "aaaa..." x 4,096 was read as "talk to a person" with confidence 1.0
+    # "aaaa..." x 4,096 was read as "talk to a person" with confidence 1.0, "asdfgh" as "yes"
+    if is_noise(text) or is_key_mash(text):
         await _not_understood(ctx)
+        return
+    # A button's label typed, or one identifier alone (a bare ID number was read as "goodbye").
+    if await typed.answer_label(ctx, text) or await typed.answer_identifier(ctx, text):
+        await _reset_misunderstandings(ctx)
         return
     if services.nlu is None:
         await ctx.say("nlu-down", main_menu(ctx.t))
@@ -98,7 +136,8 @@ async def free_text(message: Message, ctx: Ctx) -> None:
     if decision.kind == "act" and decision.intent is not None:
         if decision.intent in SMALL_TALK:
             await _reset_misunderstandings(ctx)
-            await ctx.say(f"smalltalk-{decision.intent.replace('_', '-')}", main_menu(ctx.t))
+            # One way back to the menu: the six-button menu again after every "thanks" is noise.
+            await ctx.say(f"smalltalk-{decision.intent.replace('_', '-')}", menu_button(ctx.t))
             return
         target = INTENTS.get(decision.intent)
         if target is not None:

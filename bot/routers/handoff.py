@@ -16,7 +16,8 @@ from actions import handoff as actions
 from actions.handoff import RequestOutcome
 from bot.context import FEATURES, Ctx, feature
 from bot.routers import handoff_callback
-from bot.ui.keyboards import main_menu
+from bot.ui.callbacks import GoCb, MenuCb
+from bot.ui.keyboards import Button, buttons, main_menu, menu_button
 from messenger.citizen_link import COMPLAINT_FEATURE, HandoffCb, leave_message_keyboard, stop_keyboard
 
 
@@ -24,6 +25,7 @@ def build_router() -> Router:
     router = Router(name="handoff")
     router.callback_query.register(on_stop, HandoffCb.filter(F.action == "stop"))
     router.callback_query.register(on_rate, HandoffCb.filter(F.action == "rate"))
+    router.callback_query.register(on_low_rating_reason, HandoffCb.filter(F.action == "why"))
     router.callback_query.register(on_complaint, HandoffCb.filter(F.action == "complaint"))
     handoff_callback.register(router)  # leave a message for a call back
     return router
@@ -71,7 +73,31 @@ async def on_rate(query: CallbackQuery, callback_data: HandoffCb, ctx: Ctx) -> N
         return
     rated = await actions.rate(ctx.services, callback_data.id, ctx.chat_id, callback_data.n)
     await query.answer()
-    await ctx.say("handoff-rated" if rated else "handoff-rate-already", main_menu(ctx.t))
+    if rated and callback_data.n <= actions.LOW_RATING:  # what went wrong? (kept for the supervisors)
+        reasons = [
+            [(ctx.t(f"handoff-low-{reason.replace('_', '-')}"), HandoffCb(action="why", id=callback_data.id, n=i))]
+            for i, reason in enumerate(actions.LOW_RATING_REASONS)
+        ]
+        await ctx.say("handoff-rated-low", buttons(*reasons))
+        return
+    await ctx.say("handoff-rated" if rated else "handoff-rate-already", menu_button(ctx.t))
+
+
+async def on_low_rating_reason(query: CallbackQuery, callback_data: HandoffCb, ctx: Ctx) -> None:
+    reasons = actions.LOW_RATING_REASONS
+    if callback_data.n >= len(reasons):
+        await query.answer(ctx.t("button-expired"), show_alert=True)
+        return
+    reason = reasons[callback_data.n]
+    text = ctx.t(f"handoff-low-{reason.replace('_', '-')}")
+    kept = await actions.explain_low_rating(ctx.services, callback_data.id, ctx.chat_id, reason, str(text))
+    await query.answer()
+    await ctx.clear_buttons()
+    rows: list[list[Button]] = [[(ctx.t("handoff-title"), GoCb(feature="human"))]] if "human" in FEATURES else []
+    if COMPLAINT_FEATURE in FEATURES:
+        rows.append([(ctx.t(FEATURES[COMPLAINT_FEATURE].title_id), GoCb(feature=COMPLAINT_FEATURE))])
+    rows.append([(ctx.t("menu-title-short"), MenuCb(section="main"))])
+    await ctx.say("handoff-low-noted" if kept else "handoff-rate-already", buttons(*rows))
 
 
 async def on_complaint(query: CallbackQuery, ctx: Ctx) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
@@ -14,8 +16,10 @@ from actions.identity import CheckOutcome, SendOutcome, SendResult
 from actions.services import today_of
 from bot import forms
 from bot.context import Ctx, feature
+from bot.resume import resume_request
 from bot.ui.callbacks import GoCb, MenuCb
 from bot.ui.keyboards import buttons, main_menu
+from core.dates import LOCAL_TZ
 from core.identifiers import explain_id_number, mask_id_number, mask_name, normalize_id_number
 from messenger.webapp import reset_menu_button, set_linked_menu_button
 from storage.models import TelegramBinding
@@ -55,9 +59,31 @@ async def bind(ctx: Ctx) -> None:
             **_who(current.name, current.id_number),
         )
         return
+    if await say_if_locked(ctx):  # at once, not after the name and ID number are typed again
+        return
     given = ctx.entities.get("id_number", [])
     await forms.begin(ctx, "bind", BindForm.name, data={"id_number": given[0] if given else None})
     await ctx.say("identity-ask-name")
+
+
+async def say_locked(ctx: Ctx, seconds: int) -> None:
+    """Linking is locked: until when (the bureau's local time) and how long that is."""
+    until = ctx.services.clock() + timedelta(seconds=seconds)
+    await ctx.say(
+        "identity-locked-until",
+        buttons([(ctx.t("menu-title-short"), MenuCb(section="main"))]),
+        until=until.astimezone(LOCAL_TZ).strftime("%H:%M"),
+        minutes=max(1, -(-seconds // 60)),
+    )
+
+
+async def say_if_locked(ctx: Ctx) -> bool:
+    """When too many wrong codes locked this account, say until when and return True."""
+    seconds = await identity.binding_lock_seconds(ctx.services, ctx.user.id)
+    if seconds <= 0:
+        return False
+    await say_locked(ctx, seconds)
+    return True
 
 
 async def on_name(message: Message, ctx: Ctx) -> None:
@@ -109,7 +135,7 @@ async def _refused(ctx: Ctx, result: SendResult, *, keep_form: bool) -> None:
     await forms.end(ctx)
     match result.outcome:
         case SendOutcome.LOCKED:
-            await ctx.say("identity-locked", None, minutes=result.wait_minutes)
+            await say_locked(ctx, result.wait_seconds)
         case SendOutcome.TOO_SOON:
             await ctx.say("identity-too-soon", None, seconds=result.wait_seconds)
         case SendOutcome.TOO_MANY:
@@ -142,7 +168,7 @@ async def on_code(message: Message, ctx: Ctx) -> None:
             return
         case CheckOutcome.LOCKED:
             await forms.end(ctx)
-            await ctx.say("identity-locked", None, minutes=check.wait_minutes)
+            await say_locked(ctx, check.wait_seconds)
             return
         case CheckOutcome.EXPIRED:
             await forms.end(ctx)
@@ -161,6 +187,8 @@ async def on_code(message: Message, ctx: Ctx) -> None:
     await set_linked_menu_button(ctx.bot, ctx.services.settings, ctx.services.catalog, ctx.chat_id, ctx.lang)
     if outcome.bind.previous_binding is not None:
         await _tell_previous_account(ctx, outcome.bind.previous_binding)
+    # The request that needed the link (e.g. "how do I appeal this ticket?") is answered now.
+    await resume_request(ctx)
 
 
 async def _tell_previous_account(ctx: Ctx, previous: TelegramBinding) -> None:

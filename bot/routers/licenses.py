@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from actions.licenses import LicenseReport, license_status
+from actions.applications import renewal_eligibility
+from actions.licenses import LicenseReport, license_status, next_features
+from actions.points_study import reduced_in_cycle
+from actions.services import today_of
 from bot.context import Ctx, feature
 from bot.guards import require_citizen
+from bot.ui.callbacks import MenuCb
 from bot.ui.format import day
 from bot.ui.keyboards import buttons, feature_rows
 from core.i18n import Translator
@@ -75,6 +79,8 @@ def render_report(t: Translator, report: LicenseReport) -> str:
     ]
     if lic.exam_result_on_file is not None:
         lines.append(t("license-line-exam-on-file", date=day(lic.exam_result_on_file)))
+    if studied := reduced_in_cycle(lic):  # 学法减分 this cycle (actions/points_study.py)
+        lines.append(t("license-line-points-studied", points=studied))
     if report.steps:
         lines.append("")
         lines.append(t("license-next-steps"))
@@ -92,7 +98,10 @@ async def show_license(ctx: Ctx) -> None:
         return
     report = await license_status(ctx.services, citizen.id_number, ctx.lang)
     if report is None:
-        await ctx.say("license-none")
+        await ctx.say("license-none", buttons([(ctx.t("menu-title-short"), MenuCb(section="main"))]))
         return
-    rows = feature_rows(ctx.t, [step.feature for step in report.steps] + ["elicense_check"])
-    await ctx.send(render_report(ctx.t, report), buttons(*rows) if rows else None)
+    today = today_of(ctx.services)
+    renewable = renewal_eligibility(report.license, today).ok
+    rows = feature_rows(ctx.t, next_features(report.license, today, report.steps, renewable=renewable))
+    rows.append([(ctx.t("menu-title-short"), MenuCb(section="main"))])
+    await ctx.send(render_report(ctx.t, report), buttons(*rows))

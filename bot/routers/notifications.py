@@ -17,7 +17,9 @@ from core.i18n import Translator
 from storage.models import NotificationPreferences, NotificationType
 
 # What a citizen may switch off; the security notice about their account is always sent.
-CHOOSABLE: tuple[NotificationType, ...] = tuple(t for t in NotificationType if t != NotificationType.ACCOUNT_REBOUND)
+CHOOSABLE: tuple[NotificationType, ...] = tuple(
+    t for t in NotificationType if t not in (NotificationType.ACCOUNT_REBOUND, NotificationType.PAYMENT)
+)
 
 
 def build_router() -> Router:

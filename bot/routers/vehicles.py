@@ -35,6 +35,7 @@ from actions.vehicles import (
     preset_period,
     remove_added_vehicle,
     revoke_authorisation,
+    vehicle_name,
     vehicle_statuses,
 )
 from bot import forms
@@ -78,7 +79,7 @@ def build_router() -> Router:
 
 def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
     t, v = ctx.t, status.vehicle
-    lines = [t("vehicles-card-head", plate=v.plate, brand=v.brand.get(ctx.lang), model=v.model)]
+    lines = [t("vehicles-card-head", plate=v.plate, name=vehicle_name(v, ctx.lang))]
     if not status.owned:
         lines.append(t("vehicles-card-added"))
     lines.append(t(f"vehicles-reg-{v.registration_status.value}"))
@@ -100,7 +101,15 @@ def render_vehicle(ctx: Ctx, status: VehicleStatus) -> str:
             )
         )
     if status.open_violations:
-        lines.append(t("vehicles-violations-open", count=status.open_violations))
+        unprocessed = min(status.unprocessed_violations, status.open_violations)
+        lines.append(
+            t(
+                "vehicles-violations-open",
+                count=status.open_violations,
+                unprocessed=unprocessed,
+                processed=status.open_violations - unprocessed,
+            )
+        )
     else:
         lines.append(t("vehicles-violations-none"))
     if not status.open_accidents:

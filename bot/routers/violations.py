@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
+from actions.payments.receipt import paid_line
 from actions.vehicles import accessible_plates
 from actions.violations import ViolationLookup, lookup_violations
 from bot.context import Ctx, feature
@@ -12,7 +13,7 @@ from bot.routers.vehicles import citizen_and_plate
 from bot.ui.callbacks import GoCb, ViolationPageCb
 from bot.ui.format import local_time
 from bot.ui.keyboards import Button, buttons, page_row, web_app_row
-from storage.models import Citizen
+from storage.models import AppealState, Citizen, ViolationStatus
 
 
 def build_router() -> Router:
@@ -55,6 +56,13 @@ def render_violations(ctx: Ctx, lookup: ViolationLookup) -> str:
                 status=t(f"violations-status-{v.status.value}"),
             )
         )
+        if v.appeal_pending:  # told wherever the violation is shown (actions/appeals.py)
+            lines.append(t("violations-appeal-pending"))
+        elif v.appeal_state == AppealState.REJECTED and v.status != ViolationStatus.PAID:
+            lines.append(t("violations-appeal-rejected"))
+        receipt = paid_line(t, v)  # the payment's receipt, from the violation's history
+        if receipt is not None:
+            lines.append(receipt)
     if page.unprocessed:
         lines.append("")
         lines.append(t("violations-next-unprocessed"))
@@ -85,7 +93,11 @@ def violation_markup(ctx: Ctx, lookup: ViolationLookup, plate: str, all_plates: 
         nav,
         choices,
         web_app_row(ctx.t, ctx.services.settings, "miniapp-button-violations", "violations", plate),
-        [(ctx.t("violations-button-vehicles"), GoCb(feature="vehicles"))],
+        [(ctx.t("payments-menu"), GoCb(feature="pay_fines"))] if page.fine_due_yuan else [],
+        [
+            (ctx.t("violations-button-vehicles"), GoCb(feature="vehicles")),
+            (ctx.t("appeals-menu"), GoCb(feature="appeal")),
+        ],
     )
 
 

@@ -69,3 +69,36 @@ class NotifCb(CallbackData, prefix="ntf"):
 class ViolationPageCb(CallbackData, prefix="vio"):
     page: int = Field(ge=0, le=MAX_PAGE)  # a forged 20-digit page would overflow the database's skip
     plate: str = ""  # "" = all of the citizen's vehicles
+
+
+class AppealCb(CallbackData, prefix="apl"):
+    """Buttons of the appeal form: photos_done, submit (value = the form's idempotency key), cancel."""
+
+    action: str
+    value: str = ""
+
+
+class StudyCb(CallbackData, prefix="pst"):
+    """An answer of the study-to-reduce-points exam: exam ``quiz`` (the form's key), question
+    ``n`` (0-based), option ``a``. A press for another exam or question changes nothing."""
+
+    quiz: str
+    n: int = Field(ge=0, le=50)
+    a: int = Field(ge=0, le=9)
+
+
+class PayCb(CallbackData, prefix="pay"):
+    """Handle and pay (bot/routers/payments.py): "t" toggles violation ``value``, "all", "next"
+    (the decision), "tg" / "gw" (accept and pay with Telegram / the payment page; ``value`` is the
+    confirmation's idempotency key), "back", "cancel"."""
+
+    action: str
+    value: str = ""
+
+
+class MoveCb(CallbackData, prefix="mvc"):
+    """Buttons of the move-my-car form (bot/routers/move_car.py): reason (``value`` = a preset),
+    photos_done, submit (``value`` = the form's idempotency key), cancel."""
+
+    action: str
+    value: str = ""

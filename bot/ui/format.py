@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from core.dates import LOCAL_TZ, local_time
 
-__all__ = ["dashed", "day", "local_day", "local_time", "shown_text", "stars"]
+__all__ = ["dashed", "day", "full_name", "local_day", "local_time", "shown_text", "stars"]
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -37,3 +37,17 @@ def shown_text(text: str) -> str:
     """What the chat shows for a message sent as HTML: tags dropped, entities decoded, and the
     surrounding whitespace trimmed (as Telegram does); to tell whether an edit changes anything."""
     return html.unescape(_TAG.sub("", text)).strip()
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def full_name(first: str, last: str | None) -> str:
+    """A Telegram user's full name as it is said: family name first and no space in Chinese
+    (王 + 明 -> 王明: the greeting said "明，您好"), given name first otherwise (Alice Smith)."""
+    if not last:
+        return first
+    if _chinese(first) and _chinese(last):
+        return f"{last}{first}"
+    return f"{first} {last}"

@@ -81,6 +81,12 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
     return buttons(*grid(items, 2))
 
 
+def menu_button(t: Translator) -> InlineKeyboardMarkup:
+    """One "📋 Menu" button: the way back after an answer that ends a flow, where the six-button
+    main menu would repeat itself."""
+    return buttons([(t("menu-title-short"), MenuCb(section="main"))])
+
+
 def section_menu(t: Translator, section: str) -> InlineKeyboardMarkup:
     features = sorted((f for f in FEATURES.values() if f.section == section), key=lambda f: (f.order, f.name))
     items: list[Button] = [(t(item.title_id), GoCb(feature=item.name)) for item in features]

@@ -15,7 +15,7 @@ business-renewal-block-detained = • Your license is detained. It can be renewe
 business-renewal-block-temporarily-detained = • Your license is temporarily detained. It can be renewed once it is returned to you: ask the office that holds it.
 business-renewal-block-suspended = • Your license is suspended. It can be renewed after the suspension ends and the required study and examination are done.
 business-renewal-block-too-early = • It is valid until { $valid_to }: renewal by mail opens 90 days before expiry, on { $opens }. Until then it remains valid.
-business-renewal-block-expired-no-exam = • It expired on { $valid_to } ({ $days } days ago), and there is no recent physical exam result on file. Next step: have a driver's physical exam at a designated hospital (in Beijing, 141 community or township hospitals and 51 county-level and larger hospitals); the result is sent online, then renew here.
+business-renewal-block-expired-no-exam = • It expired on { $valid_to } ({ $days } days ago), and there is no recent physical exam result on file. Next step: have a driver's physical exam at a designated hospital of the city where your license was issued (below: where); the result is sent online, then renew here.
 business-renewal-block-expired-too-long = • It expired on { $valid_to }, more than a year ago, so it has been cancelled. Next step: within two years of cancellation, restore it at a vehicle management office by passing the theory test.
 business-renewal-no-license = There is no driver's license on record under your ID number, so there is nothing to renew.
 business-renewal-summary = <b>Renew your driver's license by mail</b>
@@ -29,7 +29,10 @@ business-renewal-summary = <b>Renew your driver's license by mail</b>
     Is this address right? It is used for this application only.
 business-renewal-open = You already have a renewal application (submitted { $at }, { $status }). One application at a time: please follow that one.
 business-renewal-submitted = ✅ <b>Renewal application accepted</b> (no. { $number }).
-    Your new license will be printed and mailed to { $address }; you will get the tracking number when it is shipped. Your current license stays in use until the new one arrives.
+    Your new license will be printed and mailed to { $address }; you will get the tracking number when it is shipped. { $usable ->
+        [yes] Your current license stays in use until the new one arrives.
+       *[no] Your current license may not be used: do not drive until the new one arrives.
+    }
 business-status-submitted = submitted
 business-status-accepted = accepted
 business-status-rejected = rejected

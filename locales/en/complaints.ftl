@@ -25,6 +25,7 @@ complaints-place-placeholder = Street, crossing or landmark
 
 complaints-button-cancel = ❌ Cancel
 complaints-button-share-location = 📍 Share my location
+complaints-location-label = That is the button's label, not a place: this Telegram app cannot send a location. Please type the place instead (a road, a crossing or a landmark), or press the button in Telegram on a phone.
 complaints-button-photos-done = ✅ Done
 complaints-button-photos-skip = ⏭ Skip photos
 complaints-button-submit = ✅ Submit
@@ -45,6 +46,11 @@ complaints-intro =
 complaints-known-topic = • Topic: { $topic }
 complaints-known-place = • Place: { $place }
 complaints-known-plate = • Plate: { $plate }
+complaints-known-photos = • Photos: { $count } attached
+complaints-known-description = • What happened: { $description }
+complaints-intro-described =
+    📝 <b>That sounds like something to report.</b> I can file it for you: a few short questions; /cancel leaves at any time, nothing is sent before you confirm.
+    { $known }
 
 complaints-ask-topic = What is the complaint about? Choose a topic:
 complaints-ask-place = Where did it happen? Type the street, crossing or landmark, or press “📍 Share my location”.
@@ -91,7 +97,7 @@ complaints-cancelled = Complaint cancelled. Nothing was submitted.
 complaints-filed =
     ✅ <b>Your complaint is registered.</b>
     Ticket number: <b>{ $ticket }</b> (keep it to follow your complaint)
-    We will acknowledge it by { $acknowledge_by } (within 24 hours) and answer by { $answer_by } (within 7 days).
+    We will acknowledge it by { $acknowledge_by } and answer by { $answer_by }.
 
 complaints-deadline-acknowledge = Acknowledgement due by { $at }
 complaints-deadline-answer = Answer due by { $at }
@@ -132,3 +138,45 @@ complaints-error-comment-long = That is { $length } characters; a comment can ha
 complaints-rate-thanks = Thank you! Your rating { $stars } for complaint { $ticket } is recorded.
 complaints-rate-already = You already rated complaint { $ticket }: { $stars }. Thank you!
 complaints-rate-not-yet = Complaint { $ticket } is { $status }; you can rate it once it is resolved.
+
+## Reporting without a linked identity (issue 15)
+complaints-contact-ask =
+    Anyone can report a problem; no ID card or passport is needed. How should we answer you?
+    • <b>Verify a phone number</b>: we send a code once; the answer comes here in this chat.
+    • <b>Anonymously</b>: nothing about you is kept, and <b>you will get no answer</b>.
+complaints-button-contact-phone = 📱 Verify a phone number
+complaints-button-contact-anonymous = 🕶 Report anonymously (no answer)
+complaints-contact-choose = Please choose one of the buttons: a verified phone number, or anonymous.
+complaints-contact-phone-ask = Please type your mobile number (11 digits, e.g. 13812345678). We send a 6-digit code to confirm it; it is used only to answer this report.
+complaints-contact-code-sent = We sent a 6-digit code to { $phone } (valid { $minutes } minutes). Type it here, or /cancel to leave.
+complaints-contact-too-soon = A code was sent less than a minute ago. Please wait { $seconds } seconds and type the number again.
+complaints-contact-code-expired = The code has expired. Type the number again to get a new one.
+complaints-contact-sms = [Traffic Management] Your code to confirm the number for your report is { $code }, valid { $minutes } minutes. Never share it with anyone.
+complaints-contact-verified = ✅ Number { $phone } confirmed: the answer to your report will come here.
+complaints-contact-anonymous = 🕶 Anonymous report: nothing about you is kept, and you will get no answer.
+complaints-summary-contact-phone = Answer: here in this chat (number { $phone })
+complaints-summary-contact-anonymous = Anonymous: no answer will be sent
+complaints-filed-contact =
+    ✅ <b>Your report is registered.</b>
+    Ticket number: <b>{ $ticket }</b> (keep it)
+    We will acknowledge it by { $acknowledge_by } and answer here, in this chat, by { $answer_by }.
+complaints-filed-anonymous =
+    ✅ <b>Your anonymous report is registered.</b>
+    Ticket number: <b>{ $ticket }</b>
+    It goes to the department that handles it; as promised, no answer will be sent to you.
+complaints-limit = You have filed as many reports as allowed for now. Please try again in { $minutes } minutes, or call the 12345 hotline if it is urgent.
+
+## Already reported nearby (issue 15)
+complaints-existing-offer =
+    🔁 <b>This looks already reported nearby</b>: <b>{ $ticket }</b> — { $topic }, { $place }, filed { $filed }, { $status }; { $count ->
+        [one] one person is waiting for it.
+       *[other] { $count } people are waiting for it.
+    }
+    Follow it (+1) and be told when it is answered, or file your own report anyway?
+complaints-button-follow = 👍 +1: follow that report
+complaints-button-file-anyway = 📝 File mine anyway
+complaints-existing-choose = Please choose: follow the report already filed, or file yours anyway.
+complaints-followed = 👍 Done: you follow report <b>{ $ticket }</b> ({ $count } people now). You will be told here when it is answered. Nothing new was filed.
+complaints-followed-anonymous = 👍 Your +1 on report <b>{ $ticket }</b> is counted ({ $count } people now). As you chose to stay anonymous, no answer will be sent to you.
+complaints-follow-already = You already follow this report.
+complaints-follow-gone = That report can no longer be found. Please file your own.

@@ -20,11 +20,15 @@ elicense-blocked = { $count ->
        *[other] ❌ You cannot get an electronic driver's license yet, for these { $count } reasons:
     }
 elicense-review-offer = If your case is special (for example you cannot return in person), you can ask the vehicle management office that issued your license to review it.
+elicense-remedy-line = • <b>{ $status }</b>: { $step }
 elicense-remedy-expired = the license expired on { $valid_to }. Renew it (by mail, with a physical exam result on file), then apply.
 elicense-remedy-revoked = the license was revoked and cannot be used. Ask { $office } when you may apply for a new one.
 elicense-remedy-detained = the license is detained. Settle the matter with the traffic police unit named on the notice (or ask { $office }); apply once it is returned.
 elicense-remedy-temporarily-detained = the license is temporarily detained. Apply once the period in the decision is over and the license is returned.
-elicense-remedy-exam-overdue = the physical exam was due on { $due }. Take it at one of the { $community } community (township) hospitals or { $hospitals } larger hospitals; the result is sent online.
+elicense-remedy-exam-overdue = the physical exam was due on { $due }. Take it { $known ->
+        [yes] in { $city }, where your license was issued, at one of its { $community } community (township) hospitals or { $hospitals } larger hospitals
+       *[no] at a designated hospital in { $city }, where your license was issued
+    }; the result is sent online.
 elicense-remedy-periodic-overdue = the periodic examination was due on { $due }. Have it done at { $office } with your ID card, license and a physical exam result.
 elicense-remedy-stop-use = the license was announced stop-use. Apply for a new or replacement license at { $office } first.
 elicense-issued = ✅ Your electronic driver's license has been issued. It has the same legal effect as the paper license and is valid nationwide.

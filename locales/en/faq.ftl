@@ -13,9 +13,17 @@ faq-elicense-answer = <b>Is the electronic driver's license valid?</b>
     Show it in the 12123 app, or here with "Show my e-license".
 faq-exam-title = Where can I have the driver's physical exam?
 faq-exam-answer = <b>Driver's physical exam near home</b>
-    Exams are no longer limited to regiment-level and county-level medical institutions: qualified regional hospitals (or higher), township health centres, community health service centres and health examination centres can do them.
-    In Beijing, <b>141 community (township) hospitals</b> and <b>51 hospitals at county level and above</b> do driver physical exams and <b>send the results online</b>, so there is no paper form to bring.
+    Exams are no longer limited to county-level hospitals and military hospitals: qualified regional hospitals (or higher), township health centres, community health service centres and health examination centres can do them.
     Then renew your license in the 12123 app (or here) and have the new license <b>mailed to your address</b>.
+faq-exam-city = { $basis ->
+        [issued] Your license was issued in { $city }:
+        [named] In { $city }, the city you asked about:
+       *[example] Which hospitals depends on the city. In { $city }, for example:
+    } { $known ->
+        [yes] <b>{ $community } community (township) hospitals</b> and <b>{ $hospitals } hospitals at county level and above</b> do driver physical exams and <b>send the results online</b>, so there is no paper form to bring.
+       *[no] designated hospitals do driver physical exams and <b>send the results online</b>. The 12123 app lists them (physical exam hospitals), and { $office } can tell you too.
+    }
+faq-exam-city-ask = Tell me your city (e.g. <i>physical exam in Shenzhen</i>), or link your identity, to see where drivers of your city have it.
 faq-renewal-title = How do I renew my driver's license?
 faq-renewal-answer = <b>Renewing a driver's license</b>
     • You can apply from <b>90 days before</b> the license expires.

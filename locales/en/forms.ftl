@@ -1,6 +1,8 @@
 ## Forms that expired (bot/forms.py)
 
 forms-expired = ⌛ Your form “{ $title }” was left unanswered for more than { $minutes } min and has expired. Nothing was submitted. You can start again:
+forms-expired-gone = ⌛ Your form “{ $title }” was left unanswered for more than { $minutes } min and has expired. Nothing was submitted.
+forms-restart-prompt = You can start again:
 forms-restart = 🔄 Start again: { $title }
 forms-outdated = This form has expired or was already submitted. Please start again from the menu.
 

@@ -17,6 +17,12 @@ handoff-agent-says = 👤 <b>{ $name }</b>:
     { $text }
 handoff-left = 👤 The person has left the conversation; you're back with the assistant.
 handoff-rated = Thank you for your rating!
+handoff-rated-low = Thank you for your rating, and sorry we did not help enough. What went wrong?
+handoff-low-not-solved = My problem is not solved
+handoff-low-too-slow = I waited too long
+handoff-low-unclear = The answers were unclear
+handoff-low-other = Something else
+handoff-low-noted = Thank you: your answer goes to the supervisors who review conversations. You can talk to a person again, file a complaint, or go back to the menu.
 handoff-rate-already = This conversation was already rated. Thank you!
 handoff-closed-hours = 🕗 Our staff answer from { $hours } (Beijing time); nobody can take the conversation right now.
     You can leave a message instead: a complaint, or a request for us to call you back.

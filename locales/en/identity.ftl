@@ -24,6 +24,7 @@ identity-resend-nothing = There is no code waiting to be confirmed. Please start
 identity-too-soon = A code was sent less than a minute ago. Please wait { $seconds } seconds, then start again.
 identity-too-many = Too many codes were requested. Please try again in { $minutes } minutes.
 identity-locked = Too many wrong codes: linking is locked for { $minutes } minutes for your safety. Please try again later.
+identity-locked-until = Too many wrong codes: for your safety, linking is locked until { $until } (another { $minutes } min). A code typed before then is not checked.
 identity-sms-unavailable = Sorry, codes cannot be sent by SMS right now. Please try again later.
 identity-error-code = The code has 6 digits, e.g. <i>123456</i>. Please type it as it appears in the SMS (or /cancel).
 identity-code-wrong = That code is not right. { $left ->

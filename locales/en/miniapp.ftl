@@ -115,9 +115,13 @@ miniapp-violations-plate-unknown = That vehicle is not one of yours.
 miniapp-violation-status-unprocessed = Unprocessed
 miniapp-violation-status-processed = Processed, fine not paid
 miniapp-violation-status-paid = Paid
-miniapp-violation-todo-unprocessed = To do: confirm it at a traffic police window or in the 12123 app, then pay the fine. The points are deducted when it is processed.
-miniapp-violation-todo-processed = To do: pay the fine of ¥{ $fine } online or at a bank, within 15 days of processing.
+miniapp-violation-todo-unprocessed = To do: handle it and pay the fine in the chat with "💳 Handle and pay fines". The points are deducted when it is handled.
+miniapp-violation-todo-processed = To do: pay the fine of ¥{ $fine } in the chat with "💳 Handle and pay fines", within 15 days of the decision (later, a late-payment surcharge applies).
 miniapp-violation-todo-paid = Nothing to do: it is settled.
+miniapp-violation-status-cancelled = Cancelled (appeal accepted)
+miniapp-violation-status-appealed = Appeal under review
+miniapp-violation-todo-cancelled = Nothing to do: your appeal was accepted and the violation cancelled.
+miniapp-violation-todo-appealed = Nothing to do for now: your appeal is being reviewed. Until then it cannot be paid and no late-payment surcharge grows.
 
 ## Vehicles and authorisations
 miniapp-vehicles-title = My vehicles
@@ -280,3 +284,5 @@ miniapp-notifications-types = Tell me about
 miniapp-notifications-quiet = Quiet hours
 miniapp-notifications-quiet-label = Hold notifications between 22:00 and 07:00 (urgent ones still come)
 miniapp-notifications-saved = Saved.
+miniapp-pay-button = 💳 Handle and pay
+miniapp-pay-opened = The payment page is open. The receipt comes to the chat once the payment is confirmed.

@@ -24,8 +24,10 @@ push-elicense-rejected = 🪪 { $office } did not approve your request for an el
        *[other] {" "}Reason: { $reason }
     }
 push-complaint-updated = 📣 Complaint <b>{ $ticket }</b>: { $status }.
-push-complaint-rating = 📣 Complaint <b>{ $ticket }</b> was resolved. How satisfied are you with the result? Please rate it from 1 to 5.
+push-complaint-rating = 📣 Complaint <b>{ $ticket }</b> was resolved.
+push-complaint-rate-ask = How satisfied are you with the result? Please rate it from 1 to 5.
 push-complaint-reply = Reply from the bureau: { $text }
+push-complaint-followed = 📣 A report you follow (+1), <b>{ $ticket }</b>: { $status }.
 push-complaint-status-new = received
 push-complaint-status-acknowledged = acknowledged, we are looking into it
 push-complaint-status-in_progress = being handled
@@ -36,6 +38,11 @@ push-license-expiry = ⏳ Your driver's license expires in { $days } days, on { 
 push-exam-due = 🩺 Your physical exam for the driver's license is due by { $date } ({ $days } days left).
 push-inspection-due = 🔧 The periodic inspection of <b>{ $plate }</b> is due by { $date } ({ $days } days left).
 push-account-rebound = 🔐 Your identity was just linked to another Telegram account. If that was not you, contact the traffic bureau.
+push-appeal-accepted = ⚖️ Your appeal was accepted: the violation of <b>{ $plate }</b> ({ $behaviour }) is cancelled. There is nothing to pay and no points are recorded.
+push-appeal-rejected = ⚖️ Your appeal of the violation of <b>{ $plate }</b> ({ $behaviour }) was not accepted.{ $reason ->
+        [none] {""}
+       *[other] {" "}Reason: { $reason }
+    } You can now handle and pay it; the days the appeal took do not count towards the late-payment surcharge.
 push-btn-track = 🚚 Track the delivery
 push-btn-deliveries = 📦 My deliveries
 push-btn-elicense = 🪪 Show my e-license
@@ -68,3 +75,4 @@ push-type-violation_recorded = New violations
 push-type-license_expiry_reminder = License expiry
 push-type-physical_exam_reminder = Physical exam due
 push-type-inspection_reminder = Inspection due
+push-type-appeal_decided = Appeal decisions

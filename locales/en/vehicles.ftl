@@ -3,7 +3,7 @@
 vehicles-menu = 🚗 My vehicles
 vehicles-title = <b>Your vehicles</b> ({ $count })
 vehicles-none = There are no vehicles registered in your name, and you have not added any. To follow another vehicle (a family member's, for example), add it with its plate and the last 6 characters of its engine number.
-vehicles-card-head = 🚗 <b>{ $plate }</b> · { $brand } { $model }
+vehicles-card-head = 🚗 <b>{ $plate }</b> · { $name }
 vehicles-card-added = <i>Added with its engine number (not registered in your name)</i>
 vehicles-reg-normal = • Registration: ✅ normal
 vehicles-reg-seized = • Registration: ⛔ seized by a court. It cannot be transferred or mortgaged until the court lifts the seizure; contact the court that ordered it.
@@ -16,7 +16,13 @@ vehicles-insp-overdue = • Inspection: ❗ overdue since { $date } ({ $days } d
 vehicles-mortgage-none = • Mortgage: none
 vehicles-mortgage = • Mortgage: registered to { $lender } since { $date }. Once the loan is repaid, the release can be handled at the lender's traffic management service station.
 vehicles-violations-none = • Violations: none open
-vehicles-violations-open = • Violations: { $count } open (not yet paid)
+vehicles-violations-open = • Violations: { $count } not yet paid ({ $unprocessed ->
+        [0] { $processed } processed, unpaid
+       *[other] { $unprocessed } unprocessed{ $processed ->
+            [0] {""}
+           *[other] , { $processed } processed, unpaid
+        }
+    })
 vehicles-accidents-none = • Accidents: none being handled
 vehicles-accident-pending = • Accident on { $date } at { $place }: ⏳ waiting to be handled
 vehicles-accident-in_progress = • Accident on { $date } at { $place }: 🔄 being handled

@@ -15,7 +15,7 @@ business-renewal-block-detained = • 您的驾驶证已被扣押，发还后才
 business-renewal-block-temporarily-detained = • 您的驾驶证已被暂扣，发还后才能换证，请咨询暂扣机关。
 business-renewal-block-suspended = • 您的驾驶证处于暂停使用期间，期满并完成规定的学习、考试后才能换证。
 business-renewal-block-too-early = • 驾驶证有效期至 { $valid_to }：到期前90天起（{ $opens }）可申请邮寄换证，在此之前驾驶证仍然有效。
-business-renewal-block-expired-no-exam = • 驾驶证已于 { $valid_to } 过期（{ $days } 天），且没有近期的体检结果。下一步：到指定医疗机构进行驾驶人体检（北京有141家社区（乡镇）医院和51家二级及以上医院），体检结果网上传输，然后在这里换证。
+business-renewal-block-expired-no-exam = • 驾驶证已于 { $valid_to } 过期（{ $days } 天），且没有近期的体检结果。下一步：到驾驶证核发地的指定医疗机构进行驾驶人体检（见下方“到哪里体检”），体检结果网上传输，然后在这里换证。
 business-renewal-block-expired-too-long = • 驾驶证已于 { $valid_to } 过期，超过一年，已被注销。下一步：注销后两年内，可到车管所参加科目一考试合格后恢复驾驶资格。
 business-renewal-no-license = 您的身份证号码下没有驾驶证记录，无需换证。
 business-renewal-summary = <b>驾驶证邮寄换证</b>
@@ -29,7 +29,10 @@ business-renewal-summary = <b>驾驶证邮寄换证</b>
     地址是否正确？该地址仅用于本次申请。
 business-renewal-open = 您已有一份换证申请（{ $at } 提交，{ $status }）。同一时间只能办理一份申请，请关注该申请的进度。
 business-renewal-submitted = ✅ <b>换证申请已受理</b>（编号 { $number }）。
-    新驾驶证制作后将寄往 { $address }，寄出时会告知运单号。收到新证前，原驾驶证可以继续使用。
+    新驾驶证制作后将寄往{ $address }，寄出时会告知运单号。{ $usable ->
+        [yes] 收到新证前，原驾驶证可以继续使用。
+       *[no] 原驾驶证已不能使用：收到新证前请勿驾驶机动车。
+    }
 business-status-submitted = 已提交
 business-status-accepted = 已受理
 business-status-rejected = 未通过

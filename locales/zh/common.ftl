@@ -20,9 +20,10 @@ help-text =
     <b>使用说明</b>
     • 点击菜单按钮，或用中文、英文直接描述您的需求。
     • 驾驶证、车辆、违法等个人信息，需先绑定身份后才能查看。
-    命令：/menu 菜单，/cancel 退出当前表单，/language 切换语言，/help 查看本说明。
+    命令：/menu 菜单，/cancel 退出当前表单，/language 切换语言，/notifications 设置接收哪些通知，/unbind 解除本账号绑定的身份，/help 查看本说明。
 cancel-nothing = 当前没有需要取消的操作。以下是菜单：
 cancel-done = 已取消，未提交任何内容。以下是菜单：
+cancel-done-short = 已取消，未提交任何内容。
 language-choose = 请选择语言：
 language-set = 好的，之后我将用中文回复您。
 button-expired = 此按钮已失效，请发送 /menu 重新开始。
@@ -58,9 +59,21 @@ smalltalk-deny = 好的。还有其他可以帮您的吗？
 smalltalk-out-of-scope = 抱歉，这超出了我的服务范围。我负责交通管理业务：驾驶证、机动车、交通违法、电子驾驶证、邮寄配送和投诉。
 bind-required = 查看个人信息前，请先绑定身份（姓名和身份证号，并通过预留手机号接收验证码确认）。
 bind-start-button = 🔐 绑定身份
+bind-required-for = “{ $what }”涉及您的个人信息，请先绑定身份（姓名和身份证号，并通过预留手机号接收验证码确认）。
 cmd-notifications = 设置接收哪些通知
 cmd-unbind = 解除本账号的身份绑定
 groups-private-only = 我只在私聊中提供服务，您的信息只给您本人看：请打开与我的私聊并发送 /start。
 
 ## The bot is answering many people at once (the outgoing scheduler queues replies at Telegram's limits)
 overload-notice = ⏳ 当前咨询人数较多，您的答复正在路上，请勿重复发送。
+
+## 在 NLU 识别之前按规则回复的文字：单独的证件号码等，或按钮上的文字
+typed-id-number = 这看起来是身份证号。单独发送身份证号无法办理业务：如需查看驾驶证、车辆和违法信息，请先绑定身份（姓名和身份证号，并通过预留手机号接收验证码确认）。
+typed-id-number-linked = 这看起来是身份证号。本账号已绑定身份，无需再输入：请选择要查询的内容。
+typed-code = 这看起来是验证码，但目前没有待核验的验证码。只有在绑定身份或更换手机号时才需要输入验证码，每个验证码 5 分钟内有效。
+typed-phone = 这看起来是手机号。如需更换预留手机号，请点击下方按钮（新号码需通过验证码确认）。
+typed-stale-location = 该按钮所属的投诉表单已关闭，未记录任何内容。
+typed-stale-location-next = 如需反映某个地点的问题，请重新提交投诉：可以发送位置，也可以直接输入地点。
+typed-stale-end-chat = 与人工客服的对话已经结束，现在由智能助手为您服务。
+photo-offer-report = 我无法单独识别照片内容。需要用这张照片提交举报（投诉）吗？照片会附在举报中，接下来请选择类型、填写地点和具体情况。
+photo-offer-report-button = 📝 用这张照片举报

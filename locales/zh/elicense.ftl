@@ -14,11 +14,15 @@ elicense-city-unknown = 您所在城市尚未开通电子驾驶证，开通日�
 elicense-also-blocked = 此外，需要先解决以下 { $count } 个问题：
 elicense-blocked = ❌ 您暂时不能申领电子驾驶证，原因如下（共 { $count } 项）：
 elicense-review-offer = 如因特殊原因（例如无法本人到场）无法申领，可以申请驾驶证核发地车管所审核。
+elicense-remedy-line = • <b>{ $status }</b>：{ $step }
 elicense-remedy-expired = 驾驶证已于 { $valid_to } 过期。请先换证（有体检结果即可邮寄换证），再申领。
 elicense-remedy-revoked = 驾驶证已被吊销，不能使用。何时可以重新申领请咨询{ $office }。
 elicense-remedy-detained = 驾驶证被扣押。请到扣押凭证载明的公安交管部门处理（或咨询{ $office }），驾驶证返还后再申领。
 elicense-remedy-temporarily-detained = 驾驶证被暂扣。请在暂扣期满、领回驾驶证后再申领。
-elicense-remedy-exam-overdue = 体检应于 { $due } 前完成。请到 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一体检，结果网上传输。
+elicense-remedy-exam-overdue = 体检应于 { $due } 前完成。请{ $known ->
+        [yes] 到{ $city }（驾驶证核发地）的 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一
+       *[no] 到{ $city }（驾驶证核发地）的指定医疗机构
+    }体检，结果网上传输。
 elicense-remedy-periodic-overdue = 审验应于 { $due } 前完成。请携带身份证、驾驶证和体检结果到{ $office }办理。
 elicense-remedy-stop-use = 驾驶证已公告停止使用。请先到{ $office }申领新证或补证。
 elicense-issued = ✅ 电子驾驶证已发放。电子驾驶证与纸质驾驶证具有同等法律效力，全国通用。

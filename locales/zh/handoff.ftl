@@ -17,6 +17,12 @@ handoff-agent-says = 👤 <b>{ $name }</b>：
     { $text }
 handoff-left = 👤 人工客服已结束对话，现在由智能助手继续为您服务。
 handoff-rated = 感谢您的评价！
+handoff-rated-low = 感谢您的评价，很抱歉没能帮到您。请问是哪里不满意？
+handoff-low-not-solved = 问题没有解决
+handoff-low-too-slow = 等待时间太长
+handoff-low-unclear = 答复不清楚
+handoff-low-other = 其他原因
+handoff-low-noted = 谢谢，您的反馈将转给负责检查服务质量的主管。您可以再次转接人工客服、提交投诉，或返回菜单。
 handoff-rate-already = 本次对话已评价过，谢谢！
 handoff-closed-hours = 🕗 人工客服服务时间为 { $hours }（北京时间），目前无人值守。
     您可以留言：提交投诉，或预约回电。
@@ -37,7 +43,7 @@ handoff-canned-goodbye = 感谢您的来访，祝您出行平安！
 handoff-end-button = ✖️ 结束对话
 handoff-rate-ask = 请为本次服务评分：
 handoff-you-ended = ✅ 您已结束与人工客服的对话，现在由智能助手继续为您服务。
-handoff-idle-closed = ⏳ 与 { $name } 的对话已 { $minutes } 分钟无消息，已自动结束，现在由智能助手继续为您服务。如需人工服务，可随时再次申请。
+handoff-idle-closed = ⏳ 与{ $name }的对话已 { $minutes } 分钟无消息，已自动结束，现在由智能助手继续为您服务。如需人工服务，可随时再次申请。
 handoff-callback-ask-phone = 📱 请问回电打哪个手机号？请直接发送号码（我们会发送验证码核实），或点击下方按钮改为在本对话中答复。
 handoff-callback-chat-button = 💬 在本对话中答复我
 handoff-callback-code-sent = 验证码（6 位数字）已发送至 { $phone }，{ $minutes } 分钟内有效。请在此输入，或发送 /cancel 退出。

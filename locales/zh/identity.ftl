@@ -24,6 +24,7 @@ identity-resend-nothing = 目前没有待确认的验证码，请重新开始绑
 identity-too-soon = 验证码刚刚发送过，请等待 { $seconds } 秒后重新开始。
 identity-too-many = 申请验证码次数过多，请 { $minutes } 分钟后再试。
 identity-locked = 验证码错误次数过多，为保障安全，绑定功能已锁定 { $minutes } 分钟，请稍后再试。
+identity-locked-until = 验证码错误次数过多，为保障安全，绑定功能已锁定至{ $until }（还需 { $minutes } 分钟）。在此之前输入的验证码不会被核验。
 identity-sms-unavailable = 抱歉，暂时无法发送短信验证码，请稍后再试。
 identity-error-code = 验证码为 6 位数字，例如 <i>123456</i>。请按短信内容输入（或发送 /cancel 退出）。
 identity-code-wrong = 验证码不正确，您还可以再试 { $left } 次。

@@ -14,6 +14,7 @@ license-line-periodic = 下次审验日期：{ $date }
 license-exam-not-required = 该准驾车型无需
 license-line-office = 核发机关：{ $office }
 license-line-exam-on-file = 已有体检结果：{ $date }
+license-line-points-studied = 本周期已通过学法减分扣减{ $points }分
 license-next-steps = <b>下一步</b>
 license-all-good = 无需办理任何业务：您的驾驶证状态正常。祝您一路平安！
 
@@ -40,14 +41,23 @@ license-reason-license_lost_replaced = 驾驶证已挂失补领
 license-reason-unknown = 决定书中载明的原因
 
 license-step-expiring-renew = 您的驾驶证将于 { $valid_to } 到期（还有 { $days } 天）。现在即可办理邮寄换证（到期前 { $window } 天内可办理），使用您 { $exam_date } 的体检结果，新证将邮寄给您。
-license-step-expiring-exam-first = 您的驾驶证将于 { $valid_to } 到期（还有 { $days } 天）。办理邮寄换证前，请先到 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一进行驾驶人体检（结果网上传输），然后申请邮寄换证。
+license-step-expiring-exam-first = 您的驾驶证将于 { $valid_to } 到期（还有 { $days } 天）。办理邮寄换证前，请先{ $known ->
+        [yes] 到{ $city }（驾驶证核发地）的 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一
+       *[no] 到{ $city }（驾驶证核发地）的指定医疗机构
+    }进行驾驶人体检（结果网上传输），然后申请邮寄换证。
 license-step-expired-renew = 您的驾驶证已于 { $valid_to } 过期，换证前请勿驾车。可以办理邮寄换证（过期后也可办理，需有体检结果；您的体检结果为 { $exam_date }），新证将邮寄给您。
-license-step-expired-exam-first = 您的驾驶证已于 { $valid_to } 过期，换证前请勿驾车。邮寄换证需要有体检结果：请先到 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一进行体检（结果网上传输），然后申请邮寄换证。
+license-step-expired-exam-first = 您的驾驶证已于 { $valid_to } 过期，换证前请勿驾车。邮寄换证需要有体检结果：请先{ $known ->
+        [yes] 到{ $city }（驾驶证核发地）的 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一
+       *[no] 到{ $city }（驾驶证核发地）的指定医疗机构
+    }进行体检（结果网上传输），然后申请邮寄换证。
 license-step-suspended = 因{ $reason }，自 { $since } 起暂停使用至 <b>{ $until }</b>。在此之前不得驾车，次日起可恢复使用。如有疑问请咨询{ $office }。
 license-step-suspended-points = 因{ $reason }，自 { $since } 起暂停使用至 <b>{ $until }</b>。在此之前不得驾车。请到{ $office }参加满分教育（学习并通过理论考试），之后记分将被清除。
 license-step-revoked = 因{ $reason }，已于 { $since } 被吊销，驾驶证不能再使用。须在吊销决定规定的期限届满后才能重新申领，具体时间可咨询{ $office }。
 license-step-detained = 因{ $reason }，自 { $since } 起被扣押。请携带身份证和收到的扣押凭证，到凭证上载明的公安交管部门（或咨询{ $office }）处理；处理完毕后驾驶证将予以返还。
 license-step-temporarily-detained = 因{ $reason }，自 { $since } 起被暂扣。暂扣期间不得驾车；期满后请携带身份证和决定书，到决定书载明的公安交管部门领回驾驶证。
-license-step-exam-overdue = 体检应于 { $due } 前完成。可到 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院中任意一家进行驾驶人体检，结果网上传输，无需提交纸质材料。
+license-step-exam-overdue = 体检应于 { $due } 前完成。可{ $known ->
+        [yes] 到{ $city }（驾驶证核发地）的 { $community } 家社区（乡镇）医院或 { $hospitals } 家二级以上医院之一
+       *[no] 到{ $city }（驾驶证核发地）的指定医疗机构
+    }进行驾驶人体检，结果网上传输，无需提交纸质材料。
 license-step-periodic-overdue = 审验应于 { $due } 前完成。请携带身份证、驾驶证和体检结果到{ $office }办理；逾期未审验的驾驶证可能被注销。
 license-step-stop-use = 因{ $reason }，已于 { $since } 公告停止使用，该驾驶证不能再使用。请到{ $office }申领新证或补证。

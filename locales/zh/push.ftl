@@ -24,11 +24,13 @@ push-elicense-rejected = 🪪 { $office }未通过您的电子驾驶证申请。
        *[other] 原因：{ $reason }
     }
 push-complaint-updated = 📣 投诉 <b>{ $ticket }</b>：{ $status }。
-push-complaint-rating = 📣 投诉 <b>{ $ticket }</b> 已办结。您对处理结果满意吗？请打 1 到 5 分。
+push-complaint-rating = 📣 投诉 <b>{ $ticket }</b> 已办结。
+push-complaint-rate-ask = 您对处理结果满意吗？请打 1 到 5 分。
 push-complaint-reply = 办理答复：{ $text }
-push-complaint-status-new = 已受理
-push-complaint-status-acknowledged = 已签收，正在核查
-push-complaint-status-in_progress = 正在办理
+push-complaint-followed = 📣 您关注（+1）的问题 <b>{ $ticket }</b>：{ $status }。
+push-complaint-status-new = 待受理
+push-complaint-status-acknowledged = 已受理，正在核查
+push-complaint-status-in_progress = 处理中
 push-complaint-status-resolved = 已办结
 push-complaint-status-closed = 已关闭
 push-violation-recorded = 📷 <b>{ $plate }</b> 新增一条违法记录：{ $behaviour }，{ $place }，{ $time }。罚款 { $fine } 元，记 { $points } 分。
@@ -36,6 +38,11 @@ push-license-expiry = ⏳ 您的驾驶证将在 { $days } 天后（{ $date }）�
 push-exam-due = 🩺 您的驾驶人身体条件证明须在 { $date } 前提交（还剩 { $days } 天）。
 push-inspection-due = 🔧 <b>{ $plate }</b> 须在 { $date } 前完成定期检验（还剩 { $days } 天）。
 push-account-rebound = 🔐 您的身份刚刚绑定到了另一个 Telegram 账号。如非本人操作，请联系交管部门。
+push-appeal-accepted = ⚖️ 您的申诉已成立：<b>{ $plate }</b>的违法记录（{ $behaviour }）已撤销，无需缴款，也不记分。
+push-appeal-rejected = ⚖️ 您对<b>{ $plate }</b>违法记录（{ $behaviour }）的申诉未成立。{ $reason ->
+        [none] {""}
+       *[other] 理由：{ $reason }
+    }现在可以处理并缴款；申诉审核期间不计算滞纳金。
 push-btn-track = 🚚 查看物流
 push-btn-deliveries = 📦 我的邮寄
 push-btn-elicense = 🪪 出示电子驾驶证
@@ -68,3 +75,4 @@ push-type-violation_recorded = 新增违法
 push-type-license_expiry_reminder = 驾驶证到期
 push-type-physical_exam_reminder = 体检提醒
 push-type-inspection_reminder = 年检提醒
+push-type-appeal_decided = 申诉结果

@@ -89,7 +89,7 @@ staff-review-reason-needed = 驳回需要填写理由。
 staff-review-already = 该申请已审核。
 staff-review-done = 审核结果已记录，将通知群众。
 staff-open = 未办结
-staff-complaint-status-new = 新提交
+staff-complaint-status-new = 待受理
 staff-complaint-status-acknowledged = 已受理
 staff-complaint-status-in-progress = 处理中
 staff-complaint-status-resolved = 已办结
@@ -277,3 +277,16 @@ staff-actor-bot = 智能助手
 staff-decision-reason-to = 给 { $name } 的理由
 staff-review-language-refused = 未发送：理由与群众使用的语言不一致。请用群众的语言填写，或勾选“按原文发送”。
 staff-review-any-language = 按原文发送
+
+## Violation appeals (staff/workqueues.py, templates/appeals.html)
+staff-nav-appeals = 违法申诉
+staff-appeals-hint = 群众对交通违法记录提出的申诉。成立：撤销该违法（不罚款、不记分）；不成立：须填写理由，群众会看到。两种结果都会通知群众；申诉待审期间该违法不能缴款，滞纳金暂停计算。
+staff-appeal-violation = 违法记录
+staff-appeal-fine = 罚款{ $fine }元，记{ $points }分
+staff-appeal-accept = 申诉成立（撤销违法）
+staff-appeal-choose = 请选择成立或不成立。
+staff-appeal-done = 已记录处理结果，将通知群众。
+staff-appeal-already = 该申诉已经处理过。
+staff-appeal-error-reason-needed = 不成立须填写理由。
+staff-appeal-error-reason-long = 理由太长（最多500字）。
+staff-appeal-error-not-found = 该申诉已不存在。

@@ -3,7 +3,7 @@
 vehicles-menu = 🚗 我的车辆
 vehicles-title = <b>您的车辆</b>（{ $count } 辆）
 vehicles-none = 您名下没有登记的机动车，也没有添加其他车辆。如需关注其他车辆（例如家人的车），可用号牌号码和发动机号后6位添加。
-vehicles-card-head = 🚗 <b>{ $plate }</b> · { $brand } { $model }
+vehicles-card-head = 🚗 <b>{ $plate }</b> · { $name }
 vehicles-card-added = <i>通过发动机号添加（非本人名下车辆）</i>
 vehicles-reg-normal = • 登记状态：✅ 正常
 vehicles-reg-seized = • 登记状态：⛔ 已被法院查封，解除查封前不能办理转移、抵押登记；请联系作出查封的法院。
@@ -14,13 +14,19 @@ vehicles-insp-valid = • 检验：✅ 有效期至 { $date }
 vehicles-insp-due = • 检验：⚠️ 应于 { $date } 前检验（剩余 { $days } 天）。现在即可到任一检验机构检验，检验合格后电子检验合格标志会出现在交管12123 App中。
 vehicles-insp-overdue = • 检验：❗ 已于 { $date } 逾期（{ $days } 天）。检验合格前请勿上路行驶，请到检验机构预约检验。
 vehicles-mortgage-none = • 抵押：无
-vehicles-mortgage = • 抵押：{ $date } 起抵押给 { $lender }。还清贷款后，可在该金融机构的交管服务站办理解除抵押登记。
+vehicles-mortgage = • 抵押：{ $date } 起抵押给{ $lender }。还清贷款后，可在该金融机构的交管服务站办理解除抵押登记。
 vehicles-violations-none = • 违法：无未处理完毕的记录
-vehicles-violations-open = • 违法：{ $count } 条未完结（未缴款）
+vehicles-violations-open = • 违法：{ $count } 条未缴款（{ $unprocessed ->
+        [0] 已处理未缴款 { $processed } 条
+       *[other] 未处理 { $unprocessed } 条{ $processed ->
+            [0] {""}
+           *[other] ，已处理未缴款 { $processed } 条
+        }
+    }）
 vehicles-accidents-none = • 事故：无正在处理的事故
-vehicles-accident-pending = • { $date } 在 { $place } 的事故：⏳ 待处理
-vehicles-accident-in_progress = • { $date } 在 { $place } 的事故：🔄 处理中
-vehicles-accident-closed = • { $date } 在 { $place } 的事故：✅ 已结案
+vehicles-accident-pending = • { $date } 在{ $place }的事故：⏳ 待处理
+vehicles-accident-in_progress = • { $date } 在{ $place }的事故：🔄 处理中
+vehicles-accident-closed = • { $date } 在{ $place }的事故：✅ 已结案
 vehicles-button-violations = 📋 { $plate } 的违法
 vehicles-button-auth = 🔑 授权 { $plate }
 vehicles-button-remove = 🗑 移除 { $plate }
@@ -48,7 +54,7 @@ vehicles-auth-item-later = • { $name }（{ $id }）：{ $start } → { $end }�
 vehicles-auth-no-vehicles = 只有机动车所有人可以授权他人，您名下没有登记的机动车。
 vehicles-auth-not-owner = 只有机动车所有人可以授权他人使用电子行驶证，该车不在您的名下。
 vehicles-auth-button-new = ➕ 为 { $plate } 新增授权
-vehicles-auth-button-revoke = ✖ 撤销 { $name }（{ $plate }）
+vehicles-auth-button-revoke = ✖ 撤销{ $name }（{ $plate }）
 vehicles-auth-button-confirm = ✅ 确认
 vehicles-auth-button-cancel = ✖ 取消
 vehicles-auth-ask-id = 授权他人使用 { $plate } 的电子行驶证。请输入被授权人的<b>身份证号码</b>（18位），或 /cancel 取消。

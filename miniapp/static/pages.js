@@ -155,8 +155,17 @@
       ["", "open", "unprocessed", "processed", "paid"].map((value) =>
         el("option", { value, text: t("miniapp-violations-filter-" + (value || "all")) })));
     let page = 0;
+    let queue = Promise.resolve();
 
-    async function load(reset) {
+    // One load at a time: a filter change (a reset) and "more" pressed just after it would both
+    // fetch the first page and show it twice.
+    function load(reset) {
+      const next = queue.then(() => loadNow(reset));
+      queue = next.catch(() => {});
+      return next;
+    }
+
+    async function loadNow(reset) {
       if (reset) { page = 0; list.replaceChildren(); }
       const query = new URLSearchParams({ page: String(page) });
       if (filter.plate) query.set("plate", filter.plate);
@@ -182,13 +191,15 @@
       for (const v of data.items) {
         list.appendChild(el("li", { class: "card violation", "data-id": v.id },
           el("p", { class: "card-title" }, el("span", { text: v.behaviour }), " ", chip(v.status_label,
-            v.status === "paid" ? "ok" : v.status === "processed" ? "warn" : "bad")),
+            v.status === "paid" || v.status === "cancelled" ? "ok" : v.status === "processed" ? "warn" : "bad")),
           el("dl", { class: "fields" },
             field(t("miniapp-violations-when"), v.when.local),
             field(t("miniapp-violations-where"), v.place),
             field(t("miniapp-violations-plate"), v.plate),
             field(t("miniapp-violations-penalty"), t("miniapp-violations-penalty-value", { fine: A.money(v.fine_yuan), points: v.points }))),
-          el("p", { class: "next-step", text: v.todo })));
+          el("p", { class: "next-step", text: v.todo }),
+          v.payable ? el("button", { type: "button", class: "secondary pay", text: t("miniapp-pay-button"),
+            onclick: () => payViolation(v).catch(showFailure) }) : null));
       }
       more.hidden = !data.has_next;
       page += 1;
@@ -198,6 +209,18 @@
     statusSelect.addEventListener("change", () => { filter.status = statusSelect.value; load(true).catch(showFailure); });
     more.addEventListener("click", () => load(false).catch(showFailure));
     function showFailure(error) { A.toast(error.message, "error"); }
+
+    // Handle and pay one violation (miniapp/api_payments.py): the decision, then the gateway's page.
+    async function payViolation(v) {
+      const ids = [v.id];
+      const decided = await A.api("POST", "payments/quote", { violation_ids: ids });
+      if (!(await A.confirm(decided.summary))) return;
+      const order = await A.api("POST", "payments", { violation_ids: ids, key: formKey() });
+      const tg = window.Telegram && window.Telegram.WebApp;
+      if (tg && tg.openLink) tg.openLink(order.pay_url); else window.open(order.pay_url, "_blank", "noopener");
+      A.toast(t("miniapp-pay-opened"));
+      load(true).catch(showFailure);
+    }
 
     view.replaceChildren(
       el("h1", { text: t("miniapp-violations-title") }),

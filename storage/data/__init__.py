@@ -93,3 +93,47 @@ def demo_vocabulary() -> dict[str, Any]:
     """Names, roads, brands and lenders the demo seed draws from."""
     data: dict[str, Any] = _load("demo_vocabulary.json")
     return data
+
+
+@dataclass(frozen=True)
+class StudyQuestion:
+    """One question of the study-to-reduce-points exam: options, the right one, why."""
+
+    id: str
+    question: Bilingual
+    options: tuple[Bilingual, ...]
+    answer: int  # index into options
+    explanation: Bilingual
+
+
+@dataclass(frozen=True)
+class StudyBank:
+    """The study-to-reduce-points reading and its question bank (points_study_questions.json)."""
+
+    title: Bilingual
+    paragraphs: tuple[Bilingual, ...]
+    source: Bilingual
+    questions: tuple[StudyQuestion, ...]
+
+    def question(self, question_id: str) -> StudyQuestion | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@cache
+def points_study_bank() -> StudyBank:
+    data = _load("points_study_questions.json")
+    return StudyBank(
+        title=Bilingual(**data["reading"]["title"]),
+        paragraphs=tuple(Bilingual(**p) for p in data["reading"]["paragraphs"]),
+        source=Bilingual(**data["source"]),
+        questions=tuple(
+            StudyQuestion(
+                id=q["id"],
+                question=Bilingual(**q["question"]),
+                options=tuple(Bilingual(**o) for o in q["options"]),
+                answer=int(q["answer"]),
+                explanation=Bilingual(**q["explanation"]),
+            )
+            for q in data["questions"]
+        ),
+    )

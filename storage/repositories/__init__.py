@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from .announcements import AnnouncementRepository
+from .appeals import AppealRepository
 from .applications import ApplicationRepository
 from .backoffice_events import BackofficeEventRepository, ReceivedEvent, StoredEvent, event_key
 from .base import MongoDoc, Repository
@@ -19,16 +21,23 @@ from .citizens import BindingConflict, BindResult, CitizenRepository
 from .complaints import ClusterSummary, ComplaintRepository
 from .conversations import ConversationRepository
 from .deliveries import DeliveryRepository
+from .departments import ComplaintDispatchRepository, DepartmentRepository, RoutingRuleRepository
 from .elicense import ELicenseRepository
 from .handoffs import HandoffRepository
 from .licenses import LicenseRepository
+from .move_requests import MoveRequesterRepository, MoveRequestRepository
 from .notifications import NotificationRepository
+from .payments import PaymentOrderRepository
 from .photos import PhotoRepository
+from .public import PublicRequestRepository
+from .rates import RatesRepository
 from .staff import StaffExists, StaffRepository
 from .vehicles import VehicleRepository
 from .violations import ViolationPage, ViolationRepository
 
 __all__ = [
+    "AnnouncementRepository",
+    "AppealRepository",
     "ApplicationRepository",
     "BackofficeEventRepository",
     "BindResult",
@@ -37,17 +46,25 @@ __all__ = [
     "CannedShortcutTaken",
     "CitizenRepository",
     "ClusterSummary",
+    "ComplaintDispatchRepository",
     "ComplaintRepository",
     "ConversationRepository",
     "DeliveryRepository",
+    "DepartmentRepository",
     "ELicenseRepository",
     "HandoffRepository",
     "LicenseRepository",
+    "MoveRequestRepository",
+    "MoveRequesterRepository",
     "NotificationRepository",
+    "PaymentOrderRepository",
     "PhotoRepository",
+    "PublicRequestRepository",
+    "RatesRepository",
     "ReceivedEvent",
     "Repositories",
     "Repository",
+    "RoutingRuleRepository",
     "StaffExists",
     "StaffRepository",
     "StoredEvent",
@@ -76,6 +93,16 @@ class Repositories:
     backoffice_events: BackofficeEventRepository
     photos: PhotoRepository
     canned: CannedReplyRepository
+    appeals: AppealRepository
+    payment_orders: PaymentOrderRepository
+    departments: DepartmentRepository
+    routing_rules: RoutingRuleRepository
+    dispatch: ComplaintDispatchRepository
+    rates: RatesRepository
+    public: PublicRequestRepository
+    announcements: AnnouncementRepository
+    move_requests: MoveRequestRepository
+    move_requesters: MoveRequesterRepository
 
     @classmethod
     def from_db(cls, db: AsyncDatabase[MongoDoc]) -> Repositories:
@@ -96,6 +123,16 @@ class Repositories:
             backoffice_events=BackofficeEventRepository(db),
             photos=PhotoRepository(db),
             canned=CannedReplyRepository(db),
+            appeals=AppealRepository(db),
+            payment_orders=PaymentOrderRepository(db),
+            departments=DepartmentRepository(db),
+            routing_rules=RoutingRuleRepository(db),
+            dispatch=ComplaintDispatchRepository(db),
+            rates=RatesRepository(db),
+            public=PublicRequestRepository(db),
+            announcements=AnnouncementRepository(db),
+            move_requests=MoveRequestRepository(db),
+            move_requesters=MoveRequesterRepository(db),
         )
 
     def all(self) -> list[Repository]:

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from core.geo import degrees_around, distance_m
 from core.identifiers import format_ticket_id
-from storage.models import Complaint, ComplaintEvent, ComplaintStatus, ComplaintTopic
+from storage.models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintStatus, ComplaintTopic
 
 from .base import SUBMISSION_KEY, MongoDoc, Repository, insert_once, submission_key_index
 
@@ -72,8 +72,9 @@ class ComplaintRepository(Repository):
         doc, created = await insert_once(self.collection, self._doc(complaint))
         return (complaint if created else Complaint.from_doc(doc)), created
 
-    async def by_submission_key(self, key: str, id_number: str) -> Complaint | None:
-        """The complaint the citizen's draft ``key`` filed, if it is stored (and theirs)."""
+    async def by_submission_key(self, key: str, id_number: str | None) -> Complaint | None:
+        """The complaint the citizen's draft ``key`` filed, if it is stored (and theirs; None: a
+        report filed without a linked identity)."""
         doc = await self.collection.find_one({SUBMISSION_KEY: key, "citizen_id_number": id_number})
         return Complaint.from_doc(doc) if doc else None
 
@@ -241,6 +242,18 @@ class ComplaintRepository(Repository):
         ids = [complaint.ticket_id] + [n.ticket_id for n in neighbours if not n.cluster_id]
         await self.collection.update_many({"_id": {"$in": ids}}, {"$set": {"cluster_id": cluster_id}})
         return cluster_id
+
+    async def add_follower(self, ticket_id: str, follower: ComplaintFollower) -> tuple[Complaint | None, bool]:
+        """Add a "+1" once per ``follower.key``: (the complaint, True when added now); (None,
+        False) when there is no such complaint."""
+        doc = await self.collection.find_one_and_update(
+            {"_id": ticket_id, "followers.key": {"$ne": follower.key}},
+            {"$push": {"followers": follower.model_dump(mode="python")}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is not None:
+            return Complaint.from_doc(doc), True
+        return await self.by_ticket(ticket_id), False
 
     async def cluster_members(self, cluster_id: str) -> list[Complaint]:
         cursor = self.collection.find({"cluster_id": cluster_id}).sort("created_at", ASCENDING)

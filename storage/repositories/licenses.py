@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
-from storage.models import DriverLicense, day_key
+from storage.models import DriverLicense, PointsReduction, Suspension, day_key
 
 from .base import Repository
 
@@ -58,3 +58,43 @@ class LicenseRepository(Repository):
             return_document=ReturnDocument.AFTER,
         )
         return DriverLicense.from_doc(doc) if doc else None
+
+    async def reduce_points(self, id_number: str, reduction: PointsReduction) -> tuple[DriverLicense | None, bool]:
+        """Take ``reduction.points`` off the current cycle for a passed study (学法减分), once per quiz
+        (``reduction.quiz_id``) and never below zero: (the license after, True when reduced now)."""
+        doc = await self.collection.find_one_and_update(
+            {
+                "_id": id_number,
+                "points": {"$gte": reduction.points},
+                "points_reductions.quiz_id": {"$ne": reduction.quiz_id},
+            },
+            {
+                "$inc": {"points": -reduction.points},
+                "$push": {"points_reductions": reduction.model_dump(mode="python")},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is not None:
+            return DriverLicense.from_doc(doc), True
+        return await self.by_id_number(id_number), False
+
+    async def record_points(
+        self, id_number: str, violation_id: str, points: int, *, suspend: Suspension | None
+    ) -> DriverLicense | None:
+        """Record a handled violation's ``points`` in the current cycle, once per violation (a
+        replay finds it in ``deducted_violations``), never above 12; ``suspend`` is stored when
+        the 12 are reached now. Optimistic: retried when another change came in between."""
+        while True:
+            lic = await self.by_id_number(id_number)
+            if lic is None or violation_id in lic.deducted_violations:
+                return lic
+            total = min(12, lic.points + points)
+            changes: dict[str, object] = {"points": total}
+            if total >= 12 and lic.points < 12 and suspend is not None:
+                changes["suspension"] = suspend.model_dump(mode="python")
+            result = await self.collection.update_one(
+                {"_id": id_number, "points": lic.points, "deducted_violations": {"$ne": violation_id}},
+                {"$set": changes, "$push": {"deducted_violations": violation_id}},
+            )
+            if result.modified_count == 1:
+                return await self.by_id_number(id_number)

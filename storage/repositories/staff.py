@@ -45,3 +45,7 @@ class StaffRepository(Repository):
     async def set_disabled(self, username: str, disabled: bool) -> bool:
         result = await self.collection.update_one({"_id": username}, {"$set": {"disabled": disabled}})
         return result.matched_count == 1
+
+    async def set_department(self, username: str, department: str | None) -> bool:
+        result = await self.collection.update_one({"_id": username}, {"$set": {"department": department}})
+        return result.matched_count == 1

@@ -101,7 +101,7 @@ async def test_agent_claims_chats_live_and_closes(
         await page.click("#close button[type=submit]")
         await expect(page.locator(".flash")).to_contain_text("Conversation closed")
         rating = await sb.wait_bot_message(user.id, contains="rate the help")
-        await sb.press_button(user.id, rating.message_id, rating.callback_data_of("5⭐"))
+        await sb.press_button(user.id, rating.message_id, rating.callback_data_of("5 ⭐"))
         await sb.wait_bot_message(user.id, contains="Thank you for your rating")
         await context.close()
 

@@ -92,7 +92,8 @@ async def complaint_summary(sb: SandboxClient, user: SandboxUser) -> ChatMessage
     section = await press(sb, user, menu, "💬 Consultations & complaints", "file a complaint")
     topics = await press(sb, user, section, "📝 File a complaint", "Choose a topic")
     await press(sb, user, topics, "Illegal parking", "Where did it happen?")
-    await sb.send_text(user.id, "Renmin Road and Jiefang Road crossing")
+    # A place of its own: at a place already reported the form first offers to follow that report.
+    await sb.send_text(user.id, f"Renmin Road and Jiefang Road crossing {random.randrange(10**6)}")
     await sb.wait_bot_message(user.id, contains="Please describe", timeout=20)
     await sb.send_text(user.id, "A van has been parked on the pavement for three days, people walk on the road.")
     photos = await sb.wait_bot_message(user.id, contains="You may add up to 5 photos", timeout=20)

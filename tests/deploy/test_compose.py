@@ -55,6 +55,9 @@ SAMPLE_SECRETS: dict[str, str] = {
     "PUBLIC_URL": "https://bot.example.org",
     "WEBHOOK_URL": "https://bot.example.org/telegram/webhook",
     "SMS_GATEWAY_URL": "https://sms.example.org/api/send",
+    "PAYMENT_PROVIDER_TOKEN": "284685063:TEST:sample-provider-token",
+    "PAYMENT_GATEWAY_SECRET": "sample-gateway-merchant-key-0123456789",
+    "PAYMENT_GATEWAY_URL": "https://pay.example.gov.cn/api",
 }
 
 SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|_KEYS?)$")

@@ -39,6 +39,9 @@ async def test_renewal_by_mail_for_li_na_with_a_changed_address(sb: SandboxClien
     assert "choose with the buttons" in (await sb.wait_bot_message(user.id)).plain_text
     done = await press(sb, user, again, "✅ Confirm and submit")
     assert "Renewal application accepted" in done.plain_text
+    # Her license expired 20 days ago: it may not be used while the new one is on its way.
+    assert "stays in use" not in done.plain_text and "do not drive until the new one arrives" in done.plain_text
+    assert "中山东一路 ** 号 * 单元 *** 室" in done.plain_text  # the house number is masked
     application = await services.repos.applications.open_renewal(LI_NA.id_number)
     assert application is not None and application.status == ApplicationStatus.ACCEPTED
     assert application.postal_code == "200002" and application.exam_result_on_file is not None
@@ -75,6 +78,7 @@ async def test_renewal_for_zhao_min_within_90_days(sb: SandboxClient, app: Runni
     assert "新驾驶证将寄往" in summary.plain_text
     done = await press(sb, user, summary, "✅ 确认提交")
     assert "换证申请已受理" in done.plain_text
+    assert "原驾驶证可以继续使用" in done.plain_text  # valid for 25 more days
 
 
 async def test_plate_delivery_request_for_zhang_wei(sb: SandboxClient, app: RunningApp) -> None:

@@ -6,7 +6,9 @@ import pytest
 
 from bot.context import INTENTS
 from sandbox.client import SandboxClient
-from tests.e2e.helpers import open_feature, press
+from storage.seed import DEMO_IDENTITIES
+from tests.conftest import RunningApp
+from tests.e2e.helpers import citizen, open_feature, press
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +100,24 @@ async def test_renewal_answer_leads_to_the_service(sb: SandboxClient) -> None:
     answer = await press(sb, user, faq, "How do I renew my driver's license?")
     await sb.press_button(user.id, answer.message_id, answer.callback_data_of("🪪 Renew my license by mail"))
     assert "link your identity" in (await sb.wait_bot_message(user.id)).plain_text  # personal: bind first
+
+
+async def test_the_exam_answer_follows_the_citizens_city_and_says_so(sb: SandboxClient, app: RunningApp) -> None:
+    """Issue 18: a Guangzhou license holder was given Beijing's figures; nobody was told whose."""
+    wang = await citizen(sb, app, DEMO_IDENTITIES[2].id_number, "en")  # 王强: licensed in Guangzhou, detained
+    faq = await open_feature(sb, wang, "💬 Consultations & complaints", "❓ Frequently asked questions")
+    answer = await press(sb, wang, faq, "Where can I have the driver's physical exam?")
+    assert "Your license was issued in Guangzhou: designated hospitals do driver physical exams" in answer.plain_text
+    assert "141" not in answer.plain_text and "regiment" not in answer.plain_text
+    assert "🪪 Renew my license by mail" not in [b for row in answer.buttons for b in row]  # detained: it would refuse
+    zhang = await citizen(sb, app, DEMO_IDENTITIES[0].id_number, "zh")  # 张伟: licensed in Beijing
+    faq = await open_feature(sb, zhang, "💬 咨询投诉", "❓ 常见问题")
+    answer = await press(sb, zhang, faq, "到哪里进行驾驶人体检？")
+    assert "您的驾驶证核发地为北京：共有 141 家社区（乡镇）医院" in answer.plain_text
+    stranger = await sb.create_user("Sam", language_code="en")
+    faq = await open_feature(sb, stranger, "💬 Consultations & complaints", "❓ Frequently asked questions")
+    answer = await press(sb, stranger, faq, "Where can I have the driver's physical exam?")
+    assert "In Beijing, for example:" in answer.plain_text and "Tell me your city" in answer.plain_text
 
 
 def test_the_four_faq_intents_reach_their_answers() -> None:

@@ -58,9 +58,17 @@ async def test_suspended_license_says_until_when_and_why(sb: SandboxClient, app:
 async def test_detained_license_lists_every_status_and_its_step(sb: SandboxClient, app: RunningApp) -> None:
     text = (await license_reply(sb, await bound_user(sb, app, WANG.id_number, "en"), "en")).plain_text
     assert "detained" in text and "physical exam overdue" in text and "periodic examination overdue" in text
-    assert "ID card" in text and "141 community" in text and "Guangzhou Vehicle Management Office" in text
+    assert "ID card" in text and "Guangzhou Vehicle Management Office" in text
+    # The exam is had in his license's city, Guangzhou: not Beijing's 141 community hospitals.
+    assert "at a designated hospital in Guangzhou, where your license was issued" in text and "141" not in text
     zh = (await license_reply(sb, await bound_user(sb, app, WANG.id_number, "zh"), "zh")).plain_text
-    assert "扣押" in zh and "逾期未体检" in zh and "141 家社区" in zh
+    assert "扣押" in zh and "逾期未体检" in zh and "到广州（驾驶证核发地）的指定医疗机构" in zh and "141" not in zh
+
+
+async def test_the_buttons_under_a_suspended_license_lead_somewhere(sb: SandboxClient, app: RunningApp) -> None:
+    reply = await license_reply(sb, await bound_user(sb, app, HUANG.id_number, "en"), "en")
+    labels = [b for row in reply.buttons for b in row]
+    assert "🚦 Violations" in labels and labels[-1] == "📋 Menu", labels
 
 
 async def test_expiring_license_with_elicense_button(sb: SandboxClient, app: RunningApp) -> None:

@@ -11,7 +11,7 @@ from actions.services import today_of
 from actions.vehicles import GrantOutcome, grant_authorisation, revoke_authorisation
 from core.identifiers import id_check_digit
 from sandbox.client import SandboxClient
-from storage.models import LOCAL_TZ, Vehicle
+from storage.models import LOCAL_TZ, Vehicle, ViolationStatus
 from storage.seed import DEMO_IDENTITIES
 from tests.conftest import RunningApp, services_of
 from tests.e2e.helpers import citizen, open_feature
@@ -38,7 +38,16 @@ async def test_vehicle_status_of_zhang_wei_in_english(sb: SandboxClient, app: Ru
     assert text.count("Registration: ✅ normal") == 2
     assert text.count("Inspection:") == 2
     assert "Mortgage: registered to" in text  # the new-energy car is mortgaged
-    assert "Violations:" in text and "open (not yet paid)" in text
+    # Unpaid ones split as the violations list counts them: "unprocessed" and "processed, unpaid".
+    violations = services_of(app).repos.violations
+    for car in cars:
+        unpaid = (await violations.count_open_by_plate([car.plate]))[car.plate]
+        unprocessed = (await violations.page_by_plates([car.plate], statuses=[ViolationStatus.UNPROCESSED])).total
+        if unprocessed and unpaid > unprocessed:
+            assert (
+                f"{unpaid} not yet paid ({unprocessed} unprocessed, {unpaid - unprocessed} processed, unpaid)" in text
+            )
+    assert "Violations:" in text and "not yet paid (" in text and "open (not yet paid)" not in text
     assert "Accidents:" in text
 
 

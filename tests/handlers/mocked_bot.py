@@ -28,6 +28,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     SendDocument,
+    SendInvoice,
     SendLocation,
     SendMessage,
     SendPhoto,
@@ -102,7 +103,7 @@ class MockedSession(BaseSession):
         if isinstance(method, SendMessage):
             sent = plain(method.text, self._parse_mode(bot, method.parse_mode))
             return self._new_message(bot, method.chat_id, text=sent, markup=method.reply_markup)
-        if isinstance(method, SendPhoto | SendDocument | SendLocation):
+        if isinstance(method, SendPhoto | SendDocument | SendLocation | SendInvoice):
             return self._new_message(bot, method.chat_id, text=None, markup=method.reply_markup)
         if isinstance(method, EditMessageText):
             text = None if method.text is None else plain(method.text, self._parse_mode(bot, method.parse_mode))

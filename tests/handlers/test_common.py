@@ -47,9 +47,11 @@ async def test_help_in_both_languages(person: MakePerson) -> None:
     replies = await person().send("/help")
     assert replies.text.startswith("How to use this assistant\n")
     assert "/cancel — leave the current form" in replies.text
+    assert "/notifications — choose which notifications you get" in replies.text and "/unbind — unlink" in replies.text
     assert button_rows(replies.last.reply_markup) == MAIN_MENU_EN
     zh = await person(language_code="zh-CN").send("/help")
     assert zh.text.startswith("使用说明\n") and "/cancel 退出当前表单" in zh.text
+    assert "/notifications 设置接收哪些通知" in zh.text and "/unbind 解除本账号绑定的身份" in zh.text
 
 
 async def test_menu_command_shows_the_service_categories(person: MakePerson) -> None:
@@ -159,9 +161,10 @@ async def test_free_text_while_the_nlu_server_is_down(person: MakePerson) -> Non
     assert zh.texts == ["暂时无法识别文字消息，请使用菜单按钮：所有服务都可以通过按钮办理。"]
 
 
-async def test_a_sticker_is_not_understood_politely(person: MakePerson) -> None:
-    replies = await person().send_sticker()
-    assert replies.texts == ["I can't read stickers. Please write your question as text, or use the menu."]
+async def test_a_thumbs_up_sticker_is_thanks(person: MakePerson) -> None:
+    replies = await person().send_sticker()  # 👍
+    assert replies.texts == ["You're welcome! Anything else I can do for you?"]
+    assert buttons(replies.last) == ["📋 Menu"]
 
 
 async def test_a_redelivered_update_is_handled_once(person: MakePerson) -> None:

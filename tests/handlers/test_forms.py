@@ -196,7 +196,7 @@ async def test_filing_a_complaint_up_to_the_ticket_number(person: MakePerson, bi
     assert found is not None
     stored = await own_complaint(services, citizen, found.group(0))
     assert stored is not None and stored.place_text == "Renmin Road and Jiefang Road crossing"
-    assert buttons(filed.last) == ["📄 View the complaint", "📂 My complaints"]
+    assert buttons(filed.last) == ["📄 View the complaint", "📂 My complaints", "📋 Menu"]  # the flow ends: a way back
     assert (await alice.send("/cancel")).texts == ["There is nothing to cancel. Here is the menu:"]
 
 
@@ -259,7 +259,7 @@ async def test_no_form_takes_a_command_as_its_answer(
         "I don't know the command /weather. Try /menu for the services or /help for how to use me."
     ]
     # The form is still open: /cancel leaves it.
-    assert (await alice.send("/cancel")).texts == ["Cancelled. Nothing was submitted. Here is the menu:"]
+    assert (await alice.send("/cancel")).texts[0].startswith("Cancelled. Nothing was submitted.")
 
 
 async def test_cancel_in_the_middle_of_a_complaint(person: MakePerson, bind: Bind) -> None:
@@ -268,7 +268,12 @@ async def test_cancel_in_the_middle_of_a_complaint(person: MakePerson, bind: Bin
     opened = await start_complaint(alice)
     await alice.press(opened.last, "Illegal parking")
     replies = await alice.send("/cancel")
-    assert replies.texts == ["Cancelled. Nothing was submitted. Here is the menu:"]
+    # The place question's reply keyboard ("📍 Share my location") goes with the form, then the menu.
+    assert replies.texts == [
+        "Cancelled. Nothing was submitted.",
+        "What can I help you with? Choose a service category:",
+    ]
+    assert isinstance(replies.send_methods[0].reply_markup, ReplyKeyboardRemove)
     after = await alice.send("Renmin Road")
     assert "Place:" not in after.text and "can't read free text right now" in after.text
 
@@ -282,13 +287,18 @@ async def test_the_complaint_forms_own_cancel_button(person: MakePerson, bind: B
     assert buttons(replies.sent[-1])[0] == "🔎 Information inquiry"
 
 
-async def test_filing_needs_a_linked_identity(person: MakePerson) -> None:
+async def test_filing_without_a_linked_identity_asks_how_to_answer(person: MakePerson) -> None:
+    """Anyone can report (issue 15): no ID asked; a verified phone, or anonymous (no answer)."""
     replies = await start_complaint(person())
-    assert replies.sent[-1].text == (
-        "To see your personal information, please first link your identity "
-        "(name and ID number, confirmed by a code sent to your phone on file)."
-    )
-    assert buttons(replies.sent[-1]) == ["🔐 Link my identity"]
+    text = replies.sent[-1].text or ""
+    assert "no ID card or passport is needed. How should we answer you?" in text
+    assert "To see your personal information" not in text
+    assert buttons(replies.sent[-1]) == [
+        "📱 Verify a phone number",
+        "🕶 Report anonymously (no answer)",
+        "🔐 Link my identity",
+        "❌ Cancel",
+    ]
 
 
 async def test_a_telegram_error_mid_form_is_told_and_the_form_is_kept(

@@ -70,7 +70,7 @@ async def test_the_citizen_ends_the_chat_with_the_button_and_both_sides_are_told
         ended = await sb.wait_bot_message(user_id, contains="You ended the chat")
         assert ended.reply_markup == {"remove_keyboard": True}  # the button goes
         rating = await sb.wait_bot_message(user_id, contains="rate the help")
-        assert [b for row in rating.buttons for b in row] == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
+        assert [b for row in rating.buttons for b in row] == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
         state = await next_event(ws, "state")
         assert state["state"] == "closed" and state["by"] == "citizen"
     finally:

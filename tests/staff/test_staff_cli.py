@@ -21,7 +21,7 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.e2e
 
 
-async def staff_add(data_dir: Path, username: str, cwd: Path) -> tuple[int, str]:
+async def staff_add(data_dir: Path, username: str, cwd: Path, *extra: str) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "REDIS_"))}
     env.update({"DATA_DIR": str(data_dir), "MONGO_DB": "cli_test", "LOG_LEVEL": "WARNING"})
     process = await asyncio.create_subprocess_exec(
@@ -35,6 +35,7 @@ async def staff_add(data_dir: Path, username: str, cwd: Path) -> tuple[int, str]
         "--name",
         "Mei Wang",
         "--password-stdin",
+        *extra,
         cwd=cwd,  # no .env there
         env=env,
         stdin=asyncio.subprocess.PIPE,
@@ -66,6 +67,17 @@ async def test_staff_add_uses_the_database_of_the_running_app(tmp_path: Path) ->
             await client.close()
         code, out = await staff_add(data_dir, "mei", tmp_path)
         assert code != 0 and "already exists" in out
+        # An account belongs to a department (whose complaints queue it works): a known one only.
+        code, out = await staff_add(data_dir, "pat", tmp_path, "--department", "parking")
+        assert code == 0 and "department parking" in out, out
+        code, out = await staff_add(data_dir, "kim", tmp_path, "--department", "nowhere")
+        assert code != 0 and "department: one of" in out and "signals" in out
+        client = connect_mongo(child.url)
+        try:
+            pat = await Repositories.from_db(client["cli_test"]).staff.by_username("pat")
+            assert pat is not None and pat.department == "parking"
+        finally:
+            await client.close()
     finally:
         await supervisor.stop_all()
     # The server is gone: the file no longer counts.

@@ -177,8 +177,8 @@ async def test_live_chat_both_ways_bot_silent_then_close_and_rating(
     await sb.wait_bot_message(user_id, contains="人工客服已结束对话")
     left = await sb.wait_bot_message(user_id, contains="请为本次服务评分")
     stars = [b for row in left.buttons for b in row]
-    assert stars == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
-    await sb.press_button(user_id, left.message_id, left.callback_data_of("4⭐"))
+    assert stars == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
+    await sb.press_button(user_id, left.message_id, left.callback_data_of("4 ⭐"))
     await sb.wait_bot_message(user_id, contains="感谢您的评价")
     final = await services.repos.handoffs.by_id(handoff.id)
     assert final is not None and final.state == HandoffState.CLOSED and final.rating == 4

@@ -180,6 +180,7 @@ async def test_cluster_query(repos: Repositories) -> None:
 async def test_complaint_ownership_status_and_rating(repos: Repositories) -> None:
     c = complaint("C261121-0001", topic=ComplaintTopic.OTHER, place="x", location=None, days_ago=0)
     await repos.complaints.insert(c)
+    assert c.citizen_id_number is not None
     assert await repos.complaints.by_ticket_for_citizen("C261121-0001", "110105198708182939") is None
     assert await repos.complaints.by_ticket_for_citizen("C261121-0001", c.citizen_id_number) is not None
     assert await repos.complaints.rate("C261121-0001", c.citizen_id_number, 5, None, NOW) is None  # not resolved

@@ -36,6 +36,6 @@ def test_every_button_packs_a_handoff_payload_within_64_bytes() -> None:
                 actions.add(HandoffCb.unpack(button.callback_data).action)
     assert actions == {"stop", "complaint", "callback", "rate"}
     stars = [b.text for b in rating_keyboard("h1").inline_keyboard[0]]
-    assert stars == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
+    assert stars == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]  # as the complaint rating's buttons read
     waiting = leave_message_keyboard(t, waiting=True).inline_keyboard
     assert [HandoffCb.unpack(row[0].callback_data or "").action for row in waiting] == ["complaint", "callback", "stop"]

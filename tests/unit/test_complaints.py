@@ -218,9 +218,11 @@ async def test_submit_stores_then_gives_a_daily_ticket_and_deadlines(env: tuple[
     assert normalize_ticket_id(first.ticket_id) == first.ticket_id
     stored = await services.repos.complaints.by_ticket(first.ticket_id)
     assert stored is not None and stored.photos == ["f1", "f2"] and stored.plate == "京A12345"
-    assert stored.acknowledge_by == clock.now + timedelta(hours=24)
-    assert stored.answer_by == clock.now + timedelta(days=7)
-    assert [e.action for e in stored.history] == ["created"]
+    # Dispatched at once, with the topic's deadlines (COMPLAINT_DEADLINES: illegal parking 4 h / 24 h).
+    assert stored.acknowledge_by == clock.now + timedelta(hours=4)
+    assert stored.answer_by == clock.now + timedelta(hours=24)
+    assert stored.department == "parking"
+    assert [e.action for e in stored.history] == ["created", "dispatched"]
     # The local date decides the ticket's day: 17:00 UTC is already the next day in Beijing.
     clock.now = datetime(2026, 11, 21, 17, 0, tzinfo=UTC)
     late = await actions.submit(services, citizen(), draft(), chat_id=7, language=Language.ZH)
@@ -322,6 +324,7 @@ async def test_status_changes_notify_and_resolving_asks_for_a_rating(env: tuple[
     assert resolved.status == ComplaintStatus.RESOLVED
     assert [(e.actor, e.action, e.status) for e in resolved.history] == [
         ("citizen", "created", ComplaintStatus.NEW),
+        ("system", "dispatched", None),
         ("agent.li", "status_changed", ComplaintStatus.ACKNOWLEDGED),
         ("agent.li", "reply", None),
         ("agent.li", "status_changed", ComplaintStatus.RESOLVED),

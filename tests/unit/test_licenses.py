@@ -11,9 +11,13 @@ from hypothesis import strategies as st
 from actions.licenses import (
     RENEWAL_WINDOW_DAYS,
     can_renew_by_mail,
+    city_named_in,
     cycle_end,
+    exam_places,
     expiring_soon,
     license_report,
+    may_drive,
+    next_features,
     next_steps,
 )
 from core.i18n import Catalog
@@ -192,3 +196,93 @@ def test_every_step_message_exists_in_both_languages() -> None:
     for lang in ("en", "zh"):
         missing = {m for m in msg_ids if not catalog.has(lang, m)}
         assert not missing, (lang, missing)
+
+
+def test_an_expired_license_may_not_be_used() -> None:
+    """Issue 18: renewal by mail told a holder whose license expired 20 days ago that it "stays in
+    use until the new one arrives"."""
+    assert may_drive(make_license(valid_to=TODAY), TODAY)  # its last day
+    assert not may_drive(make_license(valid_to=TODAY - timedelta(days=20)), TODAY)
+    assert not may_drive(
+        make_license(
+            suspension=Suspension(
+                until=TODAY, reason=LicenseReason.POINTS_LIMIT_REACHED, since=TODAY - timedelta(days=30)
+            )
+        ),
+        TODAY,
+    )
+    assert not may_drive(make_license(detention=Detention(since=TODAY, reason=LicenseReason.DRUNK_DRIVING)), TODAY)
+
+
+def test_the_buttons_under_the_license_follow_its_status() -> None:
+    """Issue 18: a suspended license was offered only the e-license; a detained one "Renew by mail"."""
+    since = TODAY - timedelta(days=30)
+    suspended = make_license(
+        suspension=Suspension(until=TODAY + timedelta(days=60), reason=LicenseReason.POINTS_LIMIT_REACHED, since=since)
+    )
+    assert next_features(suspended, TODAY, next_steps(suspended, TODAY), renewable=False)[:2] == [
+        "points_study",
+        "violations",
+    ]
+    detained = make_license(
+        valid_to=TODAY - timedelta(days=20),
+        exam_result_on_file=TODAY - timedelta(days=5),
+        detention=Detention(since=since, reason=LicenseReason.DRUNK_DRIVING),
+    )
+    steps = next_steps(detained, TODAY)
+    assert "renewal" in [s.feature for s in steps]  # the step says it expired ...
+    features = next_features(detained, TODAY, steps, renewable=False)
+    assert "renewal" not in features and "elicense_check" not in features  # ... but neither leads anywhere
+    valid = make_license(valid_to=TODAY + timedelta(days=20), exam_result_on_file=TODAY - timedelta(days=5))
+    assert next_features(valid, TODAY, next_steps(valid, TODAY), renewable=True) == ["renewal", "elicense_check"]
+
+
+def test_physical_exam_places_follow_the_city() -> None:
+    """Issue 18: every driver was given Beijing's figures, a Guangzhou license holder too."""
+    assert exam_places("beijing", "en") == {
+        "city": "Beijing",
+        "named": "yes",
+        "known": "yes",
+        "community": 141,
+        "hospitals": 51,
+    }
+    guangzhou = exam_places("guangzhou", "zh")
+    assert guangzhou["city"] == "广州" and guangzhou["known"] == "no" and guangzhou["community"] == 0
+    guangzhou_license = make_license(issuing_city="guangzhou", valid_to=TODAY + timedelta(days=60))
+    [step] = next_steps(guangzhou_license, TODAY, "en")
+    assert step.args["city"] == "Guangzhou" and step.args["known"] == "no"
+    assert city_named_in("Where can I do the physical exam in Shenzhen?") == "shenzhen"
+    assert city_named_in("深圳哪里可以体检") == "shenzhen" and city_named_in("where is the exam") is None
+
+
+def test_the_elicense_answer_offers_no_renewal_for_a_held_license() -> None:
+    """Issue 18: "Renew by mail" under a detained license's answer only led to a refusal."""
+    import bot.factory  # noqa: F401  (registers every feature)
+    from actions.elicense import Eligibility, Verdict, remedy_for
+    from bot.routers.elicense import render_eligibility
+
+    t = Catalog().translator("en")
+    expired = make_license(valid_to=TODAY - timedelta(days=20))
+    alone = Eligibility(Verdict.BLOCKED, expired, None, [remedy_for(LicenseStatus.EXPIRED, expired)])
+    _, markup = render_eligibility(t, alone)
+    assert markup is not None and "🪪 Renew my license by mail" in [
+        b.text for row in markup.inline_keyboard for b in row
+    ]
+    held = make_license(
+        valid_to=TODAY - timedelta(days=20), detention=Detention(since=TODAY, reason=LicenseReason.DRUNK_DRIVING)
+    )
+    remedies = [remedy_for(s, held) for s in (LicenseStatus.EXPIRED, LicenseStatus.DETAINED)]
+    _, markup = render_eligibility(t, Eligibility(Verdict.BLOCKED, held, None, remedies))
+    labels = [b.text for row in markup.inline_keyboard for b in row] if markup is not None else []
+    assert "🪪 Renew my license by mail" not in labels
+
+
+def test_the_elicense_reasons_take_a_full_width_colon_in_chinese() -> None:
+    import bot.factory  # noqa: F401  (registers every feature)
+    from actions.elicense import Eligibility, Verdict, remedy_for
+    from bot.routers.elicense import render_eligibility
+
+    held = make_license(detention=Detention(since=TODAY, reason=LicenseReason.DRUNK_DRIVING))
+    found = Eligibility(Verdict.BLOCKED, held, None, [remedy_for(LicenseStatus.DETAINED, held, "zh")])
+    text, _ = render_eligibility(Catalog().translator("zh"), found)
+    assert "• <b>扣押</b>：" in text

@@ -126,7 +126,9 @@ async def test_totals_and_paging_cover_every_violation_once(services: Services) 
     page = first.page
     assert page.total == 23 and first.pages == 5 == page_count(23, PAGE_SIZE)
     assert page.unprocessed == sum(v.status == ViolationStatus.UNPROCESSED for v in mine)
-    assert page.fine_due_yuan == sum(v.fine_yuan for v in mine if v.status != ViolationStatus.PAID)
+    # A paid fine is not due, nor a cancelled one (its appeal was accepted).
+    due = (ViolationStatus.UNPROCESSED, ViolationStatus.PROCESSED)
+    assert page.fine_due_yuan == sum(v.fine_yuan for v in mine if v.status in due)
     assert page.points_pending == sum(v.points for v in mine if v.status == ViolationStatus.UNPROCESSED)
     seen: list[str] = []
     for n in range(first.pages):

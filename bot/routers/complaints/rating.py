@@ -56,7 +56,7 @@ async def _rating_refusal(ctx: Ctx, outcome: RatingOutcome, ticket: str, complai
 
 async def _rateable(ctx: Ctx, raw: str) -> tuple[Citizen, Complaint] | None:
     """The citizen and their complaint if it can be rated now; otherwise say why not."""
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen(ctx, purpose="complaints-menu-mine")
     if citizen is None:
         return None
     ticket = normalize_ticket_id(raw)
@@ -130,7 +130,7 @@ async def on_rating_comment(message: Message, ctx: Ctx) -> None:
 async def _finish_rating(ctx: Ctx, comment: str | None) -> None:
     data = await ctx.state.get_data()
     ticket, rated = str(data.get("ticket", "")), int(data.get("stars", 0))
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen(ctx, purpose="complaints-menu-mine")
     if citizen is None:
         await forms.end(ctx)
         return

@@ -73,7 +73,7 @@ def _ticket_in(text: str) -> str:
 
 @feature("my_complaints", title="complaints-menu-mine", section="consult", intents=("complaint_status",), order=11)
 async def my_complaints(ctx: Ctx) -> None:
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen(ctx, purpose="complaints-menu-mine")
     if citizen is None:
         return
     tickets = ctx.entities.get("ticket_id") or []
@@ -122,7 +122,7 @@ async def my_complaints(ctx: Ctx) -> None:
 
 @feature("complaint_view", title="complaints-button-view")
 async def view_complaint(ctx: Ctx) -> None:
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen(ctx, purpose="complaints-menu-mine")
     if citizen is None:
         return
     if not ctx.arg:
@@ -133,7 +133,7 @@ async def view_complaint(ctx: Ctx) -> None:
 
 @feature("complaint_find", title="complaints-menu-find")
 async def find_complaint(ctx: Ctx) -> None:
-    if await require_citizen(ctx) is None:
+    if await require_citizen(ctx, purpose="complaints-menu-mine") is None:
         return
     await forms.begin(ctx, "complaint_find", ComplaintLookup.ticket)
     await ctx.say("complaints-ask-ticket")
@@ -147,7 +147,7 @@ async def on_ticket_typed(message: Message, ctx: Ctx) -> None:
     if normalize_ticket_id(raw) is None:
         await ctx.say("ticket-error-format")
         return
-    citizen = await require_citizen(ctx)
+    citizen = await require_citizen(ctx, purpose="complaints-menu-mine")
     await forms.end(ctx)
     if citizen is not None:
         await show_ticket(ctx, citizen, raw)

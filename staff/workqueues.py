@@ -18,7 +18,7 @@ from aiohttp import web
 from actions import appeals as appeal_actions
 from actions import complaints as complaint_actions
 from actions import elicense as elicense_actions
-from core.identifiers import mask_id_number, mask_name
+from core.identifiers import mask_id_number, mask_name, mask_phone
 from core.language import Language, detect
 from staff import departments
 from staff.files import image_response, telegram_file
@@ -123,6 +123,9 @@ def setup(router: web.UrlDispatcher) -> None:
         citizen = await services.repos.citizens.by_id_number(owner) if owner else None
         person = who(citizen, owner or "")
         person["language"] = complaint.language or person["language"] or Language.ZH
+        # Filed without a linked identity: who can get the answer (a masked phone) or nobody.
+        person["anonymous"] = complaint.anonymous
+        person["phone"] = mask_phone(complaint.contact_phone) if complaint.contact_phone else ""
         return render(
             request,
             "complaint.html",

@@ -26,6 +26,13 @@ staff-callback = call-back request
 staff-claim = Claim
 staff-queue-empty = Nothing waiting.
 staff-unbound = not bound
+staff-reporter-anonymous = reported anonymously (no answer promised)
+staff-reporter-phone = not linked; answers go to the chat it came from, phone { $phone } (confirmed with a code)
+staff-followers-title = Following (+1)
+staff-followers = { $count ->
+    [one] 1 other person follows this report
+   *[other] { $count } other people follow this report
+}
 staff-claim-taken = Too late: { $name } has already claimed this conversation.
 staff-conversation = Conversation
 staff-state-bot = with the bot

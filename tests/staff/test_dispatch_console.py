@@ -122,3 +122,26 @@ async def test_routing_rerouting_and_escalation_in_the_console(
     await zh.sign_in("sue")
     await zh.get("/staff/lang?to=zh")
     assert "已升级" in await (await zh.get(f"/staff/complaints/{ticket}")).text()
+
+
+async def test_a_report_without_an_identity_shows_who_can_be_answered_and_its_followers(
+    make_staff: Callable[..., StaffClient], staff_app: RunningApp
+) -> None:
+    """Filed with a verified phone (no ID number): the console shows the phone masked, never whole;
+    an anonymous one says so; the "+1"s are counted."""
+    services = services_of(staff_app)
+    phoned = await file_complaint(staff_app, DEMO_IDENTITIES[5], description="Signal dark at the crossing.")
+    anonymous = await file_complaint(staff_app, DEMO_IDENTITIES[5], description="Van on the pavement.")
+    collection = services.repos.complaints.collection
+    follower = {"key": "u:abc", "chat_id": 5, "language": "en", "at": datetime.now(UTC)}
+    await collection.update_one(
+        {"_id": phoned.ticket_id},
+        {"$set": {"citizen_id_number": None, "contact_phone": "13812345678", "followers": [follower]}},
+    )
+    await collection.update_one({"_id": anonymous.ticket_id}, {"$set": {"citizen_id_number": None, "anonymous": True}})
+    sue = make_staff()
+    assert (await sue.sign_in("sue")).status == 200
+    page = await (await sue.get(f"/staff/complaints/{phoned.ticket_id}")).text()
+    assert "13812345678" not in page and "138****5678" in page and "1 other person follows" in page
+    page = await (await sue.get(f"/staff/complaints/{anonymous.ticket_id}")).text()
+    assert "reported anonymously" in page

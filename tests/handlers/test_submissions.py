@@ -158,11 +158,15 @@ async def open_feature(who: Person, section: str, title: str) -> Replies:
 # --- complaints ---------------------------------------------------------------------------------
 
 
+PLACES = itertools.count(1)
+
+
 async def complaint_summary(who: Person) -> Message:
     """The complaint form filled in up to its summary (Submit, Edit, Cancel)."""
     opened = await open_feature(who, "💬 Consultations & complaints", "📝 File a complaint")
     await who.press(opened.last, "Illegal parking")
-    await who.send("Renmin Road and Jiefang Road crossing")
+    # A place of its own: a report already open at the same place is offered to follow first.
+    await who.send(f"Renmin Road and Jiefang Road crossing, gate {next(PLACES)}")
     photos = await who.send("A van has been parked on the pavement for three days, people walk on the road.")
     summary = await who.press(photos.last, "⏭ Skip photos")
     assert (summary.last.text or "").startswith("Please check your complaint")

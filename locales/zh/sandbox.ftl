@@ -1,7 +1,7 @@
 ## Telegram 沙盒聊天页面（sandbox/static/）自身的标签，不是机器人说的话。
 ## 纯文本；页面自行填入 { $name }。
 
-sandbox-title = Telegram 沙盒
+sandbox-title = 模拟 Telegram 客户端的沙盒
 sandbox-language-switch = English
 sandbox-language-switch-label = Switch to English（切换到英文）
 sandbox-citizens = 市民

@@ -13,7 +13,15 @@ from core.i18n import LOCALES_DIR, Catalog
 from core.language import Language
 
 # Deliberately bilingual (the language switch's own labels): they say nothing about the language.
-BILINGUAL = {"menu-language", "staff-switch-language", "miniapp-language-switch", "miniapp-language-switch-label"}
+BILINGUAL = {
+    "menu-language",
+    "staff-switch-language",
+    "miniapp-language-switch",
+    "miniapp-language-switch-label",
+    "sandbox-language-switch",
+    "sandbox-language-switch-label",
+    "status-switch-language",
+}  # a switch to the other language is written in it
 
 
 class _Variables(visitor.Visitor):

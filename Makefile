@@ -64,7 +64,11 @@ venv-rasa: .venv-rasa/.ready
 	  touch $(RASA_VENV)/.ready; \
 	fi
 	@ln -sfn $(RASA_VENV) .venv-rasa
+	@# The trained NLU models (named by the hash of nlu/) are cached beside the venvs too: a fresh
+	@# clone, CI's included, serves the model trained before instead of training it again.
+	@if [ ! -e models ]; then mkdir -p $(CACHE_DIR)/models && ln -sfn $(CACHE_DIR)/models models; fi
 
 clean:
 	rm -f .venv .venv-rasa
-	rm -rf data/ models/ .pytest_cache
+	rm -rf data/ .pytest_cache
+	if [ -L models ]; then rm -f models; else rm -rf models; fi

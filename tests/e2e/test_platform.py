@@ -87,7 +87,8 @@ async def test_sticker_and_voice_get_a_polite_answer(
     en = await sb.create_user("Eve", language_code="en")
     zh = await sb.create_user("王芳", language_code="zh-hans")
     for user, expected in ((en, expected_en), (zh, expected_zh)):
-        await (sb.send_sticker(user.id) if send == "sticker" else sb.send_voice(user.id))
+        # a 🚗 sticker (a 👍 one reads as thanks: tests/handlers/test_common.py)
+        await (sb.send_sticker(user.id, emoji="🚗") if send == "sticker" else sb.send_voice(user.id))
         reply = await sb.wait_bot_message(user.id)
         assert expected in reply.plain_text
 

@@ -84,6 +84,9 @@ async def test_routing_rerouting_and_escalation_in_the_console(
     # Only a supervisor edits the rules.
     assert (await pat.get("/staff/departments")).status == 403
     rules = await (await sue.get("/staff/departments")).text()
+    title = re.search(r"<title>(.*?)</title>", rules, re.DOTALL)
+    assert title is not None and "<" not in title.group(1)  # the page's title is words, not the staff table
+    assert rules.count('id="members"') == 1
     assert "Routing rules" in rules and "Xicheng traffic police brigade" in rules
     saved = await sue.post(
         "/staff/departments/rules", {"topic": "road_facilities", "district": "xicheng", "department": "roadworks"}
